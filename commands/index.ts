@@ -1,0 +1,66 @@
+/**
+ * The explicit list of slash commands (no glob loader), and the one way any platform runs them:
+ * raw options in, View out, every failure turned into a sentence by the one catch in dispatch.ts.
+ */
+import { decodeAction } from '../src/chat/action-id.js';
+import { dispatch } from '../src/chat/dispatch.js';
+import { parseKeyValueText } from '../src/chat/parse-text.js';
+import type { View } from '../src/chat/view.js';
+import { messageFor, ToprankError } from '../src/errors.js';
+import { type Command, type CommandContext, parseOptions } from './define-command.js';
+import { usageView } from './help.js';
+import { toprank } from './toprank.js';
+
+export type { Command, CommandContext, CommandServices, OptionSpec, UserRef } from './define-command.js';
+export { usageHint, usageView } from './help.js';
+
+/** Every command, in the order help lists them. */
+export const commands: readonly Command[] = [toprank];
+
+/** The command of that name (with or without its slash), or undefined. */
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name.replace(/^\//, ''));
+}
+
+function requireCommand(name: string): Command {
+  const command = findCommand(name);
+  if (!command) throw new ToprankError('unknown_command', { command: name });
+  return command;
+}
+
+/** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */
+export function runCommand(name: string, raw: Record<string, unknown>, ctx: CommandContext): Promise<View> {
+  return dispatch(async () => {
+    const command = requireCommand(name);
+    return command.run(parseOptions(command, raw), ctx);
+  }, ctx.log);
+}
+
+const usageCodes = new Set(['invalid_option', 'unknown_option', 'malformed_input']);
+
+/**
+ * Runs a command typed as `key:value` text (Slack, terminal). `help` answers with usage, and so does
+ * text that does not parse, under the sentence naming what was wrong. Never throws.
+ */
+export function runTextCommand(name: string, text: string, ctx: CommandContext): Promise<View> {
+  return dispatch(async () => {
+    const command = requireCommand(name);
+    let input: ReturnType<typeof parseOptions>;
+    try {
+      const parsed = parseKeyValueText(text, command.name);
+      if (parsed.help) return usageView(command);
+      input = parseOptions(command, parsed.values);
+    } catch (error) {
+      if (!(error instanceof ToprankError) || !usageCodes.has(error.code)) throw error;
+      ctx.log.info({ code: error.code, fields: error.fields }, 'denied');
+      return usageView(command, messageFor(error));
+    }
+    return command.run(input, ctx);
+  }, ctx.log);
+}
+
+/** Runs the command behind a button; undefined when the id is not one of ours. */
+export function runAction(actionId: string, ctx: CommandContext): Promise<View> | undefined {
+  const action = decodeAction(actionId);
+  return action && runCommand(action.command, action.values, ctx);
+}

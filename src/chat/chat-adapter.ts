@@ -1,0 +1,59 @@
+/**
+ * The port every platform adapter implements, and the only way jobs reach a platform.
+ * Adapters translate; they hold no business rules.
+ */
+import { ToprankError } from '../errors.js';
+import type { ChannelRef, Platform } from './channel-ref.js';
+import type { View } from './view.js';
+
+/** Where a posted message landed. */
+export interface PostedRef {
+  channel: ChannelRef;
+  messageId: string;
+  /** True when the platform already had this delivery and nothing new was posted. */
+  duplicate: boolean;
+}
+
+export interface SendOptions {
+  /**
+   * Names the delivery (subscription and period). A retry with the same id must not post twice:
+   * Discord gets it as an enforced `nonce`, Slack as message metadata checked before posting.
+   */
+  deliveryId?: string;
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True while connected to its platform (health checks). */
+  isReady(): boolean;
+  /** Posts a view to a channel; throws ChannelUnavailableError when the channel is gone or forbids the bot. */
+  send(to: ChannelRef, view: View, options?: SendOptions): Promise<PostedRef>;
+}
+
+/** Why a channel cannot take posts: each pauses its subscriptions rather than being retried. */
+export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
+
+/** The channel no longer exists, or the bot may not post there. Permanent: do not retry. */
+export class ChannelUnavailableError extends ToprankError {
+  readonly channel: ChannelRef;
+  readonly unavailable: UnavailableReason;
+
+  constructor(channel: ChannelRef, reason: UnavailableReason, detail?: string) {
+    super('channel_unavailable', { reason: detail ?? describeReason(reason) });
+    this.name = 'ChannelUnavailableError';
+    this.channel = channel;
+    this.unavailable = reason;
+  }
+}
+
+function describeReason(reason: UnavailableReason): string {
+  const words: Record<UnavailableReason, string> = {
+    gone: 'the channel no longer exists',
+    forbidden: 'the bot is not allowed to post there',
+    archived: 'the channel is archived',
+    unauthorized: 'the bot token was revoked',
+  };
+  return words[reason];
+}

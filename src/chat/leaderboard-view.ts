@@ -1,0 +1,120 @@
+/**
+ * The leaderboard as a View: title, notices for a snapped date or a fallback, one row per creator,
+ * and Prev/Next buttons. Shared by /toprank and the digests so both read the same.
+ * Reads ranking types; never imports a platform.
+ */
+
+import { formatCount, formatUsd } from '../ranking/format-number.js';
+import { MAX_DEPTH } from '../ranking/leaderboard-service.js';
+import { formatMovement } from '../ranking/movement.js';
+import { describePeriod } from '../ranking/period.js';
+import { flagOf } from '../ranking/regions.js';
+import type { Leaderboard, RankedCreator } from '../ranking/types.js';
+import { encodeLeaderboardAction } from './action-id.js';
+import type { Block, Button, Cell, View } from './view.js';
+
+export interface LeaderboardViewOptions {
+  /** BCP 47 locale for numbers (Discord sends the user's). */
+  locale?: string;
+  /** Show Prev/Next buttons (replies yes; digests no). */
+  paging?: boolean;
+  /** Label everything as sample data (the demo). */
+  sample?: boolean;
+  /** A heading above the title's own words, e.g. "Weekly digest". */
+  heading?: string;
+}
+
+const periodWords = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
+
+/** Builds the View of a leaderboard. */
+export function leaderboardView(board: Leaderboard, options: LeaderboardViewOptions = {}): View {
+  const { query, period } = board;
+  const locale = options.locale ?? 'en-US';
+  const from = (query.page - 1) * query.limit + 1;
+  const to = from + Math.max(board.rows.length, 1) - 1;
+  const filters = [query.category, query.productCategory && `product category ${query.productCategory}`]
+    .filter(Boolean)
+    .join(', ');
+  const title = [
+    options.heading,
+    `${flagOf(query.region)} ${query.region} ${periodWords[period.type].toLowerCase()} top ${from === 1 ? to : `${from}–${to}`} by ${query.by}`,
+    filters && `(${filters})`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  const blocks: Block[] = [];
+  if (options.sample)
+    blocks.push({ kind: 'notice', tone: 'warning', text: 'Sample data: not real creators.' });
+  if (board.snapped && query.date) {
+    blocks.push({
+      kind: 'notice',
+      tone: 'info',
+      text: `${periodWords[period.type]} rankings start on ${startWords[period.type]}: ${query.date} is shown as the ${describePeriod(period)}.`,
+    });
+  }
+  if (board.fellBackFrom) {
+    blocks.push({
+      kind: 'notice',
+      tone: 'warning',
+      text: `The ranking for ${describePeriod(board.fellBackFrom)} is not published yet; showing ${describePeriod(period)}.`,
+    });
+  }
+  blocks.push({
+    kind: 'table',
+    columns: ['#', 'Move', 'Creator', 'Handle', ...metricColumns[query.by]],
+    rows: board.rows.map((row) => rowCells(row, query.by, locale)),
+    empty: 'No creators match these filters for this period.',
+  });
+
+  const view: View = {
+    title,
+    blocks,
+    footer: `${describePeriod(period)} · movement vs ${describePeriod(board.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
+  };
+  if (options.paging) view.actions = pagingButtons(board, to);
+  return view;
+}
+
+const startWords = { day: 'any day', week: 'Mondays', month: 'the 1st' } as const;
+
+const metricColumns = {
+  followers: ['Followers gained', 'Followers', 'GMV'],
+  sales: ['Sales', 'GMV', 'Followers'],
+} as const;
+
+function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: string): Cell[] {
+  const { creator } = row;
+  const handle: Cell = creator.handle
+    ? { text: `@${creator.handle}`, url: `https://www.tiktok.com/@${encodeURIComponent(creator.handle)}` }
+    : '–';
+  const metrics =
+    by === 'followers'
+      ? [
+          `+${formatCount(creator.followers, locale)}`,
+          formatCount(creator.followersTotal, locale),
+          formatUsd(creator.gmv, locale),
+        ]
+      : [
+          formatCount(creator.sales, locale),
+          formatUsd(creator.gmv, locale),
+          formatCount(creator.followersTotal, locale),
+        ];
+  return [String(row.rank), formatMovement(row.movement), cleanName(creator.nickname), handle, ...metrics];
+}
+
+/** Nicknames are untrusted: no line breaks or control characters, and a sane length. */
+function cleanName(name: string): string {
+  const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+  return flat.length > 64 ? `${flat.slice(0, 63)}…` : flat || '–';
+}
+
+function pagingButtons(board: Leaderboard, lastRank: number): Button[] {
+  const { query, period } = board;
+  const buttons: Button[] = [];
+  const prev = encodeLeaderboardAction(query, period.date, query.page - 1);
+  const next = encodeLeaderboardAction(query, period.date, query.page + 1);
+  if (prev) buttons.push({ id: prev, label: '◀ Prev', disabled: query.page <= 1 });
+  if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore || lastRank >= MAX_DEPTH });
+  return buttons;
+}

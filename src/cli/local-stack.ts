@@ -1,0 +1,72 @@
+/**
+ * What a local run needs besides the code: Redis (REDIS_URL, or a throwaway redis-server) and, with
+ * no KEYAPI_TOKEN, the sample KeyAPI. Used by `demo` and by `query` without a key.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { startLocalRedis } from '../local-redis.js';
+import { startSampleKeyApiServer } from '../sample/sample-keyapi-server.js';
+import { type Core, createCore } from '../services.js';
+
+export interface LocalStack {
+  core: Core;
+  config: Config;
+  /** True when the data is the built-in sample, not KeyAPI. */
+  sample: boolean;
+  close(): Promise<void>;
+}
+
+/** Fails fast, naming the fix, when Redis does not answer. */
+export async function assertRedisReachable(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await Promise.race([
+      probe.connect().then(() => probe.ping()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+    ]);
+  } catch {
+    throw new Error(
+      `Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} is not reachable. Start it (redis-server) or set REDIS_URL.`,
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export async function openLocalStack(
+  config: Config,
+  log: Logger,
+  options: { sample: boolean },
+): Promise<LocalStack> {
+  const closers: (() => Promise<void>)[] = [];
+  let effective = config;
+  try {
+    if (options.sample) {
+      const server = await startSampleKeyApiServer();
+      closers.push(() => server.close());
+      effective = { ...effective, KEYAPI_BASE_URL: server.url, KEYAPI_TOKEN: 'sample-key', KEYAPI_QPS: 50 };
+    }
+    if (options.sample && !process.env.REDIS_URL) {
+      const redis = await startLocalRedis();
+      closers.push(() => redis.stop());
+      effective = { ...effective, REDIS_URL: redis.url };
+    } else {
+      await assertRedisReachable(effective.REDIS_URL);
+    }
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    throw error;
+  }
+  const core = createCore(effective, log);
+  return {
+    core,
+    config: effective,
+    sample: options.sample,
+    async close() {
+      await core.close();
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Every failure a user can meet: one stable code, structured fields, and the one sentence users see.
+ * Throw sites never write prose; adapters render `messageFor(error)` and never their own words.
+ * Must not import anything but zod-free plain TypeScript: every layer depends on this file.
+ */
+
+/** Stable, snake_case codes. Adding one makes the compiler ask for its sentence in `messages`. */
+export type ErrorCode =
+  | 'invalid_option'
+  | 'unknown_option'
+  | 'malformed_input'
+  | 'unknown_command'
+  | 'not_published'
+  | 'keyapi_bad_request'
+  | 'keyapi_unauthorized'
+  | 'keyapi_credits_exhausted'
+  | 'keyapi_rate_limited'
+  | 'keyapi_server_error'
+  | 'keyapi_unreachable'
+  | 'keyapi_schema_mismatch'
+  | 'keyapi_api_error'
+  | 'credit_budget_exhausted'
+  | 'subscription_exists'
+  | 'subscription_limit'
+  | 'subscription_not_found'
+  | 'no_subscriptions'
+  | 'missing_permission'
+  | 'channel_unavailable'
+  | 'platform_error'
+  | 'internal';
+
+/** Fields a code may carry; each sentence reads only what its code sets. */
+export interface ErrorFields {
+  option?: string;
+  allowed?: string;
+  value?: string;
+  command?: string;
+  period?: string;
+  apiMessage?: string;
+  status?: number;
+  subscriptionId?: string;
+  limit?: number;
+  reason?: string;
+  incidentId?: string;
+  permission?: string;
+}
+
+/** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
+export class ToprankError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: ErrorFields;
+
+  constructor(code: ErrorCode, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+    super(`${code}${fields.apiMessage ? `: ${fields.apiMessage}` : ''}`, options);
+    this.name = 'ToprankError';
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+/**
+ * Codes the user can fix themselves (a bad option, a missing permission): shown privately and logged at
+ * info. Every other code means KeyAPI or the bot failed.
+ */
+const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'invalid_option',
+  'unknown_option',
+  'malformed_input',
+  'unknown_command',
+  'subscription_exists',
+  'subscription_limit',
+  'subscription_not_found',
+  'no_subscriptions',
+  'missing_permission',
+]);
+
+/** True when the user caused the failure and can fix it. */
+export function isDenied(error: ToprankError): boolean {
+  return deniedCodes.has(error.code);
+}
+
+const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
+  invalid_option: (f) =>
+    f.value === undefined
+      ? `Invalid \`${f.option}\`: expected ${f.allowed}.`
+      : `Invalid \`${f.option}\`: "${f.value}" is not ${f.allowed}.`,
+  unknown_option: (f) => `\`${f.option}\` is not an option of /${f.command}. Options: ${f.allowed}.`,
+  malformed_input: (f) =>
+    `Could not read "${f.value}": write options as key:value, e.g. region:US type:week. Try \`/${f.command} help\`.`,
+  unknown_command: (f) => `Unknown command \`${f.command}\`. Try \`/toprank help\`.`,
+  not_published: (f) => `The ${f.period} ranking is not published yet. Try an earlier date.`,
+  keyapi_bad_request: (f) => `KeyAPI rejected the request (${f.apiMessage ?? 'bad request'}).`,
+  keyapi_unauthorized: () =>
+    'The KeyAPI key is missing or wrong. An operator needs to set KEYAPI_TOKEN to a valid key.',
+  keyapi_credits_exhausted: () => 'The KeyAPI credits are used up. An operator needs to top up the account.',
+  keyapi_rate_limited: () => 'KeyAPI is busy right now, even after retrying. Try again in a minute.',
+  keyapi_server_error: () => 'KeyAPI is failing, try again later.',
+  keyapi_unreachable: () => 'KeyAPI did not answer in time. Try again in a minute.',
+  keyapi_schema_mismatch: () =>
+    'KeyAPI sent data in a shape toprank does not understand. The operator has been told.',
+  keyapi_api_error: (f) => `KeyAPI answered with an error (${f.apiMessage ?? 'no message'}).`,
+  credit_budget_exhausted: (f) =>
+    `Today's KeyAPI credit budget (${f.limit}) is spent; cached leaderboards still work. It resets at 00:00 UTC.`,
+  subscription_exists: (f) => `This channel already has that subscription (\`${f.subscriptionId}\`).`,
+  subscription_limit: (f) =>
+    `This channel has reached its limit of ${f.limit} subscriptions. Remove one with /toprank-unsubscribe.`,
+  subscription_not_found: (f) =>
+    `No subscription \`${f.subscriptionId}\` in this channel. See /toprank-subscriptions.`,
+  no_subscriptions: () => 'This channel has no subscriptions. Add one with /toprank-subscribe.',
+  missing_permission: (f) => `You need the ${f.permission} permission to do that.`,
+  channel_unavailable: (f) => `The bot cannot post in that channel (${f.reason}).`,
+  platform_error: () => 'The chat platform refused the message. Try again in a minute.',
+  internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+};
+
+/** The sentence a user sees for this error. */
+export function messageFor(error: ToprankError): string {
+  return messages[error.code](error.fields);
+}

@@ -1,0 +1,47 @@
+/**
+ * Redis cache of KeyAPI pages, one key per request. A finished period never changes, so it is kept
+ * long; a page that is empty (not published yet) or of a running period is kept briefly.
+ */
+import type { Redis } from 'ioredis';
+import type { RankingPage, RankingRequest } from '../keyapi/client.js';
+
+export interface PageCache {
+  get(request: RankingRequest): Promise<RankingPage | undefined>;
+  set(request: RankingRequest, page: RankingPage, final: boolean): Promise<void>;
+  /** Creator categories seen so far in a region's pages, for autocomplete without a paid call. */
+  categories(region: string): Promise<string[]>;
+}
+
+export const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
+export const FRESH_PAGE_TTL_SECONDS = 10 * 60;
+export const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
+
+/** The cache key of a request; every parameter that changes the answer is part of it. */
+export function pageKey(prefix: string, r: RankingRequest): string {
+  const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
+  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
+}
+
+export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
+  return {
+    async get(request) {
+      const cached = await redis.get(pageKey(prefix, request));
+      return cached === null ? undefined : (JSON.parse(cached) as RankingPage);
+    },
+    async set(request, page, final) {
+      const ttl =
+        page.rows.length === 0
+          ? EMPTY_PAGE_TTL_SECONDS
+          : final
+            ? FINAL_PAGE_TTL_SECONDS
+            : FRESH_PAGE_TTL_SECONDS;
+      const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
+      const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
+      if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
+      await write.exec();
+    },
+    async categories(region) {
+      return (await redis.smembers(`${prefix}:categories:${region}`)).sort();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The composition of the core: Redis, the KeyAPI client, the page cache and the leaderboard service,
+ * built from the configuration. Every entry point (CLI, demo, bot, workers) starts here.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CommandServices } from '../commands/index.js';
+import type { Config } from './config.js';
+import { createKeyApiClient, type KeyApiClient, type UpstreamOutcome } from './keyapi/client.js';
+import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
+import { createRedisPageCache } from './ranking/page-cache.js';
+
+/** One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it). */
+export const DEFAULT_KEY_PREFIX = '{toprank}';
+
+export interface Core extends CommandServices {
+  redis: Redis;
+  keyapi: KeyApiClient;
+  leaderboards: LeaderboardService;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  prefix?: string;
+  now?: () => Date;
+  /** Observers for metrics. */
+  onUpstream?: (outcome: UpstreamOutcome) => void;
+  onCacheLookup?: (hit: boolean) => void;
+}
+
+export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
+  const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
+  // BullMQ workers need maxRetriesPerRequest: null; one connection setting for every user keeps it simple.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
+  const cache = createRedisPageCache(redis, prefix);
+  const keyapi = createKeyApiClient({
+    baseUrl: config.KEYAPI_BASE_URL,
+    token: config.KEYAPI_TOKEN,
+    qps: config.KEYAPI_QPS,
+    log: log.child({ component: 'keyapi' }),
+    onOutcome: options.onUpstream,
+  });
+  const leaderboards = createLeaderboardService({
+    client: keyapi,
+    cache,
+    log: log.child({ component: 'ranking' }),
+    now: options.now,
+    onCacheLookup: options.onCacheLookup,
+  });
+  return {
+    redis,
+    keyapi,
+    leaderboards,
+    prefix,
+    categories: (region) => cache.categories(region),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The real core (KeyAPI client, Redis cache, leaderboard service) for a test: pointed at a local
+ * KeyAPI server, with a unique Redis prefix and a fixed "today".
+ */
+import { loadConfig } from '../../src/config.js';
+import { type Core, createCore } from '../../src/services.js';
+import { createTestLog } from './test-log.js';
+import { type TestRedis, useTestRedis } from './redis.js';
+
+/** The fixed "now" of the tests: Wednesday 25 Nov 2026, 12:00 UTC. */
+export const TEST_NOW = new Date('2026-11-25T12:00:00Z');
+
+export interface TestCore {
+  core: Core;
+  redis: TestRedis;
+  close(): Promise<void>;
+}
+
+export async function createTestCore(
+  keyapiUrl: string,
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): Promise<TestCore> {
+  const redis = await useTestRedis();
+  const config = loadConfig({
+    KEYAPI_BASE_URL: keyapiUrl,
+    KEYAPI_TOKEN: 'test-key-123456',
+    KEYAPI_QPS: '100',
+    REDIS_URL: redis.url,
+    ...options.env,
+  });
+  const core = createCore(config, createTestLog({ level: 'silent' }).log, {
+    prefix: redis.prefix,
+    now: options.now ?? (() => TEST_NOW),
+  });
+  return {
+    core,
+    redis,
+    async close() {
+      await core.close();
+      await redis.cleanup();
+    },
+  };
+}
