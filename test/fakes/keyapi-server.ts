@@ -2,7 +2,7 @@
  * A scriptable KeyAPI for fault injection: each request takes the next scripted answer (status,
  * headers, raw body, delay), or the default handler when the script is empty. Records every request.
  */
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ScriptedAnswer {

@@ -4,8 +4,8 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { type Core, createCore } from '../../src/services.js';
-import { createTestLog } from './test-log.js';
 import { type TestRedis, useTestRedis } from './redis.js';
+import { createTestLog } from './test-log.js';
 
 /** The fixed "now" of the tests: Wednesday 25 Nov 2026, 12:00 UTC. */
 export const TEST_NOW = new Date('2026-11-25T12:00:00Z');

@@ -1,15 +1,22 @@
 /**
- * The terminal as a chat platform: the demo's channel and the CLI's output. Posts are printed,
- * rendered by render.ts; nothing can fail to arrive, so send() never throws ChannelUnavailableError.
+ * The terminal as a chat platform: the demo's channels, printed through render.ts. Like a real
+ * platform it knows its channels: a post to one it does not have fails as a gone channel.
  */
 import type { Writable } from 'node:stream';
 import type { ChannelRef } from '../../chat/channel-ref.js';
-import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
+import {
+  ChannelUnavailableError,
+  type ChatAdapter,
+  type PostedRef,
+  type SendOptions,
+} from '../../chat/chat-adapter.js';
 import type { View } from '../../chat/view.js';
 import { renderConsole } from './render.js';
 
 export interface ConsoleAdapterConfig {
   output?: Writable;
+  /** The channels this terminal has (default: the demo's). */
+  channels?: ChannelRef[];
 }
 
 export class ConsoleAdapter implements ChatAdapter {
@@ -17,9 +24,11 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly output: Writable;
   private posted = 0;
   private readonly delivered = new Set<string>();
+  private readonly channels: ReadonlySet<ChannelRef>;
 
   constructor(config: ConsoleAdapterConfig = {}) {
     this.output = config.output ?? process.stdout;
+    this.channels = new Set(config.channels ?? ['console:demo']);
   }
 
   async start(): Promise<void> {}
@@ -31,6 +40,7 @@ export class ConsoleAdapter implements ChatAdapter {
 
   /** Prints the view under the channel's name; a delivery id already printed is not printed again. */
   async send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
+    if (!this.channels.has(to)) throw new ChannelUnavailableError(to, 'gone');
     if (options.deliveryId && this.delivered.has(options.deliveryId)) {
       return { channel: to, messageId: options.deliveryId, duplicate: true };
     }

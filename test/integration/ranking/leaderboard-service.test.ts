@@ -3,9 +3,12 @@
  * caching, single-flight and movement, as a user of /toprank would see them.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
 import type { LeaderboardQuery } from '../../../src/ranking/types.js';
-import { type TestCore, createTestCore } from '../../helpers/test-core.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
+import { createTestCore, type TestCore } from '../../helpers/test-core.js';
 
 const base: LeaderboardQuery = { region: 'US', type: 'day', by: 'followers', limit: 10, page: 1 };
 
@@ -38,7 +41,9 @@ describe('leaderboard service', () => {
   });
 
   it('shares one upstream request per page among 50 concurrent identical requests', async () => {
-    const boards = await Promise.all(Array.from({ length: 50 }, () => t.core.leaderboards.get({ ...base, limit: 50 })));
+    const boards = await Promise.all(
+      Array.from({ length: 50 }, () => t.core.leaderboards.get({ ...base, limit: 50 })),
+    );
     // 5 pages of the period + 5 of the previous one; the first page doubles as the publication probe.
     expect(t.core.keyapi.requestCount).toBe(10);
     expect(new Set(boards.map((b) => b.rows[49]?.creator.userId)).size).toBe(1);
