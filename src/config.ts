@@ -42,85 +42,60 @@ const snowflake = (what: string) =>
     message: `must be a ${what} (a number of 17–20 digits)`,
   });
 
-const schema = z
-  .object({
-    KEYAPI_TOKEN: optionalText,
-    KEYAPI_BASE_URL: url('https://api.keyapi.ai').default('https://api.keyapi.ai'),
-    KEYAPI_QPS: z.coerce
-      .number({ message: 'must be a number such as 5' })
-      .min(0.1, 'must be at least 0.1')
-      .max(100, 'must be at most 100')
-      .default(5),
-    KEYAPI_DAILY_CREDIT_LIMIT: z.coerce
-      .number({ message: 'must be a whole number such as 5000' })
-      .int('must be a whole number such as 5000')
-      .min(0, 'must be 0 (no limit) or more')
-      .default(0),
-    REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/).default('redis://127.0.0.1:6379'),
-    DISCORD_TOKEN: optionalText,
-    DISCORD_APPLICATION_ID: snowflake('Discord application id'),
-    DISCORD_GUILD_ID: snowflake('Discord server (guild) id'),
-    DISCORD_API_URL: url('https://discord.com/api')
-      .refine((s) => !/\/v\d+\/?$/.test(s) && !s.endsWith('/'), {
-        message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
-      })
-      .optional(),
-    SLACK_BOT_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xoxb-'), {
-      message: 'must be a bot token starting with xoxb-',
-    }),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xapp-'), {
-      message: 'must be an app-level token starting with xapp-',
-    }),
-    SLACK_API_URL: url('https://slack.com/api/')
-      .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
-      .optional(),
-    PORT: z.coerce
-      .number({ message: 'must be a port number such as 3000' })
-      .int('must be a whole number')
-      .min(1, 'must be between 1 and 65535')
-      .max(65535, 'must be between 1 and 65535')
-      .default(3000),
-    DIGEST_TIME: z
-      .string()
-      .trim()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
-      .default('09:00'),
-    DIGEST_TIMEZONE: z
-      .string()
-      .trim()
-      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
-      .default('UTC'),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-      })
-      .default('info'),
-  })
-  .superRefine((env, ctx) => {
-    const pairs: [string, string][] = [
-      ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
-      ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    ];
-    for (const [a, b] of pairs) {
-      const record = env as Record<string, unknown>;
-      if ((record[a] === undefined) !== (record[b] === undefined)) {
-        const missing = record[a] === undefined ? a : b;
-        ctx.addIssue({
-          code: 'custom',
-          path: [missing],
-          message: `is required when ${a === missing ? b : a} is set`,
-        });
-      }
-    }
-    if (env.SLACK_APP_TOKEN !== undefined && env.SLACK_BOT_TOKEN === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'is required when SLACK_APP_TOKEN is set',
-      });
-    }
-  });
+const schema = z.object({
+  KEYAPI_TOKEN: optionalText,
+  KEYAPI_BASE_URL: url('https://api.keyapi.ai').default('https://api.keyapi.ai'),
+  KEYAPI_QPS: z.coerce
+    .number({ message: 'must be a number such as 5' })
+    .min(0.1, 'must be at least 0.1')
+    .max(100, 'must be at most 100')
+    .default(5),
+  KEYAPI_DAILY_CREDIT_LIMIT: z.coerce
+    .number({ message: 'must be a whole number such as 5000' })
+    .int('must be a whole number such as 5000')
+    .min(0, 'must be 0 (no limit) or more')
+    .default(0),
+  REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/).default('redis://127.0.0.1:6379'),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: snowflake('Discord application id'),
+  DISCORD_GUILD_ID: snowflake('Discord server (guild) id'),
+  DISCORD_API_URL: url('https://discord.com/api')
+    .refine((s) => !/\/v\d+\/?$/.test(s) && !s.endsWith('/'), {
+      message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
+    })
+    .optional(),
+  SLACK_BOT_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xoxb-'), {
+    message: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp-',
+  }),
+  SLACK_API_URL: url('https://slack.com/api/')
+    .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
+    .optional(),
+  PORT: z.coerce
+    .number({ message: 'must be a port number such as 3000' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
+  DIGEST_TIME: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
+    .default('09:00'),
+  DIGEST_TIMEZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
+    .default('UTC'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
 
 /** The validated configuration; names follow the environment contract of DESIGN.md. */
 export type Config = z.output<typeof schema>;
@@ -139,15 +114,32 @@ export class ConfigError extends Error {
 /** Validates `env` (default: process.env, after reading `.env` when present). */
 export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const missing = missingCompanions(env);
+  if (result.success && missing.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  const problems = issues.map((issue) => {
     const name = String(issue.path[0]);
     const raw = env[name];
     // Secrets are named, never shown.
     const shown = raw === undefined || secretNames.includes(name) ? '' : ` (got "${raw}")`;
     return `${name} ${issue.message}${shown}`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...problems, ...missing]);
+}
+
+/** Variables that only work together: each set one names the one it lacks. Checked on the raw values. */
+function missingCompanions(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const needs: [string, string][] = [
+    ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+    ['DISCORD_APPLICATION_ID', 'DISCORD_TOKEN'],
+    ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+    ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
+  ];
+  return needs
+    .filter(([given, needed]) => set(given) && !set(needed))
+    .map(([given, needed]) => `${needed} is required when ${given} is set`);
 }
 
 function readEnvironment(): NodeJS.ProcessEnv {

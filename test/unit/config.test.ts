@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.KEYAPI_BASE_URL).toBe('https://api.keyapi.ai');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.PORT).toBe(3000);
+    expect(config.DIGEST_TIME).toBe('09:00');
+    expect(config.DIGEST_TIMEZONE).toBe('UTC');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('lists every bad or missing variable in one message', () => {
+    const message = problems({
+      KEYAPI_QPS: 'fast',
+      PORT: '70000',
+      DIGEST_TIME: '9am',
+      DIGEST_TIMEZONE: 'Mars/Olympus',
+      DISCORD_TOKEN: 'abc.def.ghi',
+      SLACK_API_URL: 'https://slack.com/api',
+    });
+    expect(message).toContain('KEYAPI_QPS');
+    expect(message).toContain('PORT');
+    expect(message).toContain('DIGEST_TIME must be a 24-hour time HH:MM');
+    expect(message).toContain('DIGEST_TIMEZONE must be an IANA time zone');
+    expect(message).toContain('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
+    expect(message).toContain('SLACK_API_URL must end in /api/');
+  });
+
+  it('names a bad secret without echoing its value', () => {
+    const message = problems({ SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token', SLACK_SIGNING_SECRET: 's3cr3t-value' });
+    expect(message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(message).not.toContain('very-secret');
+    expect(message).not.toContain('s3cr3t-value');
+  });
+
+  it('refuses a Discord API URL with a version suffix', () => {
+    expect(problems({ DISCORD_API_URL: 'https://discord.com/api/v10' })).toContain('DISCORD_API_URL must have no version');
+  });
+});

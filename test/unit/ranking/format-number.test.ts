@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatUsd } from '../../../src/ranking/format-number.js';
+
+describe('formatCount', () => {
+  it('writes small numbers whole and large ones as K and M', () => {
+    expect(formatCount(950)).toBe('950');
+    expect(formatCount(12_345)).toBe('12.3K');
+    expect(formatCount(1_234_567)).toBe('1.2M');
+  });
+
+  it('follows the reader’s locale', () => {
+    expect(formatCount(12_345, 'de-DE')).toBe('12.345');
+    expect(formatCount(1_234_567, 'de-DE')).toMatch(/^1,2\s+Mio\.$/);
+  });
+
+  it('shows a dash when KeyAPI left the value out', () => {
+    expect(formatCount(undefined)).toBe('–');
+  });
+
+  it('falls back to English for a locale it cannot read', () => {
+    expect(formatCount(12_345, 'not a locale!')).toBe('12.3K');
+  });
+});
+
+describe('formatUsd', () => {
+  it('writes GMV in compact dollars', () => {
+    expect(formatUsd(73_446)).toBe('$73.4K');
+    expect(formatUsd(583_910_000)).toBe('$583.9M');
+  });
+});
