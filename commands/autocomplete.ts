@@ -3,6 +3,7 @@
  * Never a paid upstream call per keystroke. Platforms cap the list (Discord: 25 choices).
  */
 import { knownRegions } from '../src/ranking/regions.js';
+import { describeQuery } from '../src/subscriptions/subscription.js';
 import type { AutocompleteSource, CommandContext } from './define-command.js';
 
 export interface Suggestion {
@@ -28,6 +29,12 @@ export async function suggest(
   } else if (source === 'category') {
     const region = typeof options.region === 'string' ? options.region.toUpperCase() : 'US';
     all = (await ctx.services.categories(region)).map((c) => ({ name: c, value: c }));
+  } else if (source === 'subscription') {
+    const subs = await ctx.services.subscriptions.store.listByChannel(ctx.channel);
+    all = [
+      { name: 'all · every subscription in this channel', value: 'all' },
+      ...subs.map((s) => ({ name: `${s.id} · ${describeQuery(s.query)} at ${s.time}`.slice(0, 100), value: s.id })),
+    ];
   }
   return all.filter(matches).slice(0, MAX_SUGGESTIONS);
 }

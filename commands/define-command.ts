@@ -10,6 +10,7 @@ import type { ChannelRef } from '../src/chat/channel-ref.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
+import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 
 /** What local data an option's autocomplete draws on (never a paid call). */
 export type AutocompleteSource = 'region' | 'category' | 'subscription';
@@ -40,6 +41,8 @@ export interface CommandServices {
   leaderboards: LeaderboardService;
   /** Creator categories seen in cached data, for autocomplete. */
   categories(region: string): Promise<string[]>;
+  /** The subscription store, the scheduler port and the digest defaults. */
+  subscriptions: SubscriptionServices;
 }
 
 export interface UserRef {

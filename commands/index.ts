@@ -10,12 +10,20 @@ import { messageFor, ToprankError } from '../src/errors.js';
 import { type Command, type CommandContext, parseOptions } from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
+import { toprankSubscribe } from './toprank-subscribe.js';
+import { toprankSubscriptions } from './toprank-subscriptions.js';
+import { toprankUnsubscribe } from './toprank-unsubscribe.js';
 
 export type { Command, CommandContext, CommandServices, OptionSpec, UserRef } from './define-command.js';
 export { usageHint, usageView } from './help.js';
 
 /** Every command, in the order help lists them. */
-export const commands: readonly Command[] = [toprank];
+export const commands: readonly Command[] = [
+  toprank,
+  toprankSubscribe,
+  toprankSubscriptions,
+  toprankUnsubscribe,
+];
 
 /** The command of that name (with or without its slash), or undefined. */
 export function findCommand(name: string): Command | undefined {

@@ -56,6 +56,11 @@ const schema = z.object({
     .min(0, 'must be 0 (no limit) or more')
     .default(0),
   REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^\{[\w.-]+\}$/, 'must be one Redis Cluster hash tag such as {toprank}')
+    .default('{toprank}'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: snowflake('Discord application id'),
   DISCORD_GUILD_ID: snowflake('Discord server (guild) id'),

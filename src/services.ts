@@ -10,9 +10,6 @@ import { createKeyApiClient, type KeyApiClient, type UpstreamOutcome } from './k
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
 
-/** One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it). */
-export const DEFAULT_KEY_PREFIX = '{toprank}';
-
 export interface Core extends CommandServices {
   redis: Redis;
   keyapi: KeyApiClient;
@@ -22,6 +19,7 @@ export interface Core extends CommandServices {
 }
 
 export interface CoreOptions {
+  /** Overrides REDIS_KEY_PREFIX (tests give each run its own). */
   prefix?: string;
   now?: () => Date;
   /** Observers for metrics. */
@@ -30,7 +28,8 @@ export interface CoreOptions {
 }
 
 export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
-  const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
+  // One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it).
+  const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
   // BullMQ workers need maxRetriesPerRequest: null; one connection setting for every user keeps it simple.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));

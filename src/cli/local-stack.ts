@@ -21,16 +21,20 @@ export interface LocalStack {
 export async function assertRedisReachable(url: string): Promise<void> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       probe.connect().then(() => probe.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 3000);
+      }),
     ]);
   } catch {
     throw new Error(
       `Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} is not reachable. Start it (redis-server) or set REDIS_URL.`,
     );
   } finally {
+    clearTimeout(timer);
     probe.disconnect();
   }
 }

@@ -40,13 +40,18 @@ describe('loadConfig', () => {
   });
 
   it('names a bad secret without echoing its value', () => {
-    const message = problems({ SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token', SLACK_SIGNING_SECRET: 's3cr3t-value' });
+    const message = problems({
+      SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token',
+      SLACK_SIGNING_SECRET: 's3cr3t-value',
+    });
     expect(message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(message).not.toContain('very-secret');
     expect(message).not.toContain('s3cr3t-value');
   });
 
   it('refuses a Discord API URL with a version suffix', () => {
-    expect(problems({ DISCORD_API_URL: 'https://discord.com/api/v10' })).toContain('DISCORD_API_URL must have no version');
+    expect(problems({ DISCORD_API_URL: 'https://discord.com/api/v10' })).toContain(
+      'DISCORD_API_URL must have no version',
+    );
   });
 });

@@ -3,11 +3,11 @@
  * fault-injecting server (every documented error body, retries, timeouts and schema drift).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type KeyApiClient, type RankingRequest, createKeyApiClient } from '../../../src/keyapi/client.js';
-import { KeyApiError } from '../../../src/keyapi/errors.js';
 import { messageFor } from '../../../src/errors.js';
+import { createKeyApiClient, type KeyApiClient, type RankingRequest } from '../../../src/keyapi/client.js';
+import { KeyApiError } from '../../../src/keyapi/errors.js';
 import { startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
-import { type FakeKeyApi, envelope, errorBody, startFakeKeyApi } from '../../fakes/keyapi-server.js';
+import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 const request: RankingRequest = {
@@ -31,7 +31,10 @@ const documentedRow = {
   user_id: '6633792625097490438',
 };
 
-function client(baseUrl: string, overrides: Partial<Parameters<typeof createKeyApiClient>[0]> = {}): KeyApiClient {
+function client(
+  baseUrl: string,
+  overrides: Partial<Parameters<typeof createKeyApiClient>[0]> = {},
+): KeyApiClient {
   return createKeyApiClient({
     baseUrl,
     token: 'sk_live_test_secret',
@@ -105,7 +108,9 @@ describe('KeyAPI client against a faulty server', () => {
   });
 
   it('keeps a user_id above 2^53 exactly, even when sent as a bare number', async () => {
-    fake.script({ body: '{"code":0,"message":"success","requestId":"r","data":[{"user_id":6633792625097490438,"nick_name":"x"}]}' });
+    fake.script({
+      body: '{"code":0,"message":"success","requestId":"r","data":[{"user_id":6633792625097490438,"nick_name":"x"}]}',
+    });
     const page = await client(fake.url).fetchPage(request);
     expect(page.rows[0]?.user_id).toBe('6633792625097490438');
   });
@@ -145,14 +150,21 @@ describe('KeyAPI client against a faulty server', () => {
   });
 
   it('does not wait for a Retry-After longer than it allows, and says KeyAPI is busy', async () => {
-    fake.script({ status: 429, headers: { 'retry-after': '3600' }, body: errorBody(429, 'qps limit exceeded') });
+    fake.script({
+      status: 429,
+      headers: { 'retry-after': '3600' },
+      body: errorBody(429, 'qps limit exceeded'),
+    });
     const error = await failure(client(fake.url).fetchPage(request));
     expect(error.code).toBe('keyapi_rate_limited');
     expect(fake.requests).toHaveLength(1);
   });
 
   it('retries a 500 and succeeds', async () => {
-    fake.script({ status: 500, body: errorBody(500, 'Internal server error') }, { body: envelope([documentedRow]) });
+    fake.script(
+      { status: 500, body: errorBody(500, 'Internal server error') },
+      { body: envelope([documentedRow]) },
+    );
     expect((await client(fake.url).fetchPage(request)).rows).toHaveLength(1);
     expect(fake.requests).toHaveLength(2);
   });

@@ -1,0 +1,74 @@
+/**
+ * Leaderboard figures: upstream requests (paid credits) for 100 concurrent identical top-50 queries
+ * with movement, against the minimum and against a client with no cache or single-flight; and
+ * warm-cache latency over 10,000 calls, against a bare Redis GET as the floor.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/config.js';
+import { createKeyApiClient } from '../src/keyapi/client.js';
+import { createLogger } from '../src/log.js';
+import { createLeaderboardService } from '../src/ranking/leaderboard-service.js';
+import type { LeaderboardQuery } from '../src/ranking/types.js';
+import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
+import { createCore } from '../src/services.js';
+
+const query: LeaderboardQuery = { region: 'US', type: 'week', by: 'sales', limit: 50, page: 1 };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+export async function runLeaderboardBench(redisUrl: string): Promise<void> {
+  const sample = await startSampleKeyApiServer();
+  const log = createLogger({ level: 'silent' });
+  const config = loadConfig({
+    KEYAPI_BASE_URL: sample.url,
+    KEYAPI_TOKEN: 'bench',
+    KEYAPI_QPS: '100',
+    REDIS_URL: redisUrl,
+  });
+  const core = createCore(config, log, { prefix: `{bench-${Date.now()}}` });
+  try {
+    // Baseline: callers that share nothing (no cache, each its own single-flight), 10 of them.
+    const naive = createKeyApiClient({ baseUrl: sample.url, token: 'bench', qps: 1000, log });
+    const noCache = { get: async () => undefined, set: async () => {}, categories: async () => [] };
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        createLeaderboardService({ client: naive, cache: noCache, log }).get(query),
+      ),
+    );
+    const naivePer100 = naive.requestCount * 10;
+
+    await Promise.all(Array.from({ length: 100 }, () => core.leaderboards.get(query)));
+    const upstream = core.keyapi.requestCount;
+    console.log('leaderboard: 100 concurrent identical top-50 queries with movement');
+    console.log(`  upstream requests      ${upstream} (minimum 10: 5 pages + 5 of the previous period)`);
+    console.log(
+      `  sharing nothing        ${naivePer100} (extrapolated from 10 callers) → ${(naivePer100 / upstream).toFixed(0)}× more`,
+    );
+
+    const samples: number[] = [];
+    const floor: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      let start = performance.now();
+      await core.leaderboards.get(query);
+      samples.push(performance.now() - start);
+      start = performance.now();
+      await core.redis.get('bench-floor');
+      floor.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    floor.sort((a, b) => a - b);
+    const p50 = percentile(samples, 50);
+    const p99 = percentile(samples, 99);
+    console.log('leaderboard: warm cache, 10,000 sequential calls (top 50 with movement = 10 cached pages)');
+    console.log(`  p50 ${p50.toFixed(3)} ms   p99 ${p99.toFixed(3)} ms`);
+    console.log(
+      `  one Redis GET (floor) p50 ${percentile(floor, 50).toFixed(3)} ms → leaderboard is ${(p50 / percentile(floor, 50)).toFixed(1)}× a GET`,
+    );
+  } finally {
+    await core.redis.del(...(await core.redis.keys(`${core.prefix}*`)));
+    await core.close();
+    await sample.close();
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: prints the figures of every benchmark in one run, each with its baseline.
+ * Uses REDIS_URL, or starts a throwaway redis-server.
+ */
+import { startLocalRedis } from '../src/local-redis.js';
+import { runLeaderboardBench } from './leaderboard.js';
+
+const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
+const redisUrl = process.env.REDIS_URL ?? local?.url ?? '';
+try {
+  await runLeaderboardBench(redisUrl);
+} finally {
+  await local?.stop();
+}

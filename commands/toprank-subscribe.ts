@@ -1,0 +1,125 @@
+/**
+ * /toprank-subscribe: subscribes this channel to a digest of a leaderboard (daily, weekly on Monday,
+ * monthly on the 1st, at a time in a zone), optionally with rank-movement alerts. Refuses a repeat
+ * and a full channel; needs Manage Channels. Reaches the scheduler only through the SchedulePort.
+ */
+import { z } from 'zod';
+import { noticeView } from '../src/chat/view.js';
+import { ToprankError } from '../src/errors.js';
+import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
+import {
+  DEFAULT_ALERT_CLIMB,
+  describeQuery,
+  newSubscriptionId,
+  type Subscription,
+  slotIdOf,
+  slotOf,
+} from '../src/subscriptions/subscription.js';
+import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
+import { queryOptions } from './query-options.js';
+
+const timeOption = {
+  description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
+  type: 'string',
+  schema: z
+    .string()
+    .trim()
+    .transform((s) => (/^\d:\d\d$/.test(s) ? `0${s}` : s))
+    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/))
+    .optional(),
+  allowed: 'a 24-hour time written HH:MM, such as 09:00',
+  example: '09:00',
+} satisfies OptionSpec;
+
+const timezoneOption = {
+  description: 'IANA time zone of the delivery time, e.g. Europe/Paris (default from DIGEST_TIMEZONE)',
+  type: 'string',
+  schema: z.string().trim().refine(isTimeZone).optional(),
+  allowed: 'an IANA time zone such as America/New_York, Europe/Paris or UTC',
+  example: 'America/New_York',
+} satisfies OptionSpec;
+
+const onOff = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const word = v.trim().toLowerCase();
+  if (['on', 'true', 'yes'].includes(word)) return true;
+  if (['off', 'false', 'no'].includes(word)) return false;
+  return v;
+}, z.boolean());
+
+const alertsOption = {
+  description: 'Also alert on daily rank moves: new #1, entries, big climbs, drop-outs (on/off)',
+  type: 'boolean',
+  schema: onOff.default(false),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
+const alertClimbOption = {
+  description: 'Alert on climbs of at least this many places, 1–50 (default 5)',
+  type: 'integer',
+  schema: z.coerce.number().int().min(1).max(50).default(DEFAULT_ALERT_CLIMB),
+  allowed: 'a whole number from 1 to 50',
+  example: '5',
+  min: 1,
+  max: 50,
+} satisfies OptionSpec;
+
+/** Subscription changes need Manage Channels where the platform tells us (Discord does). */
+export function requireManageChannel(ctx: CommandContext): void {
+  if (ctx.user.canManageChannel === false) {
+    throw new ToprankError('missing_permission', { permission: 'Manage Channels' });
+  }
+}
+
+export const toprankSubscribe = defineCommand({
+  name: 'toprank-subscribe',
+  description: 'Subscribe this channel to a leaderboard digest (daily, weekly or monthly)',
+  manageChannel: true,
+  options: {
+    ...queryOptions,
+    time: timeOption,
+    timezone: timezoneOption,
+    alerts: alertsOption,
+    alert_climb: alertClimbOption,
+  },
+  async run(input, ctx) {
+    requireManageChannel(ctx);
+    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    const subscription: Subscription = {
+      id: newSubscriptionId(),
+      channel: ctx.channel,
+      query: {
+        region: input.region,
+        type: input.type,
+        by: input.by,
+        category: input.category || undefined,
+        productCategory: input.product_category || undefined,
+        limit: input.limit,
+      },
+      time: input.time ?? defaults.time,
+      timezone: input.timezone ?? defaults.timezone,
+      alerts: input.alerts,
+      alertClimb: input.alert_climb,
+      state: { status: 'active' },
+      createdBy: ctx.user.id,
+      createdAt: ctx.now().toISOString(),
+    };
+    const result = await store.add(subscription, maxPerChannel);
+    if (!result.added && result.reason === 'exists') {
+      throw new ToprankError('subscription_exists', { subscriptionId: result.existingId });
+    }
+    if (!result.added) throw new ToprankError('subscription_limit', { limit: result.limit });
+    await schedules.ensure(slotIdOf(subscription));
+    const slot = slotOf(subscription);
+    const next = describeInstant(nextFireTime(slot, ctx.now()), slot.timezone);
+    const alerts = subscription.alerts
+      ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
+      : '';
+    return noticeView(
+      'info',
+      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}`,
+      false,
+    );
+  },
+});

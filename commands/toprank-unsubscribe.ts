@@ -1,0 +1,49 @@
+/**
+ * /toprank-unsubscribe: removes one of this channel's subscriptions (autocompleted) or `all`, and
+ * lets a slot's scheduler go when its last subscription leaves. Needs Manage Channels.
+ */
+import { z } from 'zod';
+import { noticeView } from '../src/chat/view.js';
+import { ToprankError } from '../src/errors.js';
+import { slotIdOf } from '../src/subscriptions/subscription.js';
+import { defineCommand, type OptionSpec } from './define-command.js';
+import { requireManageChannel } from './toprank-subscribe.js';
+
+const subscriptionOption = {
+  description: 'The subscription to remove (see /toprank-subscriptions), or all',
+  type: 'string',
+  schema: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.string().regex(/^(all|[a-z0-9]{4,12})$/),
+  ),
+  allowed: 'a subscription id from /toprank-subscriptions, or all',
+  example: 'all',
+  autocomplete: 'subscription',
+  required: true,
+} satisfies OptionSpec;
+
+export const toprankUnsubscribe = defineCommand({
+  name: 'toprank-unsubscribe',
+  description: 'Remove a subscription from this channel, or all of them',
+  manageChannel: true,
+  options: { subscription: subscriptionOption },
+  async run(input, ctx) {
+    requireManageChannel(ctx);
+    const { store, schedules } = ctx.services.subscriptions;
+    const mine = await store.listByChannel(ctx.channel);
+    const targets = input.subscription === 'all' ? mine : mine.filter((s) => s.id === input.subscription);
+    if (targets.length === 0) {
+      if (input.subscription === 'all') throw new ToprankError('no_subscriptions');
+      throw new ToprankError('subscription_not_found', { subscriptionId: input.subscription });
+    }
+    const removed: string[] = [];
+    for (const sub of targets) if (await store.remove(sub.id)) removed.push(sub.id);
+    for (const slot of new Set(targets.map(slotIdOf))) await schedules.release(slot);
+    const ids = removed.map((id) => `\`${id}\``).join(', ');
+    return noticeView(
+      'info',
+      `Unsubscribed ${removed.length === 1 ? ids : `${removed.length} subscriptions: ${ids}`}.`,
+      false,
+    );
+  },
+});

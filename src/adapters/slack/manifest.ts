@@ -1,0 +1,91 @@
+/**
+ * The Slack app manifest, generated from `commands/`: every slash command with its usage hint, the bot
+ * scopes the app uses and no others, the request URLs (HTTP mode) or Socket Mode.
+ * Reads command declarations only; must not import Bolt's runtime, ranking or jobs.
+ */
+import { type Command, commands as allCommands, usageHint } from '../../../commands/index.js';
+
+/** Where Slack sends commands and button clicks in HTTP mode (Bolt's receiver listens there). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Bot scopes, each for a reason (docs/slack.md repeats them for whoever installs the app):
+ * - `commands`: the slash commands;
+ * - `chat:write`: digests and alerts posted by jobs (chat.postMessage) in channels the bot was invited to;
+ * - `channels:history`, `groups:history`: before posting a digest again, read the channel's recent history
+ *   for the delivery's metadata tag, so a retry never posts twice (public and private channels).
+ * Replies to commands and buttons go through response_url, which needs no scope.
+ */
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'channels:history', 'groups:history'] as const;
+
+export interface SlackManifestOptions {
+  /** Socket Mode (no public URL) instead of HTTP request URLs. */
+  socketMode: boolean;
+  /** The app's public origin for HTTP mode, e.g. `https://toprank.example.com`. */
+  baseUrl?: string | undefined;
+  /** The app's name in Slack (default: toprank). */
+  name?: string;
+  /** The commands to list (default: all of `commands/`). */
+  commands?: readonly Command[];
+}
+
+/** A placeholder that tells whoever installs the app what to put there. */
+export const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
+
+/** The slice of Slack's manifest schema this app fills in. */
+export interface SlackManifest {
+  display_information: { name: string; description: string; background_color: string };
+  features: {
+    bot_user: { display_name: string; always_online: boolean };
+    slash_commands: {
+      command: string;
+      description: string;
+      usage_hint?: string;
+      should_escape: boolean;
+      url?: string;
+    }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url?: string };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+    token_rotation_enabled: boolean;
+  };
+}
+
+/** Builds the manifest. */
+export function buildSlackManifest(options: SlackManifestOptions): SlackManifest {
+  const name = options.name ?? 'toprank';
+  const requestUrl = options.socketMode
+    ? undefined
+    : `${(options.baseUrl ?? PLACEHOLDER_BASE_URL).replace(/\/+$/, '')}${SLACK_EVENTS_PATH}`;
+  return {
+    display_information: {
+      name,
+      description: 'TikTok Shop influencer leaderboards, digests and alerts',
+      background_color: '#1d1d1f',
+    },
+    features: {
+      bot_user: { display_name: name, always_online: true },
+      slash_commands: (options.commands ?? allCommands).map((command) => {
+        const hint = usageHint(command);
+        return {
+          command: `/${command.name}`,
+          description: command.description,
+          ...(hint && { usage_hint: hint }),
+          // The text arrives as typed: the key:value parser needs no <@U…> rewriting of names.
+          should_escape: false,
+          ...(requestUrl && { url: requestUrl }),
+        };
+      }),
+    },
+    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    settings: {
+      interactivity: { is_enabled: true, ...(requestUrl && { request_url: requestUrl }) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: options.socketMode,
+      token_rotation_enabled: false,
+    },
+  };
+}

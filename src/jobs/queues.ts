@@ -1,0 +1,82 @@
+/**
+ * The three queues (tick, deliver, alerts), their zod-validated payloads (ids only, never objects)
+ * and default job options. Queue names use `-`, never `:`; BullMQ's `prefix` is our one hash-tagged
+ * key prefix, so every key BullMQ writes lives in one Redis Cluster slot with ours.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+export const queueNames = {
+  tick: 'toprank-tick',
+  deliver: 'toprank-deliver',
+  alerts: 'toprank-alerts',
+} as const;
+
+const periodKeySchema = z.string().regex(/^(day|week|month)-\d{4}-\d{2}-\d{2}$/);
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const idSchema = z.string().regex(/^[a-z0-9]{1,12}$/);
+
+/** A tick of one slot: from a scheduler (fire time from the job) or added with a fire time or period. */
+export const tickDataSchema = z.object({
+  slotId: z.string().min(1),
+  firedAt: z.number().int().optional(),
+  periodKey: periodKeySchema.optional(),
+});
+export type TickData = z.output<typeof tickDataSchema>;
+
+export const deliverDataSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('digest'),
+    subscriptionId: idSchema,
+    /** The period the slot was for (names the delivery). */
+    periodKey: periodKeySchema,
+    /** The period shown: the same, or an earlier one when that was not published by the deadline. */
+    shownKey: periodKeySchema,
+  }),
+  z.object({ kind: z.literal('alert'), subscriptionId: idSchema, date: dateSchema }),
+]);
+export type DeliverData = z.output<typeof deliverDataSchema>;
+
+export const alertCheckDataSchema = z.object({ date: dateSchema.optional() });
+export type AlertCheckData = z.output<typeof alertCheckDataSchema>;
+
+const day = 24 * 3600;
+
+/** Deliveries retry transient failures with backoff; finished jobs are kept a week as a record. */
+export const deliverJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * day, count: 100_000 },
+  removeOnFail: { age: 30 * day },
+} as const;
+
+export const tickJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 30_000 },
+  removeOnComplete: { age: 7 * day },
+  removeOnFail: { age: 30 * day },
+} as const;
+
+export interface Queues {
+  tick: Queue<TickData>;
+  deliver: Queue<DeliverData>;
+  alerts: Queue<AlertCheckData>;
+  close(): Promise<void>;
+}
+
+/** The queues on a shared connection (BullMQ does not close a connection it was given). */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const options = { connection, prefix };
+  const tick = new Queue<TickData>(queueNames.tick, options);
+  const deliver = new Queue<DeliverData>(queueNames.deliver, options);
+  const alerts = new Queue<AlertCheckData>(queueNames.alerts, options);
+  return {
+    tick,
+    deliver,
+    alerts,
+    async close() {
+      await Promise.all([tick.close(), deliver.close(), alerts.close()]);
+    },
+  };
+}

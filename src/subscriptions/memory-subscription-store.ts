@@ -1,0 +1,70 @@
+/**
+ * Subscriptions in memory, with the same refusals as the Redis store: for unit tests and fakes.
+ */
+import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+
+export class MemorySubscriptionStore implements SubscriptionStore {
+  private readonly subs = new Map<string, Subscription>();
+
+  async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
+    const sub = subscriptionSchema.parse(subscription);
+    const channel = [...this.subs.values()].filter((s) => s.channel === sub.channel);
+    const same = channel.find((s) => queryHash(s.query) === queryHash(sub.query));
+    if (same) return { added: false, reason: 'exists', existingId: same.id };
+    if (channel.length >= maxPerChannel) return { added: false, reason: 'limit', limit: maxPerChannel };
+    this.subs.set(sub.id, structuredClone(sub));
+    return { added: true, subscription: sub };
+  }
+
+  async remove(id: string): Promise<Subscription | undefined> {
+    const sub = this.subs.get(id);
+    this.subs.delete(id);
+    return sub;
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    const sub = this.subs.get(id);
+    return sub && structuredClone(sub);
+  }
+
+  private list(keep: (s: Subscription) => boolean): Subscription[] {
+    return [...this.subs.values()].filter(keep).map((s) => structuredClone(s));
+  }
+
+  async listByChannel(channel: string): Promise<Subscription[]> {
+    return this.list((s) => s.channel === channel);
+  }
+
+  async listBySlot(slotId: string): Promise<Subscription[]> {
+    return this.list((s) => slotIdOf(s) === slotId).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async listSlots(): Promise<string[]> {
+    return [...new Set([...this.subs.values()].map(slotIdOf))].sort();
+  }
+
+  async listAlerting(): Promise<Subscription[]> {
+    return this.list((s) => s.alerts);
+  }
+
+  async pause(id: string, state: PauseState): Promise<void> {
+    const sub = this.subs.get(id);
+    if (sub) sub.state = { ...state };
+  }
+
+  async pauseChannel(channel: string, state: PauseState): Promise<number> {
+    const subs = [...this.subs.values()].filter((s) => s.channel === channel && s.state.status === 'active');
+    for (const sub of subs) sub.state = { ...state };
+    return subs.length;
+  }
+
+  async resume(id: string): Promise<void> {
+    const sub = this.subs.get(id);
+    if (sub) sub.state = { status: 'active' };
+  }
+}
+
+export function createMemorySubscriptionStore(): MemorySubscriptionStore {
+  return new MemorySubscriptionStore();
+}

@@ -1,0 +1,132 @@
+/**
+ * Subscriptions in Redis: one JSON record per subscription, validated with zod when read, and indexes
+ * by channel (oldest first), by delivery slot, of live slots, of alerting subscriptions and of each
+ * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
+ */
+import type { Redis } from 'ioredis';
+import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+
+const addScript = `
+local existing = redis.call('GET', KEYS[6])
+if existing then return {'exists', existing} end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'limit'} end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[6])
+if ARGV[5] == '1' then redis.call('SADD', KEYS[5], ARGV[2]) end
+redis.call('SET', KEYS[6], ARGV[2])
+return {'added'}`;
+
+const removeScript = `
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
+redis.call('SREM', KEYS[5], ARGV[1])
+if redis.call('GET', KEYS[6]) == ARGV[1] then redis.call('DEL', KEYS[6]) end
+return 1`;
+
+export class RedisSubscriptionStore implements SubscriptionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private keys(sub: Subscription): string[] {
+    const p = this.prefix;
+    return [
+      `${p}:sub:${sub.id}`,
+      `${p}:subs:channel:${sub.channel}`,
+      `${p}:subs:slot:${slotIdOf(sub)}`,
+      `${p}:subs:slots`,
+      `${p}:subs:alerting`,
+      `${p}:subs:query:${sub.channel}:${queryHash(sub.query)}`,
+    ];
+  }
+
+  async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
+    const sub = subscriptionSchema.parse(subscription);
+    const result = (await this.redis.eval(
+      addScript,
+      6,
+      ...this.keys(sub),
+      JSON.stringify(sub),
+      sub.id,
+      String(Date.parse(sub.createdAt) || Date.now()),
+      String(maxPerChannel),
+      sub.alerts ? '1' : '0',
+      slotIdOf(sub),
+    )) as string[];
+    if (result[0] === 'exists') return { added: false, reason: 'exists', existingId: String(result[1]) };
+    if (result[0] === 'limit') return { added: false, reason: 'limit', limit: maxPerChannel };
+    return { added: true, subscription: sub };
+  }
+
+  async remove(id: string): Promise<Subscription | undefined> {
+    const sub = await this.get(id);
+    if (!sub) return undefined;
+    const removed = await this.redis.eval(removeScript, 6, ...this.keys(sub), sub.id, slotIdOf(sub));
+    return removed === 1 ? sub : undefined;
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    if (!/^[a-z0-9]{1,12}$/.test(id)) return undefined;
+    const raw = await this.redis.get(`${this.prefix}:sub:${id}`);
+    return raw === null ? undefined : subscriptionSchema.parse(JSON.parse(raw));
+  }
+
+  private async getMany(ids: string[]): Promise<Subscription[]> {
+    const subs: Subscription[] = [];
+    // Batches keep one MGET reasonable for slots with thousands of subscribers.
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
+      const raws = await this.redis.mget(...batch.map((id) => `${this.prefix}:sub:${id}`));
+      for (const raw of raws) if (raw !== null) subs.push(subscriptionSchema.parse(JSON.parse(raw)));
+    }
+    return subs;
+  }
+
+  async listByChannel(channel: string): Promise<Subscription[]> {
+    return this.getMany(await this.redis.zrange(`${this.prefix}:subs:channel:${channel}`, 0, -1));
+  }
+
+  async listBySlot(slotId: string): Promise<Subscription[]> {
+    const ids = (await this.redis.smembers(`${this.prefix}:subs:slot:${slotId}`)).sort();
+    return this.getMany(ids);
+  }
+
+  async listSlots(): Promise<string[]> {
+    return (await this.redis.smembers(`${this.prefix}:subs:slots`)).sort();
+  }
+
+  async listAlerting(): Promise<Subscription[]> {
+    return this.getMany((await this.redis.smembers(`${this.prefix}:subs:alerting`)).sort());
+  }
+
+  private async setState(sub: Subscription, state: Subscription['state']): Promise<void> {
+    // XX: a subscription removed meanwhile stays removed.
+    await this.redis.set(`${this.prefix}:sub:${sub.id}`, JSON.stringify({ ...sub, state }), 'XX');
+  }
+
+  async pause(id: string, state: PauseState): Promise<void> {
+    const sub = await this.get(id);
+    if (sub) await this.setState(sub, state);
+  }
+
+  async pauseChannel(channel: string, state: PauseState): Promise<number> {
+    const subs = (await this.listByChannel(channel)).filter((s) => s.state.status === 'active');
+    for (const sub of subs) await this.setState(sub, state);
+    return subs.length;
+  }
+
+  async resume(id: string): Promise<void> {
+    const sub = await this.get(id);
+    if (sub) await this.setState(sub, { status: 'active' });
+  }
+}
+
+export function createRedisSubscriptionStore(redis: Redis, prefix: string): RedisSubscriptionStore {
+  return new RedisSubscriptionStore(redis, prefix);
+}

@@ -1,0 +1,153 @@
+/**
+ * Delivery slots: cadence × time × zone, the unit one job scheduler serves, and the wall-clock maths
+ * of when a slot fires (daily; weekly on Monday; monthly on the 1st), done with Intl so no cron
+ * library is needed here. Pure; imports nothing but ranking types.
+ */
+import type { RankType } from '../ranking/types.js';
+
+export interface Slot {
+  cadence: RankType;
+  /** HH:MM, 24-hour, in `timezone`. */
+  time: string;
+  /** IANA zone, e.g. America/New_York. */
+  timezone: string;
+}
+
+const slotIdPattern = /^(day|week|month)-([01]\d|2[0-3])([0-5]\d)-(.+)$/;
+
+/** A slot's id, safe for Redis keys and BullMQ ids (no `:`): `week-0900-America/New_York`. */
+export function slotId(slot: Slot): string {
+  return `${slot.cadence}-${slot.time.replace(':', '')}-${slot.timezone}`;
+}
+
+/** The slot an id names; throws on an id `slotId` could not have made. */
+export function parseSlotId(id: string): Slot {
+  const match = slotIdPattern.exec(id);
+  if (!match) throw new Error(`not a slot id: ${id}`);
+  const [, cadence, hh, mm, timezone] = match as unknown as [string, RankType, string, string, string];
+  return { cadence, time: `${hh}:${mm}`, timezone };
+}
+
+/** True when `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.length > 0 && !zone.includes(':');
+  } catch {
+    return false;
+  }
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock in `zone` at `instant`. */
+export function wallClock(instant: Date, zone: string): WallClock {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(zone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: weekdays.indexOf(String(parts.weekday)),
+  };
+}
+
+/** The local YYYY-MM-DD in `zone` at `instant`. */
+export function localDate(instant: Date, zone: string): string {
+  const c = wallClock(instant, zone);
+  return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+}
+
+/** The instant at which the wall clock in `zone` reads `date` `time` (a skipped hour moves forward). */
+export function zonedInstant(date: string, time: string, zone: string): Date {
+  const wanted = Date.parse(`${date}T${time}:00Z`);
+  let guess = wanted;
+  // Two corrections settle any offset, DST edges included.
+  for (let i = 0; i < 2; i++) {
+    const c = wallClock(new Date(guess), zone);
+    const seen = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute);
+    guess += wanted - seen;
+  }
+  return new Date(guess);
+}
+
+function isFireDay(cadence: RankType, date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (cadence === 'week') return d.getUTCDay() === 1;
+  if (cadence === 'month') return d.getUTCDate() === 1;
+  return true;
+}
+
+function addDay(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The first time the slot fires strictly after `after`. */
+export function nextFireTime(slot: Slot, after: Date): Date {
+  let date = localDate(after, slot.timezone);
+  for (let i = 0; i < 40; i++, date = addDay(date, 1)) {
+    if (!isFireDay(slot.cadence, date)) continue;
+    const at = zonedInstant(date, slot.time, slot.timezone);
+    if (at.getTime() > after.getTime()) return at;
+  }
+  throw new Error(`no fire time within 40 days for ${slotId(slot)}`);
+}
+
+/** The last time the slot fired at or before `at`. */
+export function previousFireTime(slot: Slot, at: Date): Date {
+  let date = localDate(at, slot.timezone);
+  for (let i = 0; i < 40; i++, date = addDay(date, -1)) {
+    if (!isFireDay(slot.cadence, date)) continue;
+    const fired = zonedInstant(date, slot.time, slot.timezone);
+    if (fired.getTime() <= at.getTime()) return fired;
+  }
+  throw new Error(`no fire time within 40 days for ${slotId(slot)}`);
+}
+
+/** "Mon 30 Nov 2026, 09:00 (America/New_York)": an instant in the slot's own terms. */
+export function describeInstant(instant: Date, zone: string): string {
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant);
+  return `${text} (${zone})`;
+}
+
+/** The schedule in words: "weekly on Monday at 09:00 America/New_York". */
+export function describeSlot(slot: Slot): string {
+  const when = { day: 'daily', week: 'weekly on Monday', month: 'monthly on the 1st' }[slot.cadence];
+  return `${when} at ${slot.time} ${slot.timezone}`;
+}

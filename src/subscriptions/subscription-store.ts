@@ -1,0 +1,33 @@
+/**
+ * The storage port for subscriptions: add (refusing duplicates and over-limit channels), remove, look
+ * up by id, channel or delivery slot, pause and resume. Redis and in-memory implementations follow it.
+ */
+import type { Subscription, SubscriptionState } from './subscription.js';
+
+/** What `add` did: added, or refused with the id of the subscription it repeats. */
+export type AddResult =
+  | { added: true; subscription: Subscription }
+  | { added: false; reason: 'exists'; existingId: string }
+  | { added: false; reason: 'limit'; limit: number };
+
+export type PauseState = Extract<SubscriptionState, { status: 'paused' }>;
+
+export interface SubscriptionStore {
+  /** Adds unless the channel already has the same query, or has reached `maxPerChannel`. */
+  add(subscription: Subscription, maxPerChannel: number): Promise<AddResult>;
+  /** Removes one; returns it, or undefined when it did not exist. */
+  remove(id: string): Promise<Subscription | undefined>;
+  get(id: string): Promise<Subscription | undefined>;
+  /** The channel's subscriptions, oldest first. */
+  listByChannel(channel: string): Promise<Subscription[]>;
+  /** The subscriptions delivered in a slot (see slot.ts). */
+  listBySlot(slotId: string): Promise<Subscription[]>;
+  /** Every slot that has at least one subscription. */
+  listSlots(): Promise<string[]>;
+  /** Every subscription with alerts on. */
+  listAlerting(): Promise<Subscription[]>;
+  pause(id: string, state: PauseState): Promise<void>;
+  /** Pauses every subscription of a channel (it is gone or forbids the bot); returns how many. */
+  pauseChannel(channel: string, state: PauseState): Promise<number>;
+  resume(id: string): Promise<void>;
+}

@@ -1,0 +1,114 @@
+/**
+ * A subscription: one channel's standing order for a digest (and, optionally, rank-movement alerts),
+ * as stored in Redis and validated with zod whenever it is read. Plain records; no I/O here.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { LeaderboardQuery } from '../ranking/types.js';
+import { isTimeZone, type Slot, slotId } from './slot.js';
+
+/** A channel has at most this many subscriptions. */
+export const MAX_SUBSCRIPTIONS_PER_CHANNEL = 25;
+/** Climbs of at least this many places are alerted unless the subscription says otherwise. */
+export const DEFAULT_ALERT_CLIMB = 5;
+
+/** `discord:<ch>`, `slack:<team>:<ch>`, `console:<name>` (chat/channel-ref.ts; storage may not import chat). */
+const channelRefSchema = z.string().regex(/^(discord:[^:]+|slack:[^:]+:[^:]+|console:[^:]+)$/);
+
+/** The leaderboard a subscription follows; `type` is also the digest cadence. */
+export const subscriptionQuerySchema = z.object({
+  region: z.string().regex(/^[A-Z]{2}$/),
+  type: z.enum(['day', 'week', 'month']),
+  by: z.enum(['followers', 'sales']),
+  category: z.string().max(80).optional(),
+  productCategory: z.string().regex(/^\d{1,12}$/).optional(),
+  limit: z.number().int().min(1).max(50),
+});
+
+export type SubscriptionQuery = z.output<typeof subscriptionQuerySchema>;
+
+export const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized'] as const;
+
+const stateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('active') }),
+  z.object({
+    status: z.literal('paused'),
+    reason: z.enum(pauseReasons),
+    /** The sentence users see for the reason. */
+    detail: z.string(),
+    at: z.string(),
+  }),
+]);
+
+export type SubscriptionState = z.output<typeof stateSchema>;
+
+export const subscriptionSchema = z.object({
+  /** Short and free of `:`, so it can sit in BullMQ job ids. */
+  id: z.string().regex(/^[a-z0-9]{4,12}$/),
+  channel: channelRefSchema,
+  query: subscriptionQuerySchema,
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  timezone: z.string().refine(isTimeZone, 'not an IANA time zone'),
+  alerts: z.boolean(),
+  alertClimb: z.number().int().min(1).max(100),
+  state: stateSchema,
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
+export type Subscription = z.output<typeof subscriptionSchema>;
+
+/** A new, random subscription id: 6 characters of [a-z0-9]. */
+export function newSubscriptionId(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  return Array.from(randomBytes(6), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The delivery slot a subscription belongs to. */
+export function slotOf(sub: Pick<Subscription, 'query' | 'time' | 'timezone'>): Slot {
+  return { cadence: sub.query.type, time: sub.time, timezone: sub.timezone };
+}
+
+export function slotIdOf(sub: Pick<Subscription, 'query' | 'time' | 'timezone'>): string {
+  return slotId(slotOf(sub));
+}
+
+/** The query in canonical form: what makes two subscriptions "the same leaderboard". */
+function canonical(query: SubscriptionQuery): string {
+  return JSON.stringify([
+    query.region,
+    query.type,
+    query.by,
+    query.category?.toLowerCase() ?? '',
+    query.productCategory ?? '',
+    query.limit,
+  ]);
+}
+
+/** A short stable hash of the query: snapshots and duplicate checks key on it. */
+export function queryHash(query: SubscriptionQuery): string {
+  return createHash('sha1').update(canonical(query)).digest('hex').slice(0, 16);
+}
+
+/** The ranking-service query for a subscription's leaderboard in a given period. */
+export function toLeaderboardQuery(query: SubscriptionQuery, date?: string): LeaderboardQuery {
+  return {
+    region: query.region,
+    type: query.type,
+    by: query.by,
+    category: query.category,
+    productCategory: query.productCategory,
+    limit: query.limit,
+    date,
+    page: 1,
+  };
+}
+
+/** The query in words: "US weekly top 10 by sales (Beauty)". */
+export function describeQuery(query: SubscriptionQuery): string {
+  const cadence = { day: 'daily', week: 'weekly', month: 'monthly' }[query.type];
+  const filters = [query.category, query.productCategory && `product category ${query.productCategory}`]
+    .filter(Boolean)
+    .join(', ');
+  return `${query.region} ${cadence} top ${query.limit} by ${query.by}${filters ? ` (${filters})` : ''}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The arrows of DESIGN.md, enforced: the core (keyapi, ranking, subscriptions, chat, commands) never
+ * reaches a chat library, BullMQ, an adapter or the jobs; adapters never reach the jobs; jobs reach a
+ * platform only through the ChatAdapter port. Also the 400-line cap on source files.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(root, path)).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every module a file imports: packages by name, project files by path from the root. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+  return specifiers.map((s) => (s.startsWith('.') ? relative(root, resolve(root, dirname(file), s)) : s));
+}
+
+const chatLibraries = /^(discord\.js|@discordjs\/|@slack\/|bullmq)/;
+
+const rules: { layer: string; forbidden: (target: string) => boolean; why: string }[] = [
+  {
+    layer: 'src/keyapi',
+    forbidden: (t) => /^(src\/(ranking|chat|subscriptions|adapters|jobs)|commands)\//.test(t),
+    why: 'the KeyAPI client knows HTTP only',
+  },
+  {
+    layer: 'src/ranking',
+    forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs)|commands)\//.test(t),
+    why: 'ranking knows leaderboards, not chat',
+  },
+  { layer: 'src/chat', forbidden: (t) => /^(src\/(adapters|jobs|subscriptions)|commands)\//.test(t), why: 'chat is the port' },
+  { layer: 'src/subscriptions', forbidden: (t) => /^(src\/(adapters|jobs|chat)|commands)\//.test(t), why: 'storage only' },
+  { layer: 'commands', forbidden: (t) => /^src\/(adapters|jobs)\//.test(t), why: 'commands are platform-neutral' },
+  { layer: 'src/adapters', forbidden: (t) => /^src\/jobs\//.test(t), why: 'adapters translate; jobs use them' },
+  { layer: 'src/jobs', forbidden: (t) => /^(src\/adapters|commands)\//.test(t), why: 'jobs reach platforms through the port' },
+];
+
+const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'commands'];
+
+describe('architecture', () => {
+  it('keeps chat libraries and BullMQ out of the core', () => {
+    const offenders = core
+      .flatMap((dir) => safeFiles(dir))
+      .flatMap((file) => importsOf(file).filter((t) => chatLibraries.test(t)).map((t) => `${file} → ${t}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it.each(rules)('keeps $layer to its own side of the arrows ($why)', ({ layer, forbidden }) => {
+    const offenders = safeFiles(layer).flatMap((file) =>
+      importsOf(file)
+        .filter(forbidden)
+        .map((t) => `${file} → ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps every source file under 400 lines', () => {
+    const long = ['src', 'commands']
+      .flatMap((dir) => sourceFiles(dir))
+      .map((file) => ({ file, lines: readFileSync(join(root, file), 'utf8').split('\n').length }))
+      .filter((f) => f.lines > 400);
+    expect(long).toEqual([]);
+  });
+
+  it('notices a forbidden import (the check itself works)', () => {
+    expect(chatLibraries.test('discord.js')).toBe(true);
+    expect(rules.find((r) => r.layer === 'src/ranking')?.forbidden('src/adapters/discord/render.ts')).toBe(true);
+  });
+});
+
+function safeFiles(dir: string): string[] {
+  try {
+    return sourceFiles(dir);
+  } catch {
+    return []; // a layer that has no files yet
+  }
+}
