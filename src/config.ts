@@ -147,7 +147,8 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
 }
 
-function readEnvironment(): NodeJS.ProcessEnv {
+/** The environment, after reading `.env` when present. */
+export function readEnvironment(): NodeJS.ProcessEnv {
   // Node 20.12+ reads .env natively; variables already set in the environment win.
   if (existsSync('.env')) process.loadEnvFile('.env');
   return process.env;

@@ -7,9 +7,10 @@ import { usageView } from '../commands/help.js';
 import { commands } from '../commands/index.js';
 import { renderConsole } from './adapters/console/render.js';
 import { DEMO_CHANNEL, runDemo } from './cli/demo.js';
+import { formatChecks, runChecks } from './cli/doctor.js';
 import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
-import { ConfigError, loadConfig, secretsOf } from './config.js';
+import { ConfigError, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
 import { createLogger } from './log.js';
 
@@ -17,6 +18,7 @@ const usage = `Usage: toprank <command>
 
   query <key:value…> [--json]   print a leaderboard (sample data when KEYAPI_TOKEN is unset)
   demo                          run the bot locally on sample data
+  doctor [--spend-credit]       check configuration, Redis, Discord, Slack (and the KeyAPI key)
   help                          this text
 
 Configuration comes from the environment or .env; see .env.example.`;
@@ -26,6 +28,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${usage}\n\n${commands.map((c) => renderConsole(usageView(c))).join('\n\n')}\n`);
     return 0;
+  }
+  if (command === 'doctor') {
+    const spendCredit = args.includes('--spend-credit');
+    const checks = await runChecks(readEnvironment(), spendCredit);
+    process.stdout.write(`${formatChecks(checks, spendCredit)}\n`);
+    return checks.every((c) => c.ok) ? 0 : 1;
   }
   const config = loadConfig();
   // CLI output owns stdout; logs go to stderr.

@@ -6,9 +6,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
 import type { Config } from './config.js';
+import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
+import { createTickQueue } from './jobs/queues.js';
+import { createSchedules } from './jobs/schedulers.js';
 import { createKeyApiClient, type KeyApiClient, type UpstreamOutcome } from './keyapi/client.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
+import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
+import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
 export interface Core extends CommandServices {
   redis: Redis;
@@ -48,13 +53,31 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     now: options.now,
     onCacheLookup: options.onCacheLookup,
   });
+  // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
+  const store = createRedisSubscriptionStore(redis, prefix);
+  const tickQueue = createTickQueue(redis, prefix);
+  const schedules = createSchedules({
+    queue: tickQueue,
+    store,
+    redis,
+    prefix,
+    log: log.child({ component: 'schedules' }),
+    catchUpWindowMs: DEFAULT_TICK_TIMING.catchUpWindowMs,
+  });
   return {
     redis,
     keyapi,
     leaderboards,
     prefix,
     categories: (region) => cache.categories(region),
+    subscriptions: {
+      store,
+      schedules,
+      defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
+      maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
+    },
     async close() {
+      await tickQueue.close().catch(() => {});
       await redis.quit().catch(() => redis.disconnect());
     },
   };

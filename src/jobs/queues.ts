@@ -65,6 +65,11 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** The tick queue alone: what the command side needs to manage slot schedulers. */
+export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
+  return new Queue<TickData>(queueNames.tick, { connection, prefix });
+}
+
 /** The queues on a shared connection (BullMQ does not close a connection it was given). */
 export function createQueues(connection: Redis, prefix: string): Queues {
   const options = { connection, prefix };

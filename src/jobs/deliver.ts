@@ -1,0 +1,114 @@
+/**
+ * A delivery job: render the digest or the alert for its subscription and post it through the
+ * ChatAdapter port, paced within the platform's limits. A delivery already recorded is not posted
+ * again; a retry after an unknown outcome passes the same delivery id, which the adapter checks
+ * (Discord nonce, Slack metadata). A gone or forbidden channel pauses its subscriptions.
+ */
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
+import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
+import { leaderboardView } from '../chat/leaderboard-view.js';
+import type { View } from '../chat/view.js';
+import { addDays } from '../ranking/period.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { queryHash, type Subscription } from '../subscriptions/subscription.js';
+import { alertEvents, alertView } from './alert-events.js';
+import { dailyQuery } from './alerts.js';
+import { type DeliverData, deliverDataSchema } from './queues.js';
+import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
+import type { SnapshotStore } from './snapshots.js';
+import { MARKER_TTL_SECONDS, sentKey } from './tick-state.js';
+
+export interface DeliverDeps {
+  store: SubscriptionStore;
+  snapshots: SnapshotStore;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  pacer: Pacer;
+  limits?: PacingLimits;
+  /** Label posts as sample data (the demo). */
+  sample?: boolean;
+  now?: () => Date;
+}
+
+export type DeliverOutcome =
+  | { status: 'posted' | 'duplicate'; channel: string }
+  | { status: 'skipped'; reason: 'already_sent' | 'removed' | 'paused' | 'no_events' };
+
+const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
+
+/** The id that names a delivery everywhere: job id, sent marker, and the adapter's idempotency key. */
+export function deliveryIdOf(data: DeliverData): string {
+  return data.kind === 'digest'
+    ? `deliver-${data.subscriptionId}-${data.periodKey}`
+    : `alert-${data.subscriptionId}-${data.date}`;
+}
+
+async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): Promise<View | undefined> {
+  if (data.kind === 'digest') {
+    const board = await deps.snapshots.get(queryHash(sub.query), data.shownKey);
+    // Snapshots outlive every retry; a missing one cannot come back.
+    if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
+    return leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+  }
+  const query = dailyQuery(sub.query);
+  const hash = queryHash(query);
+  const current = await deps.snapshots.get(hash, `day-${data.date}`);
+  const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
+  if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
+  const events = alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb });
+  return events.length > 0 ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample }) : undefined;
+}
+
+export function createDeliverProcessor(deps: DeliverDeps) {
+  const { store, redis, prefix, log } = deps;
+  const limits = deps.limits ?? DOCUMENTED_LIMITS;
+  const now = deps.now ?? (() => new Date());
+
+  return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
+    const data = deliverDataSchema.parse(job.data);
+    const deliveryId = deliveryIdOf(data);
+    if (await redis.exists(sentKey(prefix, deliveryId))) return { status: 'skipped', reason: 'already_sent' };
+    const sub = await store.get(data.subscriptionId);
+    if (!sub) return { status: 'skipped', reason: 'removed' };
+    if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
+    const view = await render(deps, sub, data);
+    if (!view) return { status: 'skipped', reason: 'no_events' };
+    const platform = parseChannelRef(sub.channel).platform;
+    const adapter = deps.adapters.get(platform);
+    if (!adapter) throw new UnrecoverableError(`no ${platform} adapter in this worker`);
+
+    const rule = pacingRuleFor(sub.channel, limits);
+    if (rule) {
+      const pace = await deps.pacer.reserve(rule);
+      if (!pace.reserved) {
+        // Far beyond the limit's horizon: give the slot back to BullMQ instead of holding a worker.
+        await job.moveToDelayed(Date.now() + pace.waitMs, token);
+        throw new DelayedError();
+      }
+      if (pace.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
+    }
+
+    try {
+      const posted = await adapter.send(sub.channel, view, { deliveryId });
+      await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
+      return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
+    } catch (error) {
+      if (error instanceof ChannelUnavailableError) {
+        const paused = await store.pauseChannel(sub.channel, {
+          status: 'paused',
+          reason: error.unavailable,
+          detail: error.fields.reason ?? error.unavailable,
+          at: now().toISOString(),
+        });
+        log.warn({ channel: sub.channel, reason: error.unavailable, paused }, 'channel unavailable: subscriptions paused');
+        throw new UnrecoverableError(`channel ${error.unavailable}`);
+      }
+      throw error;
+    }
+  };
+}

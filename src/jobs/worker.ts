@@ -1,0 +1,161 @@
+/**
+ * Starts the BullMQ workers (tick, deliver, alerts) of one process, reconciles the slot schedulers
+ * with the store, queues catch-up ticks and the daily alert check. Any number of processes may run
+ * this against one Redis. Signals belong to the caller: `close` lets in-flight jobs finish in time.
+ */
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Platform } from '../chat/channel-ref.js';
+import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { createAlertCheckProcessor } from './alerts.js';
+import { createCollectProcessor, DEFAULT_TICK_TIMING, type TickTiming } from './collect.js';
+import { createDeliverProcessor } from './deliver.js';
+import { ALERT_SCHEDULER_ID } from './job-id.js';
+import { createPacer, type PacingLimits } from './pacer.js';
+import { createQueues, type Queues, queueNames } from './queues.js';
+import { createSchedules, type ReconcileReport, type Schedules } from './schedulers.js';
+import { createSnapshotStore } from './snapshots.js';
+
+/** What the workers need from the core (src/services.ts `Core` has it all). */
+export interface JobsCore {
+  redis: Redis;
+  prefix: string;
+  leaderboards: LeaderboardService;
+  subscriptions: { store: SubscriptionStore };
+}
+
+export interface WorkerOptions {
+  /** Parallel deliveries per process; pacing, not this, keeps within platform limits. */
+  deliverConcurrency?: number;
+  timing?: Partial<TickTiming>;
+  limits?: PacingLimits;
+  /** BullMQ lock: a job whose process died is retried after about this long. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Cron (UTC) of the alert check; null for none. Default: hourly at :15. */
+  alertCheckPattern?: string | null;
+  /** Reconcile schedulers and queue catch-ups at start (default true). */
+  reconcile?: boolean;
+  sample?: boolean;
+  now?: () => Date;
+}
+
+export interface WorkerDeps {
+  core: JobsCore;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  log: Logger;
+  options?: WorkerOptions;
+}
+
+export interface RunningWorkers {
+  queues: Queues;
+  schedules: Schedules;
+  reconciled: ReconcileReport | undefined;
+  /** Stops taking jobs, waits up to `timeoutMs` for running ones, then forces the rest. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** The jobs' collaborators on one core, shared by the workers and the CLI commands. */
+export function createJobParts(core: JobsCore, log: Logger, options: WorkerOptions = {}) {
+  const queues = createQueues(core.redis, core.prefix);
+  const snapshots = createSnapshotStore(core.redis, core.prefix);
+  const schedules = createSchedules({
+    queue: queues.tick,
+    store: core.subscriptions.store,
+    redis: core.redis,
+    prefix: core.prefix,
+    log: log.child({ component: 'schedules' }),
+    catchUpWindowMs: options.timing?.catchUpWindowMs ?? DEFAULT_TICK_TIMING.catchUpWindowMs,
+  });
+  const base = {
+    store: core.subscriptions.store,
+    leaderboards: core.leaderboards,
+    snapshots,
+    deliver: queues.deliver,
+    redis: core.redis,
+    prefix: core.prefix,
+    now: options.now,
+  };
+  return { queues, snapshots, schedules, base };
+}
+
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const { core, log } = deps;
+  const options = deps.options ?? {};
+  const { queues, snapshots, schedules, base } = createJobParts(core, log, options);
+  const common = {
+    connection: core.redis,
+    prefix: core.prefix,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+  };
+  const workers = [
+    new Worker(
+      queueNames.tick,
+      createCollectProcessor({ ...base, log: log.child({ component: 'tick' }), timing: options.timing }),
+      { ...common, concurrency: 2 },
+    ),
+    new Worker(
+      queueNames.deliver,
+      createDeliverProcessor({
+        store: core.subscriptions.store,
+        snapshots,
+        adapters: deps.adapters,
+        redis: core.redis,
+        prefix: core.prefix,
+        log: log.child({ component: 'deliver' }),
+        pacer: createPacer(core.redis, core.prefix),
+        limits: options.limits,
+        sample: options.sample,
+        now: options.now,
+      }),
+      { ...common, concurrency: options.deliverConcurrency ?? 50 },
+    ),
+    new Worker(queueNames.alerts, createAlertCheckProcessor({ ...base, log: log.child({ component: 'alerts' }) }), {
+      ...common,
+      concurrency: 1,
+    }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+    );
+    worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+
+  let reconciled: ReconcileReport | undefined;
+  try {
+    if (options.reconcile !== false) reconciled = await schedules.reconcile((options.now ?? (() => new Date()))());
+    const pattern = options.alertCheckPattern === undefined ? '15 * * * *' : options.alertCheckPattern;
+    if (pattern === null) await queues.alerts.removeJobScheduler(ALERT_SCHEDULER_ID);
+    else await queues.alerts.upsertJobScheduler(ALERT_SCHEDULER_ID, { pattern, tz: 'UTC' }, { name: 'alert-check', data: {} });
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.close(true)));
+    await queues.close();
+    throw error;
+  }
+  log.info({ reconciled }, 'workers started');
+
+  return {
+    queues,
+    schedules,
+    reconciled,
+    async close(timeoutMs = 10_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const inTime = await Promise.race([graceful, late]);
+      clearTimeout(timer);
+      if (!inTime) {
+        log.warn({ timeoutMs }, 'jobs still running at shutdown: closing anyway (they will be retried)');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await queues.close();
+    },
+  };
+}

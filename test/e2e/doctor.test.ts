@@ -1,0 +1,67 @@
+/**
+ * `toprank doctor` against real Redis and the fake Discord, Slack and KeyAPI: every check passes
+ * on a good setup, and a bad one is named with its fix and a non-zero exit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
+import { redisUrl } from '../helpers/redis.js';
+import { runCli } from '../helpers/run-cli.js';
+
+describe('toprank doctor', () => {
+  let discord: FakeDiscord;
+  let slack: FakeSlack;
+  let keyapi: FakeKeyApi;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    [discord, slack, keyapi] = await Promise.all([startFakeDiscord(), startFakeSlack(), startFakeKeyApi()]);
+    env = {
+      REDIS_URL: redisUrl(),
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiBase,
+      SLACK_BOT_TOKEN: slack.web.botToken,
+      SLACK_SIGNING_SECRET: 'signing-secret-for-doctor',
+      SLACK_API_URL: slack.apiUrl,
+      KEYAPI_TOKEN: 'sk_live_doctor',
+      KEYAPI_BASE_URL: keyapi.url,
+    };
+  });
+  afterAll(async () => {
+    await Promise.all([discord.close(), slack.close(), keyapi.close()]);
+  });
+
+  it('passes every check of a good setup without spending a credit, and exits 0', async () => {
+    const result = await runCli(['doctor'], env);
+    expect(result.stdout).toContain('✓ Configuration');
+    expect(result.stdout).toContain('✓ Redis reachable');
+    expect(result.stdout).toContain('✓ Redis eviction policy: noeviction');
+    expect(result.stdout).toContain('✓ Discord token');
+    expect(result.stdout).toContain('✓ Slack token');
+    expect(result.stdout).toContain('KeyAPI key: not checked');
+    expect(keyapi.requests).toHaveLength(0);
+    expect(result.code).toBe(0);
+  });
+
+  it('checks the KeyAPI key with exactly one request when allowed to spend a credit', async () => {
+    keyapi.script({ body: envelope([{ user_id: '1' }]) });
+    const result = await runCli(['doctor', '--spend-credit'], env);
+    expect(result.stdout).toContain('✓ KeyAPI key');
+    expect(keyapi.requests).toHaveLength(1);
+  });
+
+  it('names the failing check with its fix, never printing the token, and exits 1', async () => {
+    keyapi.script({ status: 402, body: errorBody(402, 'apiKey quota is not enough') });
+    const result = await runCli(['doctor', '--spend-credit'], {
+      ...env,
+      SLACK_BOT_TOKEN: 'xoxb-wrong-token-123',
+    });
+    expect(result.stdout).toMatch(/✗ Slack token: invalid_auth: reinstall the app/);
+    expect(result.stdout).toContain('✗ KeyAPI key: The KeyAPI credits are used up.');
+    expect(result.stdout).toContain('✓ Discord token');
+    expect(result.stdout + result.stderr).not.toContain('xoxb-wrong-token-123');
+    expect(result.code).toBe(1);
+  });
+});

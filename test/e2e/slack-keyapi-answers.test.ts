@@ -1,0 +1,49 @@
+/**
+ * Story: whatever KeyAPI sends reaches Slack safely. A creator nicknamed `<!channel> hi` shows as text and
+ * notifies no one; a KeyAPI out of credits (402) gets the one quota sentence of src/errors.ts, privately.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messageFor, ToprankError } from '../../src/errors.js';
+import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
+import { creatorLines, mrkdwnOf, type SlackTestApp, startSlackTestApp, textsOf } from '../helpers/slack-test-app.js';
+
+let keyapi: FakeKeyApi;
+let app: SlackTestApp;
+
+beforeEach(async () => {
+  keyapi = await startFakeKeyApi();
+  app = await startSlackTestApp(keyapi.url);
+});
+afterEach(async () => {
+  await app.close();
+  await keyapi.close();
+});
+
+const rows = [
+  { user_id: '7001', unique_id: 'mia.glow', nick_name: 'Mia Glow', total_followers_cnt: 12_300 },
+  { user_id: '7002', unique_id: 'loud', nick_name: '<!channel> hi & <@U0BOSS> <https://evil.example|click>', total_followers_cnt: 9_000 },
+];
+
+describe('KeyAPI answers in Slack', () => {
+  it('shows a nickname holding <!channel> as text that mentions no one', async () => {
+    keyapi.fallback = () => ({ body: envelope(rows) });
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    const lines = creatorLines(reply.blocks);
+    expect(lines.map((l) => l.rank)).toEqual([1, 2]);
+    expect(lines[1]?.line).toContain('&lt;!channel&gt; hi &amp; &lt;@U0BOSS&gt; &lt;https://evil.example|click&gt;');
+    expect(lines[1]?.line).toContain('<https://www.tiktok.com/@loud|@loud>');
+    for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/<[!@]/);
+  });
+
+  it('answers a 402 from KeyAPI with the quota sentence, privately', async () => {
+    keyapi.fallback = () => ({ status: 402, body: errorBody(402, 'apiKey quota is not enough') });
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    expect(reply.response_type).toBe('ephemeral');
+    const sentence = messageFor(new ToprankError('keyapi_credits_exhausted'));
+    expect(textsOf(reply.blocks).join('\n')).toContain(sentence);
+    expect(reply.text).toContain(sentence);
+    expect(creatorLines(reply.blocks)).toEqual([]);
+  });
+});
