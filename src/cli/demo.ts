@@ -9,6 +9,8 @@ import { type CommandContext, runAction, runTextCommand } from '../../commands/i
 import { renderConsole } from '../adapters/console/render.js';
 import { consoleChannel } from '../chat/channel-ref.js';
 import type { View } from '../chat/view.js';
+import type { JobsCore } from '../jobs/worker.js';
+import { runJobsTour } from './demo-jobs.js';
 
 export const DEMO_CHANNEL = consoleChannel('demo');
 
@@ -44,7 +46,8 @@ async function runLine(line: string, ctx: CommandContext, last: View | undefined
   return runTextCommand(name, rest.join(' '), ctx);
 }
 
-export async function runDemo(ctx: CommandContext, io: DemoIo) {
+/** With `jobs` (the demo's core), the scripted tour also subscribes and runs a tick and an alert check. */
+export async function runDemo(ctx: CommandContext, io: DemoIo, jobs?: { core: JobsCore }) {
   const print = (text: string) => io.output.write(`${text}\n`);
   print('toprank demo: SAMPLE DATA from a local KeyAPI double. No real creators, no account, no credits.\n');
 
@@ -60,6 +63,7 @@ export async function runDemo(ctx: CommandContext, io: DemoIo) {
         if (next) print(renderConsole(next));
       }
     }
+    if (jobs) await runJobsTour(ctx, io, jobs.core);
     print('\nDemo finished. Run `npm run demo` in a terminal to type your own commands.');
     return;
   }

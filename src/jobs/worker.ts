@@ -41,6 +41,8 @@ export interface WorkerOptions {
   reconcile?: boolean;
   sample?: boolean;
   now?: () => Date;
+  /** Which workers to run (default all); the CLI runs deliveries only. */
+  only?: readonly ('tick' | 'deliver' | 'alerts')[];
 }
 
 export interface WorkerDeps {
@@ -92,33 +94,46 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
   };
-  const workers = [
-    new Worker(
-      queueNames.tick,
-      createCollectProcessor({ ...base, log: log.child({ component: 'tick' }), timing: options.timing }),
-      { ...common, concurrency: 2 },
-    ),
-    new Worker(
-      queueNames.deliver,
-      createDeliverProcessor({
-        store: core.subscriptions.store,
-        snapshots,
-        adapters: deps.adapters,
-        redis: core.redis,
-        prefix: core.prefix,
-        log: log.child({ component: 'deliver' }),
-        pacer: createPacer(core.redis, core.prefix),
-        limits: options.limits,
-        sample: options.sample,
-        now: options.now,
-      }),
-      { ...common, concurrency: options.deliverConcurrency ?? 50 },
-    ),
-    new Worker(queueNames.alerts, createAlertCheckProcessor({ ...base, log: log.child({ component: 'alerts' }) }), {
-      ...common,
-      concurrency: 1,
-    }),
-  ];
+  const only = new Set(options.only ?? ['tick', 'deliver', 'alerts']);
+  const workers: Worker[] = [];
+  if (only.has('tick')) {
+    workers.push(
+      new Worker(
+        queueNames.tick,
+        createCollectProcessor({ ...base, log: log.child({ component: 'tick' }), timing: options.timing }),
+        { ...common, concurrency: 2 },
+      ),
+    );
+  }
+  if (only.has('deliver')) {
+    workers.push(
+      new Worker(
+        queueNames.deliver,
+        createDeliverProcessor({
+          store: core.subscriptions.store,
+          snapshots,
+          adapters: deps.adapters,
+          redis: core.redis,
+          prefix: core.prefix,
+          log: log.child({ component: 'deliver' }),
+          pacer: createPacer(core.redis, core.prefix),
+          limits: options.limits,
+          sample: options.sample,
+          now: options.now,
+        }),
+        { ...common, concurrency: options.deliverConcurrency ?? 50 },
+      ),
+    );
+  }
+  if (only.has('alerts')) {
+    workers.push(
+      new Worker(
+        queueNames.alerts,
+        createAlertCheckProcessor({ ...base, log: log.child({ component: 'alerts' }) }),
+        { ...common, concurrency: 1 },
+      ),
+    );
+  }
   for (const worker of workers) {
     worker.on('failed', (job, error) =>
       log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
@@ -128,10 +143,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   let reconciled: ReconcileReport | undefined;
   try {
-    if (options.reconcile !== false) reconciled = await schedules.reconcile((options.now ?? (() => new Date()))());
+    if (options.reconcile !== false && only.has('tick')) reconciled = await schedules.reconcile((options.now ?? (() => new Date()))());
     const pattern = options.alertCheckPattern === undefined ? '15 * * * *' : options.alertCheckPattern;
-    if (pattern === null) await queues.alerts.removeJobScheduler(ALERT_SCHEDULER_ID);
-    else await queues.alerts.upsertJobScheduler(ALERT_SCHEDULER_ID, { pattern, tz: 'UTC' }, { name: 'alert-check', data: {} });
+    if (only.has('alerts') && pattern === null) await queues.alerts.removeJobScheduler(ALERT_SCHEDULER_ID);
+    else if (only.has('alerts') && pattern !== null) {
+      await queues.alerts.upsertJobScheduler(
+        ALERT_SCHEDULER_ID,
+        { pattern, tz: 'UTC' },
+        { name: 'alert-check', data: {}, opts: { removeOnComplete: { age: 7 * 24 * 3600 } } },
+      );
+    }
   } catch (error) {
     await Promise.all(workers.map((w) => w.close(true)));
     await queues.close();
@@ -158,4 +179,27 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await queues.close();
     },
   };
+}
+
+export interface JobsSettled {
+  completed: number;
+  failed: number;
+  /** Still waiting or running when the wait ended. */
+  pending: number;
+}
+
+/** Waits until every named job has finished (or the time is up); jobs already removed count as done. */
+export async function waitForJobs(queue: Queues['deliver'], ids: string[], timeoutMs: number): Promise<JobsSettled> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState() ?? 'completed'));
+    const settled = {
+      completed: states.filter((s) => s === 'completed').length,
+      failed: states.filter((s) => s === 'failed').length,
+      pending: 0,
+    };
+    settled.pending = ids.length - settled.completed - settled.failed;
+    if (settled.pending === 0 || Date.now() > deadline) return settled;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -89,7 +89,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   async listByChannel(channel: string): Promise<Subscription[]> {
-    return this.getMany(await this.redis.zrange(`${this.prefix}:subs:channel:${channel}`, 0, -1));
+    return this.getMany(await this.redis.zrange(`${this.prefix}:subs:channel:${channel}`, '0', '-1'));
   }
 
   async listBySlot(slotId: string): Promise<Subscription[]> {

@@ -133,17 +133,11 @@ export function previousFireTime(slot: Slot, at: Date): Date {
 
 /** "Mon 30 Nov 2026, 09:00 (America/New_York)": an instant in the slot's own terms. */
 export function describeInstant(instant: Date, zone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
-  return `${text} (${zone})`;
+  const c = wallClock(instant, zone);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const hhmm = `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
+  return `${days[c.weekday]} ${c.day} ${months[c.month - 1]} ${c.year}, ${hhmm} (${zone})`;
 }
 
 /** The schedule in words: "weekly on Monday at 09:00 America/New_York". */

@@ -5,7 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor, ToprankError } from '../../src/errors.js';
 import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
-import { creatorLines, mrkdwnOf, type SlackTestApp, startSlackTestApp, textsOf } from '../helpers/slack-test-app.js';
+import {
+  creatorLines,
+  mrkdwnOf,
+  type SlackTestApp,
+  startSlackTestApp,
+  textsOf,
+} from '../helpers/slack-test-app.js';
 
 let keyapi: FakeKeyApi;
 let app: SlackTestApp;
@@ -21,7 +27,12 @@ afterEach(async () => {
 
 const rows = [
   { user_id: '7001', unique_id: 'mia.glow', nick_name: 'Mia Glow', total_followers_cnt: 12_300 },
-  { user_id: '7002', unique_id: 'loud', nick_name: '<!channel> hi & <@U0BOSS> <https://evil.example|click>', total_followers_cnt: 9_000 },
+  {
+    user_id: '7002',
+    unique_id: 'loud',
+    nick_name: '<!channel> hi & <@U0BOSS> <https://evil.example|click>',
+    total_followers_cnt: 9_000,
+  },
 ];
 
 describe('KeyAPI answers in Slack', () => {
@@ -31,7 +42,9 @@ describe('KeyAPI answers in Slack', () => {
 
     const lines = creatorLines(reply.blocks);
     expect(lines.map((l) => l.rank)).toEqual([1, 2]);
-    expect(lines[1]?.line).toContain('&lt;!channel&gt; hi &amp; &lt;@U0BOSS&gt; &lt;https://evil.example|click&gt;');
+    expect(lines[1]?.line).toContain(
+      '&lt;!channel&gt; hi &amp; &lt;@U0BOSS&gt; &lt;https://evil.example|click&gt;',
+    );
     expect(lines[1]?.line).toContain('<https://www.tiktok.com/@loud|@loud>');
     for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/<[!@]/);
   });

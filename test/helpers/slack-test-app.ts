@@ -5,6 +5,7 @@
  */
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
 import {
   blockActionsBody,
   type PostToBoltOptions,
@@ -13,7 +14,6 @@ import {
   slashCommandPayload,
 } from '../fakes/slack/slack-signer.js';
 import type { RecordedResponse } from '../fakes/slack/slack-web-api.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
 import { createTestCore, TEST_NOW, type TestCore } from './test-core.js';
 import { createTestLog, type TestLog } from './test-log.js';
 
@@ -156,11 +156,14 @@ export function textsOf(value: unknown): string[] {
 export function mrkdwnOf(message: { text?: unknown; blocks?: unknown }): string[] {
   const out: string[] = typeof message.text === 'string' ? [message.text] : [];
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
     if (record.type === 'mrkdwn' && typeof record.text === 'string') out.push(record.text);
-    Object.values(record).forEach(walk);
+    for (const item of Object.values(record)) walk(item);
   };
   walk(message.blocks);
   return out;

@@ -8,8 +8,9 @@
 // quotes, and `<` which starts mentions (<@id> <@&id> <#id>), slash mentions, timestamps and emoji.
 // Discord drops the backslash before any ASCII punctuation, so these escapes never show.
 const inlinePattern = /[\\*_~`|[\]<>]/g;
-// Line-start syntax: headings and subtext (#, -#), list items (- , 1. ).
-const lineStartPattern = /^(\s*)(#|-|\+|\d+\.)/gm;
+// Line-start syntax, which Discord only reads when a space follows: headings (# ## ###), subtext (-#),
+// list items (- , + , 1. ). `*` and `>` are escaped everywhere already.
+const lineStartPattern = /^(\s*)(#{1,3}|-#|[-+]|\d+\.)(?=\s)/gm;
 // @everyone and @here stay readable but become plain text even where allowed_mentions is ignored
 // (notification previews, copied text): a zero-width space after the @ breaks the mention.
 const massMentionPattern = /@(everyone|here)\b/gi;

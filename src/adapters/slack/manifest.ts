@@ -3,7 +3,7 @@
  * scopes the app uses and no others, the request URLs (HTTP mode) or Socket Mode.
  * Reads command declarations only; must not import Bolt's runtime, ranking or jobs.
  */
-import { type Command, commands as allCommands, usageHint } from '../../../commands/index.js';
+import { commands as allCommands, type Command, usageHint } from '../../../commands/index.js';
 
 /** Where Slack sends commands and button clicks in HTTP mode (Bolt's receiver listens there). */
 export const SLACK_EVENTS_PATH = '/slack/events';

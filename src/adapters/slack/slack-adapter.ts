@@ -6,9 +6,7 @@
 import type { RequestListener } from 'node:http';
 import {
   App,
-  type Logger as BoltLogger,
   HTTPReceiver,
-  LogLevel,
   type RespondArguments,
   type RespondFn,
   SocketModeReceiver,
@@ -28,6 +26,7 @@ import { errorView } from '../../chat/dispatch.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
 import { ToprankError } from '../../errors.js';
+import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
 import { SLACK_EVENTS_PATH } from './manifest.js';
 import { renderSlack } from './render.js';
@@ -48,7 +47,7 @@ export interface SlackAdapterConfig {
   log: Logger;
   /** The commands' clock (default: the system's). */
   now?: () => Date;
-  /** Retries of Web API calls (send()). The default gives up after about a minute; see below. */
+  /** Retries of Web API calls (send()). The default gives up after about a minute (defaultRetryConfig). */
   retryConfig?: webApi.RetryOptions;
   /** How far back send() looks for an earlier post of the same delivery, in seconds (default: a day). */
   deliveryLookbackSeconds?: number;
@@ -98,7 +97,7 @@ export class SlackAdapter implements ChatAdapter {
   constructor(config: SlackAdapterConfig) {
     this.config = config;
     this.log = config.log.child({ component: 'slack' });
-    const logger = boltLogger(this.log);
+    const logger = createBoltLogger(this.log);
     const clientOptions: webApi.WebClientOptions = {
       retryConfig: config.retryConfig ?? defaultRetryConfig,
       // No answer in 10 s counts as a failed attempt rather than a hung job.
@@ -108,7 +107,11 @@ export class SlackAdapter implements ChatAdapter {
     if (config.appToken) {
       this.mode = 'socket';
       // Socket Mode calls apps.connections.open through these client options (and so SLACK_API_URL).
-      this.socket = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
+      this.socket = new SocketModeReceiver({
+        appToken: config.appToken,
+        logger,
+        installerOptions: { clientOptions },
+      });
       this.socket.client.on('connected', () => this.setConnected(true));
       this.socket.client.on('disconnected', () => this.setConnected(false));
       this.socket.client.on('reconnecting', () => this.setConnected(false));
@@ -117,7 +120,11 @@ export class SlackAdapter implements ChatAdapter {
       this.mode = 'http';
       // Our own receiver so its request listener can sit in the one HTTP server (src/http/server.ts),
       // keeping Bolt's signature and timestamp check on every request.
-      this.http = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+      this.http = new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: SLACK_EVENTS_PATH,
+        logger,
+      });
     }
     this.app = new App({
       token: config.botToken,
@@ -144,12 +151,17 @@ export class SlackAdapter implements ChatAdapter {
       await this.app.init();
       const auth = await this.app.client.auth.test();
       this.botId = auth.bot_id;
-      this.log.info({ team: auth.team_id, mode: this.mode }, 'slack connected');
+      this.log.info({ team: auth.team_id, mode: this.mode }, 'slack ready');
     } catch (error) {
-      // Name the problem and the variable, never the token.
-      throw new Error(`Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN.`);
+      throw startError('SLACK_BOT_TOKEN', error);
     }
-    if (this.socket) await this.app.start();
+    if (this.socket) {
+      try {
+        await this.app.start();
+      } catch (error) {
+        throw startError('SLACK_APP_TOKEN', error);
+      }
+    }
     this.started = true;
   }
 
@@ -287,7 +299,10 @@ export class SlackAdapter implements ChatAdapter {
     try {
       await respond(payload);
     } catch (error) {
-      this.log.warn({ status: (error as { statusCode?: unknown }).statusCode }, 'response_url refused the reply');
+      this.log.warn(
+        { status: (error as { statusCode?: unknown }).statusCode },
+        'response_url refused the reply',
+      );
       const notice = errorView(new ToprankError('platform_error'), this.log);
       await respond({ response_type: 'ephemeral', replace_original: false, ...renderSlack(notice) }).catch(
         () => this.log.warn('response_url refused the error notice too'),
@@ -320,9 +335,24 @@ export function slackAdapterConfigFrom(
   };
 }
 
+/** A start failure naming the variable to check and Slack's answer, never the token itself. */
+function startError(variable: string, error: unknown): Error {
+  const code = slackErrorCode(error);
+  return new Error(
+    code
+      ? `Slack refused ${variable} (${code}): check it.`
+      : `Could not reach Slack to check ${variable} (${errorName(error)}): check SLACK_API_URL and the network.`,
+  );
+}
+
 /** The `error` Slack answered with (`channel_not_found`), when the failure is one of Slack's answers. */
 function slackErrorCode(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && 'code' in error && error.code === webApi.ErrorCode.PlatformError) {
+  if (
+    error &&
+    typeof error === 'object' &&
+    'code' in error &&
+    error.code === webApi.ErrorCode.PlatformError
+  ) {
     return (error as webApi.WebAPIPlatformError).data.error;
   }
   return undefined;
@@ -330,31 +360,4 @@ function slackErrorCode(error: unknown): string | undefined {
 
 function errorName(error: unknown): string {
   return error instanceof Error ? (((error as { code?: unknown }).code as string) ?? error.name) : 'unknown';
-}
-
-/** Bolt and @slack/web-api log through ours, so secrets are scrubbed there too. */
-function boltLogger(log: Logger): BoltLogger {
-  const text = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : safeJson(p))).join(' ');
-  let level = LogLevel.INFO;
-  return {
-    debug: (...parts: unknown[]) => log.debug(text(parts)),
-    info: (...parts: unknown[]) => log.info(text(parts)),
-    warn: (...parts: unknown[]) => log.warn(text(parts)),
-    error: (...parts: unknown[]) => log.error(text(parts)),
-    // Levels are pino's to decide (LOG_LEVEL); Bolt only asks.
-    setLevel: (next: LogLevel) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: () => {},
-  };
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }

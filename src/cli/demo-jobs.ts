@@ -1,0 +1,73 @@
+/**
+ * The demo tour's second half: subscribe the terminal channel to a weekly digest with alerts, run a
+ * weekly tick and an alert check through real BullMQ workers on the demo's Redis, and show what they
+ * post to the channel. Leaves no subscription or scheduler behind.
+ */
+import { type CommandContext, runTextCommand } from '../../commands/index.js';
+import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { renderConsole } from '../adapters/console/render.js';
+import { alertCheckJobId, alertJobId, digestJobId } from '../jobs/job-id.js';
+import { dailyQuery } from '../jobs/alerts.js';
+import { targetPeriod } from '../jobs/tick-state.js';
+import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
+import { addDays, periodKey, toDateString } from '../ranking/period.js';
+import { parseSlotId } from '../subscriptions/slot.js';
+import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
+import type { DemoIo } from './demo.js';
+
+export const DEMO_SUBSCRIBE = '/toprank-subscribe region:US type:week by:sales limit:5 time:09:00 timezone:UTC alerts:on alert_climb:3';
+
+async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {
+  const { store, schedules } = ctx.services.subscriptions;
+  for (const sub of await store.listByChannel(ctx.channel)) {
+    await store.remove(sub.id);
+    await schedules.release(slotIdOf(sub));
+  }
+}
+
+/** Runs the jobs part of the tour; `core` is the demo's (its Redis and sample KeyAPI). */
+export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCore): Promise<void> {
+  const print = (text: string) => io.output.write(`${text}\n`);
+  await clearDemoSubscriptions(ctx);
+  print(`\n# Subscribe this channel to a weekly digest, with daily rank alerts\n> ${DEMO_SUBSCRIBE}`);
+  const [name = '', ...rest] = DEMO_SUBSCRIBE.split(' ');
+  print(renderConsole(await runTextCommand(name, rest.join(' '), ctx)));
+  print('\n# What this channel is subscribed to\n> /toprank-subscriptions');
+  print(renderConsole(await runTextCommand('/toprank-subscriptions', '', ctx)));
+  const [sub] = await ctx.services.subscriptions.store.listByChannel(ctx.channel);
+  if (!sub) return;
+
+  const slotId = slotIdOf(sub);
+  const firedAt = Date.now();
+  const period = targetPeriod(parseSlotId(slotId), firedAt);
+  const day = addDays(toDateString(new Date()), -1);
+  // The demo replays "Monday 09:00" now: forget earlier demo runs of this slot and of the alert day.
+  await core.redis.del(
+    `${core.prefix}:tick-started:${slotId}:${periodKey(period)}`,
+    `${core.prefix}:tick-done:${slotId}:${periodKey(period)}`,
+    `${core.prefix}:alerts-checked:${queryHash(dailyQuery(sub.query))}:${day}`,
+  );
+  const workers = await startWorkers({
+    core,
+    adapters: new Map([['console', createConsoleAdapter({ output: io.output, channels: [ctx.channel] })]]),
+    log: ctx.log,
+    options: { reconcile: false, alertCheckPattern: null, sample: true },
+  });
+  try {
+    print('\n# Monday 09:00: the weekly tick fetches the ranking once and posts the digest to the channel');
+    await workers.queues.tick.add('tick', { slotId, firedAt });
+    await waitForJobs(workers.queues.deliver, [digestJobId(sub.id, periodKey(period))], 30_000);
+
+    print(`\n# The daily alert check compares ${day} with the day before and posts the moves`);
+    const check = alertCheckJobId(day);
+    await workers.queues.alerts.remove(check);
+    await workers.queues.alerts.add('alert-check', { date: day }, { jobId: check });
+    await waitForJobs(workers.queues.alerts as never, [check], 30_000);
+    const alert = alertJobId(sub.id, day);
+    if (await workers.queues.deliver.getJob(alert)) await waitForJobs(workers.queues.deliver, [alert], 30_000);
+    else print('(No rank moves that day: an alert check with no events posts nothing.)');
+  } finally {
+    await workers.close();
+    await clearDemoSubscriptions(ctx);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every
+ * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
+ * what is really broken.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { Metrics } from '../metrics.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HealthDeps {
+  redis: Redis;
+  adapters: readonly ChatAdapter[];
+  role: string;
+}
+
+export function healthRoute(deps: HealthDeps): RouteHandler {
+  return async (_req, res) => {
+    const redis = await Promise.race([
+      deps.redis.ping().then(
+        () => 'up',
+        () => 'down',
+      ),
+      new Promise<string>((resolve) => setTimeout(() => resolve('down'), 2000).unref()),
+    ]);
+    const adapters = Object.fromEntries(
+      deps.adapters.map((a) => [a.platform, a.isReady() ? 'connected' : 'down']),
+    );
+    const down = [
+      ...(redis === 'down' ? ['redis'] : []),
+      ...Object.keys(adapters).filter((p) => adapters[p] === 'down'),
+    ];
+    const body = {
+      status: down.length === 0 ? 'ok' : 'down',
+      role: deps.role,
+      redis,
+      adapters,
+      ...(down.length > 0 && { down }),
+    };
+    res.writeHead(down.length === 0 ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+}
+
+export function metricsRoute(metrics: Metrics): RouteHandler {
+  return async (_req, res) => {
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(await metrics.registry.metrics());
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Crafted rankings served by the scriptable KeyAPI: for each period, the creators' user ids in rank
+ * order. A period with no entry answers an empty `data` array, as KeyAPI does before publishing.
+ */
+import { envelope, type FakeKeyApi } from './keyapi-server.js';
+
+const rankTypes: Record<string, string> = { '1': 'day', '2': 'week', '3': 'month' };
+
+/** `rankings['day-2026-11-24'] = ['a', 'b', …]`; edit it at any time, the next request sees it. */
+export function serveCraftedRankings(fake: FakeKeyApi, rankings: Record<string, string[]>): void {
+  fake.fallback = (request) => {
+    const key = `${rankTypes[request.params.rank_type ?? '']}-${request.params.date}`;
+    const ids = rankings[key] ?? [];
+    const size = Number(request.params.page_size);
+    const page = Number(request.params.page_num);
+    const rows = ids.slice((page - 1) * size, page * size).map((id, i) => ({
+      user_id: id,
+      unique_id: id,
+      nick_name: `Creator ${id.toUpperCase()}`,
+      region: request.params.region,
+      total_followers_cnt: 100_000 - (page - 1) * size - i,
+      total_sale_cnt: 5_000 - i,
+    }));
+    return { body: envelope(rows) };
+  };
+}

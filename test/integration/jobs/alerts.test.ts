@@ -1,0 +1,100 @@
+/**
+ * Rank-movement alerts with real Redis and BullMQ against a crafted pair of daily rankings: exactly
+ * the expected events, each subscription's own thresholds, nothing posted again on a repeat (the
+ * scheduled check or `alerts run`), and no message for a day without events.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAlertsCommand } from '../../../src/cli/alerts.js';
+import type { RunningWorkers } from '../../../src/jobs/worker.js';
+import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
+import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
+import { type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
+import { FAST_OPTIONS, obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { makeSubscription } from '../../helpers/subscriptions.js';
+import { createTestCore, type TestCore } from '../../helpers/test-core.js';
+import { createTestLog } from '../../helpers/test-log.js';
+
+const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x', 'y'];
+// h takes #1 from #8; g climbs 7 → 3; i enters at #6; f (#6) drops out of the top 8.
+const after = ['h', 'a', 'g', 'b', 'c', 'i', 'd', 'e', 'f', 'x'];
+
+describe('rank-movement alerts', () => {
+  let keyapi: FakeKeyApi;
+  let t: TestCore;
+  let adapter: CapturingAdapter;
+  let workers: RunningWorkers | undefined;
+  const log = createTestLog({ level: 'silent' }).log;
+
+  beforeEach(async () => {
+    keyapi = await startFakeKeyApi();
+    serveCraftedRankings(keyapi, {
+      'day-2026-11-22': before,
+      'day-2026-11-23': before,
+      'day-2026-11-24': after,
+    });
+    t = await createTestCore(keyapi.url);
+    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
+  });
+  afterEach(async () => {
+    await workers?.close();
+    workers = undefined;
+    await obliterateQueues(t.redis.redis, t.redis.prefix);
+    await t.close();
+    await keyapi.close();
+  });
+
+  it('posts exactly the expected events once per channel, and nothing on a repeat', async () => {
+    const query = { region: 'US', type: 'week' as const, by: 'followers' as const, limit: 8 };
+    const strict = makeSubscription({ channel: 'discord:1', query, alerts: true, alertClimb: 3 });
+    const loose = makeSubscription({ channel: 'discord:2', query, alerts: true, alertClimb: 10 });
+    const quiet = makeSubscription({ channel: 'discord:3', query, alerts: false });
+    for (const sub of [strict, loose, quiet]) await t.core.subscriptions.store.add(sub, 25);
+    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log);
+
+    await workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-1' });
+    await waitUntil('two alerts are posted', async () => (await adapter.posts()).length >= 2);
+    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+
+    const posts = await adapter.posts();
+    const byChannel = Object.fromEntries(posts.map((p) => [p.channel, p]));
+    expect(Object.keys(byChannel).sort()).toEqual(['discord:1', 'discord:2']);
+    expect(byChannel['discord:1']?.title).toBe('Rank alert · 🇺🇸 US daily top 8 by followers');
+    expect(byChannel['discord:1']?.text.split('\n')).toEqual([
+      '👑 New #1: Creator H (up from #8)',
+      '▲4 Creator G climbed to #3',
+      '🆕 Creator I entered at #6',
+      '▼ Creator F dropped out (was #6)',
+    ]);
+    // A climb of 4 is below the second channel's threshold of 10.
+    expect(byChannel['discord:2']?.text.split('\n')).toEqual([
+      '👑 New #1: Creator H (up from #8)',
+      '🆕 Creator I entered at #6',
+      '▼ Creator F dropped out (was #6)',
+    ]);
+
+    // The scheduled check again, and the operator's command: no event is posted twice.
+    await workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-2' });
+    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    const report = await runAlertsCommand(['run', '--date', '2026-11-24'], {
+      core: t.core,
+      adapters: new Map([['discord', adapter]]),
+      log,
+      options: FAST_OPTIONS,
+    });
+    expect(report).toContain('0 alert messages queued');
+    expect(await adapter.calls()).toHaveLength(2);
+  });
+
+  it('posts nothing for a day without events', async () => {
+    const sub = makeSubscription({ channel: 'discord:9', alerts: true, alertClimb: 1 });
+    await t.core.subscriptions.store.add(sub, 25);
+    const report = await runAlertsCommand(['run', '--date', '2026-11-23'], {
+      core: t.core,
+      adapters: new Map([['discord', adapter]]),
+      log,
+      options: FAST_OPTIONS,
+    });
+    expect(report).toContain('1 watched queries, 0 not published yet, 0 alert messages queued');
+    expect(await adapter.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Slot schedulers on real BullMQ: the cron and zone of each cadence, the next run BullMQ computes
+ * against our own wall-clock maths (Monday 09:00 New York across the end of DST, the 1st of the
+ * month, daily), created by the first subscriber, removed with the last, reconciled at start.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTickQueue } from '../../../src/jobs/queues.js';
+import { createSchedules, cronOf, type Schedules } from '../../../src/jobs/schedulers.js';
+import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
+import { nextFireTime, parseSlotId, slotId } from '../../../src/subscriptions/slot.js';
+import { slotIdOf } from '../../../src/subscriptions/subscription.js';
+import { obliterateQueues } from '../../helpers/jobs.js';
+import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
+import { makeSubscription } from '../../helpers/subscriptions.js';
+import { createTestLog } from '../../helpers/test-log.js';
+
+describe('slot schedulers', () => {
+  let r: TestRedis;
+  let queue: ReturnType<typeof createTickQueue>;
+  let schedules: Schedules;
+  const store = () => createRedisSubscriptionStore(r.redis, r.prefix);
+
+  beforeEach(async () => {
+    r = await useTestRedis();
+    queue = createTickQueue(r.redis, r.prefix);
+    schedules = createSchedules({
+      queue,
+      store: store(),
+      redis: r.redis,
+      prefix: r.prefix,
+      log: createTestLog({ level: 'silent' }).log,
+      catchUpWindowMs: 3 * 3600_000,
+    });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await queue.close();
+    await obliterateQueues(r.redis, r.prefix);
+    await r.cleanup();
+  });
+
+  async function nextRun(id: string, at: string): Promise<string> {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date(at) });
+    await queue.removeJobScheduler(`digest-${id}`);
+    await schedules.ensure(id);
+    vi.useRealTimers();
+    const scheduler = await queue.getJobScheduler(`digest-${id}`);
+    return new Date(Number(scheduler?.next)).toISOString();
+  }
+
+  it('runs Monday 09:00 New York at 13:00 UTC in summer time and 14:00 UTC after the clocks go back', async () => {
+    const id = slotId({ cadence: 'week', time: '09:00', timezone: 'America/New_York' });
+    expect(cronOf(parseSlotId(id))).toBe('0 9 * * 1');
+    // US summer time ends on Sunday 1 November 2026.
+    expect(await nextRun(id, '2026-10-21T12:00:00Z')).toBe('2026-10-26T13:00:00.000Z');
+    expect(await nextRun(id, '2026-10-28T12:00:00Z')).toBe('2026-11-02T14:00:00.000Z');
+    // Our own maths (used for "next delivery") agrees with BullMQ's on both sides of the change.
+    const slot = parseSlotId(id);
+    expect(nextFireTime(slot, new Date('2026-10-21T12:00:00Z')).toISOString()).toBe('2026-10-26T13:00:00.000Z');
+    expect(nextFireTime(slot, new Date('2026-10-28T12:00:00Z')).toISOString()).toBe('2026-11-02T14:00:00.000Z');
+    // And in spring, when the clocks go forward (8 March 2026).
+    expect(await nextRun(id, '2026-03-04T12:00:00Z')).toBe('2026-03-09T13:00:00.000Z');
+    expect(nextFireTime(slot, new Date('2026-03-04T12:00:00Z')).toISOString()).toBe('2026-03-09T13:00:00.000Z');
+  });
+
+  it('runs monthly slots on the 1st and daily slots every day, in their zone', async () => {
+    const monthly = slotId({ cadence: 'month', time: '08:30', timezone: 'Europe/Paris' });
+    expect(cronOf(parseSlotId(monthly))).toBe('30 8 1 * *');
+    expect(await nextRun(monthly, '2026-11-25T12:00:00Z')).toBe('2026-12-01T07:30:00.000Z');
+    expect(nextFireTime(parseSlotId(monthly), new Date('2026-11-25T12:00:00Z')).toISOString()).toBe(
+      '2026-12-01T07:30:00.000Z',
+    );
+    const daily = slotId({ cadence: 'day', time: '23:45', timezone: 'Asia/Tokyo' });
+    expect(cronOf(parseSlotId(daily))).toBe('45 23 * * *');
+    expect(await nextRun(daily, '2026-11-25T15:00:00Z')).toBe('2026-11-26T14:45:00.000Z');
+    expect(nextFireTime(parseSlotId(daily), new Date('2026-11-25T15:00:00Z')).toISOString()).toBe(
+      '2026-11-26T14:45:00.000Z',
+    );
+  });
+
+  it('keeps one scheduler per slot while it has subscribers and removes it with the last one', async () => {
+    const a = makeSubscription({ timezone: 'Europe/Paris' });
+    const b = makeSubscription({ timezone: 'Europe/Paris' });
+    await store().add(a, 25);
+    await schedules.ensure(slotIdOf(a));
+    await store().add(b, 25);
+    await schedules.ensure(slotIdOf(b));
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(a)}`]);
+
+    await store().remove(a.id);
+    await schedules.release(slotIdOf(a));
+    expect(await queue.getJobSchedulersCount()).toBe(1);
+    await store().remove(b.id);
+    await schedules.release(slotIdOf(b));
+    expect(await queue.getJobSchedulersCount()).toBe(0);
+  });
+
+  it('reconciles at start: creates missing schedulers and removes orphans', async () => {
+    const sub = makeSubscription({ time: '07:00', query: { region: 'US', type: 'day', by: 'sales', limit: 5 } });
+    await store().add(sub, 25);
+    await schedules.ensure('week-1200-UTC');
+    const report = await schedules.reconcile(new Date('2026-11-25T12:00:00Z'));
+    expect(report.ensured).toEqual([slotIdOf(sub)]);
+    expect(report.removed).toEqual(['week-1200-UTC']);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(sub)}`]);
+  });
+});

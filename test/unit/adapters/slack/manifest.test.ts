@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { commands, usageHint } from '../../../../commands/index.js';
+import { buildSlackManifest, SLACK_BOT_SCOPES } from '../../../../src/adapters/slack/manifest.js';
+
+describe('buildSlackManifest', () => {
+  it('lists every command of commands/ with its description and usage hint', () => {
+    const manifest = buildSlackManifest({ socketMode: false, baseUrl: 'https://toprank.example.com' });
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(commands.map((c) => `/${c.name}`));
+    for (const command of commands) {
+      const entry = manifest.features.slash_commands.find((c) => c.command === `/${command.name}`);
+      expect(entry?.description).toBe(command.description);
+      expect(entry?.usage_hint ?? '').toBe(usageHint(command));
+      expect(entry?.should_escape).toBe(false);
+      // Slack's limits on a slash command.
+      expect(entry?.command.length).toBeLessThanOrEqual(32);
+      expect((entry?.usage_hint ?? '').length).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('points commands and interactivity at /slack/events in HTTP mode', () => {
+    const manifest = buildSlackManifest({ socketMode: false, baseUrl: 'https://toprank.example.com/' });
+    const url = 'https://toprank.example.com/slack/events';
+    expect(manifest.features.slash_commands.every((c) => c.url === url)).toBe(true);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('needs no request URL in Socket Mode', () => {
+    const manifest = buildSlackManifest({ socketMode: true });
+    expect(manifest.features.slash_commands.every((c) => c.url === undefined)).toBe(true);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true });
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('asks for exactly the bot scopes the adapter uses', () => {
+    const manifest = buildSlackManifest({ socketMode: false });
+    expect(manifest.oauth_config.scopes.bot).toEqual([...SLACK_BOT_SCOPES]);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      ['channels:history', 'chat:write', 'commands', 'groups:history'].sort(),
+    );
+  });
+});
