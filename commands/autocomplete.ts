@@ -33,7 +33,10 @@ export async function suggest(
     const subs = await ctx.services.subscriptions.store.listByChannel(ctx.channel);
     all = [
       { name: 'all · every subscription in this channel', value: 'all' },
-      ...subs.map((s) => ({ name: `${s.id} · ${describeQuery(s.query)} at ${s.time}`.slice(0, 100), value: s.id })),
+      ...subs.map((s) => ({
+        name: `${s.id} · ${describeQuery(s.query)} at ${s.time}`.slice(0, 100),
+        value: s.id,
+      })),
     ];
   }
   return all.filter(matches).slice(0, MAX_SUGGESTIONS);

@@ -3,9 +3,9 @@
  * delivery in the subscription's own zone, alerts, and state (paused ones say why).
  */
 import type { View } from '../src/chat/view.js';
+import { ToprankError } from '../src/errors.js';
 import { describeInstant, describeSlot, nextFireTime } from '../src/subscriptions/slot.js';
 import { describeQuery, type Subscription, slotOf } from '../src/subscriptions/subscription.js';
-import { ToprankError } from '../src/errors.js';
 import { defineCommand } from './define-command.js';
 
 function stateWords(sub: Subscription): string {

@@ -8,14 +8,18 @@ import { runAlertCheck } from '../jobs/alerts.js';
 import { alertJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
 import { addDays, isValidDate, toDateString } from '../ranking/period.js';
-import { type JobsCliDeps, deliverQueued, parseFlags, settledWords } from './jobs-cli.js';
+import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 
 export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promise<string> {
   const [sub, ...rest] = args;
   if (sub !== 'run') throw new ToprankError('unknown_command', { command: `alerts ${sub ?? ''}`.trim() });
   const flags = parseFlags(rest, ['date'], 'alerts run');
   if (flags.date !== undefined && !isValidDate(flags.date)) {
-    throw new ToprankError('invalid_option', { option: '--date', value: flags.date, allowed: 'a date YYYY-MM-DD' });
+    throw new ToprankError('invalid_option', {
+      option: '--date',
+      value: flags.date,
+      allowed: 'a date YYYY-MM-DD',
+    });
   }
   const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
   const jobIds: string[] = [];

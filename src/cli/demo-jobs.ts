@@ -6,8 +6,8 @@
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
-import { alertCheckJobId, alertJobId, digestJobId } from '../jobs/job-id.js';
 import { dailyQuery } from '../jobs/alerts.js';
+import { alertCheckJobId, alertJobId, digestJobId, tickJobId } from '../jobs/job-id.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
@@ -15,7 +15,8 @@ import { parseSlotId } from '../subscriptions/slot.js';
 import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
 import type { DemoIo } from './demo.js';
 
-export const DEMO_SUBSCRIBE = '/toprank-subscribe region:US type:week by:sales limit:5 time:09:00 timezone:UTC alerts:on alert_climb:3';
+export const DEMO_SUBSCRIBE =
+  '/toprank-subscribe region:US type:week by:sales limit:5 time:09:00 timezone:UTC alerts:on alert_climb:3';
 
 async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {
   const { store, schedules } = ctx.services.subscriptions;
@@ -55,16 +56,19 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
   });
   try {
     print('\n# Monday 09:00: the weekly tick fetches the ranking once and posts the digest to the channel');
-    await workers.queues.tick.add('tick', { slotId, firedAt });
+    const tick = tickJobId(slotId, firedAt);
+    await workers.queues.tick.add('tick', { slotId, firedAt }, { jobId: tick });
+    await waitForJobs(workers.queues.tick, [tick], 30_000);
     await waitForJobs(workers.queues.deliver, [digestJobId(sub.id, periodKey(period))], 30_000);
 
     print(`\n# The daily alert check compares ${day} with the day before and posts the moves`);
     const check = alertCheckJobId(day);
     await workers.queues.alerts.remove(check);
     await workers.queues.alerts.add('alert-check', { date: day }, { jobId: check });
-    await waitForJobs(workers.queues.alerts as never, [check], 30_000);
+    await waitForJobs(workers.queues.alerts, [check], 30_000);
     const alert = alertJobId(sub.id, day);
-    if (await workers.queues.deliver.getJob(alert)) await waitForJobs(workers.queues.deliver, [alert], 30_000);
+    if (await workers.queues.deliver.getJob(alert))
+      await waitForJobs(workers.queues.deliver, [alert], 30_000);
     else print('(No rank moves that day: an alert check with no events posts nothing.)');
   } finally {
     await workers.close();

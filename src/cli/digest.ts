@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { ToprankError } from '../errors.js';
-import { digestJobId } from '../jobs/job-id.js';
 import { runTick } from '../jobs/collect.js';
+import { digestJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
 import { rankTypes } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import { type JobsCliDeps, deliverQueued, parseFlags, settledWords } from './jobs-cli.js';
+import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 
 const typeSchema = z.enum(rankTypes as ['day', 'week', 'month']);
 
@@ -20,14 +20,20 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
   if (sub !== 'run') throw new ToprankError('unknown_command', { command: `digest ${sub ?? ''}`.trim() });
   const flags = parseFlags(rest, ['type', 'date', 'slot'], 'digest run');
   const type = typeSchema.safeParse(flags.type);
-  if (!type.success) throw new ToprankError('invalid_option', { option: '--type', allowed: 'day, week or month' });
+  if (!type.success)
+    throw new ToprankError('invalid_option', { option: '--type', allowed: 'day, week or month' });
   if (flags.date !== undefined && !isValidDate(flags.date)) {
-    throw new ToprankError('invalid_option', { option: '--date', value: flags.date, allowed: 'a date YYYY-MM-DD' });
+    throw new ToprankError('invalid_option', {
+      option: '--date',
+      value: flags.date,
+      allowed: 'a date YYYY-MM-DD',
+    });
   }
   const slots = (await deps.core.subscriptions.store.listSlots()).filter(
     (id) => parseSlotId(id).cadence === type.data && (flags.slot === undefined || id === flags.slot),
   );
-  if (slots.length === 0) return `No ${type.data} subscriptions${flags.slot ? ` in slot ${flags.slot}` : ''}: nothing to run.`;
+  if (slots.length === 0)
+    return `No ${type.data} subscriptions${flags.slot ? ` in slot ${flags.slot}` : ''}: nothing to run.`;
 
   const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
   const lines: string[] = [];
@@ -45,9 +51,13 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
         continue;
       }
       if (outcome.status === 'done') {
-        lines.push(`${slotId}: ${when}: ${outcome.queries} distinct queries, ${outcome.queued} digests queued.`);
+        lines.push(
+          `${slotId}: ${when}: ${outcome.queries} distinct queries, ${outcome.queued} digests queued.`,
+        );
       } else if (outcome.status === 'not_published') {
-        lines.push(`${slotId}: ${when} is not published yet for ${outcome.unpublished} queries; those were not sent.`);
+        lines.push(
+          `${slotId}: ${when} is not published yet for ${outcome.unpublished} queries; those were not sent.`,
+        );
       }
       for (const s of await deps.core.subscriptions.store.listBySlot(slotId)) {
         const id = digestJobId(s.id, periodKey(outcome.period));

@@ -6,7 +6,13 @@ import type { Logger } from 'pino';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import { ToprankError } from '../errors.js';
-import { type JobsCore, type JobsSettled, startWorkers, type WorkerOptions, waitForJobs } from '../jobs/worker.js';
+import {
+  type JobsCore,
+  type JobsSettled,
+  startWorkers,
+  type WorkerOptions,
+  waitForJobs,
+} from '../jobs/worker.js';
 
 export interface JobsCliDeps {
   /** `createCore(…)` provides all of it. */
@@ -20,7 +26,11 @@ export interface JobsCliDeps {
 }
 
 /** `--name value` flags after a subcommand; unknown flags are refused by name. */
-export function parseFlags(args: string[], allowed: readonly string[], command: string): Record<string, string> {
+export function parseFlags(
+  args: string[],
+  allowed: readonly string[],
+  command: string,
+): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 2) {
     const name = (args[i] ?? '').replace(/^--/, '');

@@ -3,12 +3,10 @@
  * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
  * what is really broken.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Metrics } from '../metrics.js';
-
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+import type { RouteHandler } from './server.js';
 
 export interface HealthDeps {
   redis: Redis;

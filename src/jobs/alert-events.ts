@@ -39,7 +39,12 @@ export function alertEvents(
     if (events[0]?.userId === row.creator.userId) continue;
     const was = before.get(row.creator.userId);
     if (!was) {
-      events.push({ kind: 'entered', userId: row.creator.userId, name: row.creator.nickname, rank: row.rank });
+      events.push({
+        kind: 'entered',
+        userId: row.creator.userId,
+        name: row.creator.nickname,
+        rank: row.rank,
+      });
     } else if (was.rank - row.rank >= options.climb) {
       events.push({
         kind: 'climbed',
@@ -52,7 +57,12 @@ export function alertEvents(
   }
   for (const row of top(previous)) {
     if (!nowIds.has(row.creator.userId)) {
-      events.push({ kind: 'dropped', userId: row.creator.userId, name: row.creator.nickname, previousRank: row.rank });
+      events.push({
+        kind: 'dropped',
+        userId: row.creator.userId,
+        name: row.creator.nickname,
+        previousRank: row.rank,
+      });
     }
   }
   return events;
@@ -75,14 +85,23 @@ function eventLine(event: AlertEvent): string {
 }
 
 /** The alert message of one subscription for one day. */
-export function alertView(current: Leaderboard, events: AlertEvent[], options: { limit: number; sample?: boolean }): View {
+export function alertView(
+  current: Leaderboard,
+  events: AlertEvent[],
+  options: { limit: number; sample?: boolean },
+): View {
   const { query } = current;
   const title = `Rank alert · ${flagOf(query.region)} ${query.region} daily top ${options.limit} by ${query.by}`;
-  const filters = [query.category, query.productCategory && `product category ${query.productCategory}`].filter(Boolean);
+  const filters = [
+    query.category,
+    query.productCategory && `product category ${query.productCategory}`,
+  ].filter(Boolean);
   return {
     title: filters.length > 0 ? `${title} (${filters.join(', ')})` : title,
     blocks: [
-      ...(options.sample ? [{ kind: 'notice' as const, tone: 'warning' as const, text: 'Sample data: not real creators.' }] : []),
+      ...(options.sample
+        ? [{ kind: 'notice' as const, tone: 'warning' as const, text: 'Sample data: not real creators.' }]
+        : []),
       { kind: 'text', text: events.map(eventLine).join('\n') },
     ],
     footer: `${describePeriod(current.period)} vs ${describePeriod(current.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,

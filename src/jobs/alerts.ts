@@ -10,13 +10,13 @@ import type { Logger } from 'pino';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
-import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import {
   queryHash,
   type Subscription,
   type SubscriptionQuery,
   toLeaderboardQuery,
 } from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents } from './alert-events.js';
 import { isPermanent } from './collect.js';
 import { alertJobId } from './job-id.js';
@@ -76,7 +76,10 @@ export async function dailyPair(
 }
 
 /** Checks `date` (default: yesterday, UTC) for every alerting query; safe to run any number of times. */
-export async function runAlertCheck(deps: AlertDeps, options: { date?: string } = {}): Promise<AlertCheckOutcome> {
+export async function runAlertCheck(
+  deps: AlertDeps,
+  options: { date?: string } = {},
+): Promise<AlertCheckOutcome> {
   const { store, redis, prefix, log } = deps;
   const today = toDateString((deps.now ?? (() => new Date()))());
   const date = options.date ?? addDays(today, -1);

@@ -12,13 +12,13 @@ import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import { periodKey, shiftPeriod } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import {
   queryHash,
   type Subscription,
   type SubscriptionQuery,
   toLeaderboardQuery,
 } from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { digestJobId } from './job-id.js';
 import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
@@ -94,7 +94,10 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     'NX',
   );
   if (request.mode === 'scheduled' && firstStart === 'OK' && now - firedAt > timing.catchUpWindowMs) {
-    log.warn({ ...ctx, firedAt: new Date(firedAt).toISOString() }, 'slot missed beyond the catch-up window: skipped');
+    log.warn(
+      { ...ctx, firedAt: new Date(firedAt).toISOString() },
+      'slot missed beyond the catch-up window: skipped',
+    );
     await redis.set(tickDoneKey(prefix, request.slotId, period), 'skipped', 'EX', MARKER_TTL_SECONDS);
     return { status: 'skipped', period, reason: 'outside_catch_up_window' };
   }
@@ -126,7 +129,8 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
         return;
       }
       await snapshots.put(hash, board);
-      queued += await fanOut(deps.deliver, subs, period, board.period);
+      const added = await fanOut(deps.deliver, subs, period, board.period);
+      queued += added;
     }),
   );
 

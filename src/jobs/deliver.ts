@@ -12,12 +12,12 @@ import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.
 import { leaderboardView } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
 import { addDays } from '../ranking/period.js';
-import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { queryHash, type Subscription } from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
 import { dailyQuery } from './alerts.js';
-import { type DeliverData, deliverDataSchema } from './queues.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
+import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
 import { MARKER_TTL_SECONDS, sentKey } from './tick-state.js';
 
@@ -61,7 +61,9 @@ async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): 
   const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
   if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
   const events = alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb });
-  return events.length > 0 ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample }) : undefined;
+  return events.length > 0
+    ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample })
+    : undefined;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
@@ -105,7 +107,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           detail: error.fields.reason ?? error.unavailable,
           at: now().toISOString(),
         });
-        log.warn({ channel: sub.channel, reason: error.unavailable, paused }, 'channel unavailable: subscriptions paused');
+        log.warn(
+          { channel: sub.channel, reason: error.unavailable, paused },
+          'channel unavailable: subscriptions paused',
+        );
         throw new UnrecoverableError(`channel ${error.unavailable}`);
       }
       throw error;

@@ -43,7 +43,8 @@ export const DOCUMENTED_LIMITS: PacingLimits = { discordPerSecond: 45, slackPerC
 export function pacingRuleFor(channel: string, limits: PacingLimits): PacingRule | undefined {
   const ref = parseChannelRef(channel);
   if (ref.platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
-  if (ref.platform === 'slack') return { bucket: channel, intervalMs: 1000 / limits.slackPerChannelPerSecond };
+  if (ref.platform === 'slack')
+    return { bucket: channel, intervalMs: 1000 / limits.slackPerChannelPerSecond };
   return undefined;
 }
 

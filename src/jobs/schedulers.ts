@@ -4,14 +4,14 @@
  * reconciled with the store at start; plus the catch-up of a slot that fell while no worker ran.
  */
 import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
 import { parseSlotId, previousFireTime, type Slot } from '../subscriptions/slot.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { schedulerIdOf, slotIdOfScheduler, tickJobId } from './job-id.js';
 import { type TickData, tickJobOptions } from './queues.js';
-import { tickStartedKey, targetPeriod } from './tick-state.js';
+import { targetPeriod, tickStartedKey } from './tick-state.js';
 
 /** The cron pattern of a slot, read in the slot's zone. */
 export function cronOf(slot: Slot): string {

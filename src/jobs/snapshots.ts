@@ -40,7 +40,9 @@ const leaderboardSchema = z.object({
         followersTotal: optionalNumber,
         sales: optionalNumber,
         gmv: optionalNumber,
-        productCategories: z.array(z.object({ l1: z.string(), l2: z.string(), l3: z.string(), rank: z.number() })),
+        productCategories: z.array(
+          z.object({ l1: z.string(), l2: z.string(), l3: z.string(), rank: z.number() }),
+        ),
         raw: z.record(z.string(), z.unknown()),
       }),
       movement: z

@@ -136,14 +136,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   for (const worker of workers) {
     worker.on('failed', (job, error) =>
-      log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+      log.warn(
+        { queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
     );
     worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
 
   let reconciled: ReconcileReport | undefined;
   try {
-    if (options.reconcile !== false && only.has('tick')) reconciled = await schedules.reconcile((options.now ?? (() => new Date()))());
+    if (options.reconcile !== false && only.has('tick'))
+      reconciled = await schedules.reconcile((options.now ?? (() => new Date()))());
     const pattern = options.alertCheckPattern === undefined ? '15 * * * *' : options.alertCheckPattern;
     if (only.has('alerts') && pattern === null) await queues.alerts.removeJobScheduler(ALERT_SCHEDULER_ID);
     else if (only.has('alerts') && pattern !== null) {
@@ -189,10 +193,16 @@ export interface JobsSettled {
 }
 
 /** Waits until every named job has finished (or the time is up); jobs already removed count as done. */
-export async function waitForJobs(queue: Queues['deliver'], ids: string[], timeoutMs: number): Promise<JobsSettled> {
+export async function waitForJobs(
+  queue: { getJob(id: string): Promise<{ getState(): Promise<string> } | undefined> },
+  ids: string[],
+  timeoutMs: number,
+): Promise<JobsSettled> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState() ?? 'completed'));
+    const states = await Promise.all(
+      ids.map(async (id) => (await queue.getJob(id))?.getState() ?? 'completed'),
+    );
     const settled = {
       completed: states.filter((s) => s === 'completed').length,
       failed: states.filter((s) => s === 'failed').length,

@@ -1,8 +1,9 @@
 /**
  * Subscriptions in memory, with the same refusals as the Redis store: for unit tests and fakes.
  */
-import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+
 import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 
 export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly subs = new Map<string, Subscription>();

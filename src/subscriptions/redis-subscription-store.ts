@@ -4,8 +4,8 @@
  * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
  */
 import type { Redis } from 'ioredis';
-import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 
 const addScript = `
 local existing = redis.call('GET', KEYS[6])

@@ -21,7 +21,10 @@ export const subscriptionQuerySchema = z.object({
   type: z.enum(['day', 'week', 'month']),
   by: z.enum(['followers', 'sales']),
   category: z.string().max(80).optional(),
-  productCategory: z.string().regex(/^\d{1,12}$/).optional(),
+  productCategory: z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .optional(),
   limit: z.number().int().min(1).max(50),
 });
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
-import { autocomplete, chatInput, type CommandOption } from '../fakes/discord/interactions.js';
+import { autocomplete, type CommandOption, chatInput } from '../fakes/discord/interactions.js';
 import { callbackOf, type DiscordBot, startDiscordBot, startSampleKeyApi } from './discord-harness.js';
 
 type Choices = { type: number; data: { choices: { name: string; value: string }[] } };
@@ -40,7 +40,9 @@ describe('discord autocomplete', () => {
   });
 
   it('suggests categories seen in cached leaderboards of the region typed, without asking KeyAPI', async () => {
-    const { id } = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }));
+    const { id } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
     await callbackOf(bot.fake, id);
     const paid = keyapi.requestCount;
     const seen = await bot.core.categories('US');
@@ -51,7 +53,9 @@ describe('discord autocomplete', () => {
       { name: 'category', type: 3, value: typed, focused: true },
     ]);
     expect(answer.data.choices).toContainEqual({ name: wanted, value: wanted });
-    expect(answer.data.choices.every((c) => seen.includes(c.value) && c.name.toLowerCase().includes(typed))).toBe(true);
+    expect(
+      answer.data.choices.every((c) => seen.includes(c.value) && c.name.toLowerCase().includes(typed)),
+    ).toBe(true);
     expect(keyapi.requestCount).toBe(paid);
   });
 

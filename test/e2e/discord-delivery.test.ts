@@ -42,7 +42,11 @@ describe('discord channel delivery', () => {
   it('posts the view as an embed with an enforced nonce of at most 25 characters', async () => {
     const posted = await bot.adapter.send(channel(), digest, { deliveryId: 'sub-42-week-2026-11-16' });
     const [request] = bot.fake.rest.channelMessages(bot.fake.channelId);
-    const body = messageBody(request ?? ({} as never)) as { nonce: string; enforce_nonce: boolean; embeds: APIEmbed[] };
+    const body = messageBody(request ?? ({} as never)) as {
+      nonce: string;
+      enforce_nonce: boolean;
+      embeds: APIEmbed[];
+    };
     expect(body.enforce_nonce).toBe(true);
     expect(body.nonce.length).toBeLessThanOrEqual(25);
     expect(body.embeds[0]?.title).toBe('Weekly digest · 🇺🇸 US weekly top 2 by sales');
@@ -79,21 +83,34 @@ describe('discord channel delivery', () => {
     ['missing-access', 'forbidden'],
     ['missing-permissions', 'forbidden'],
     ['gone', 'gone'],
-  ] as [ChannelFailureKind, string][])('reports a channel answering %s as unavailable (%s)', async (kind, reason) => {
-    const id = '1150000000000000777';
-    bot.fake.addTextChannel(id, 'private');
-    bot.fake.rest.failChannel(id, kind);
-    const error = await bot.adapter.send(discordChannel(id), digest).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ChannelUnavailableError);
-    expect(error).toMatchObject({ channel: discordChannel(id), unavailable: reason, code: 'channel_unavailable' });
-    expect(bot.fake.rest.messagesIn(id)).toHaveLength(0);
-  });
+  ] as [ChannelFailureKind, string][])(
+    'reports a channel answering %s as unavailable (%s)',
+    async (kind, reason) => {
+      const id = '1150000000000000777';
+      bot.fake.addTextChannel(id, 'private');
+      bot.fake.rest.failChannel(id, kind);
+      const error = await bot.adapter.send(discordChannel(id), digest).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChannelUnavailableError);
+      expect(error).toMatchObject({
+        channel: discordChannel(id),
+        unavailable: reason,
+        code: 'channel_unavailable',
+      });
+      expect(bot.fake.rest.messagesIn(id)).toHaveLength(0);
+    },
+  );
 
   it('reports a channel Discord does not know (404, 10003) as gone', async () => {
-    const error = await bot.adapter.send(discordChannel('1150000000000000999'), digest).catch((e: unknown) => e);
+    const error = await bot.adapter
+      .send(discordChannel('1150000000000000999'), digest)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ unavailable: 'gone' });
     const line = bot.log.lines().find((l) => l.msg === 'channel post refused');
-    expect(line).toMatchObject({ code: 10003, status: 404, route: '/api/v10/channels/1150000000000000999/messages' });
+    expect(line).toMatchObject({
+      code: 10003,
+      status: 404,
+      route: '/api/v10/channels/1150000000000000999/messages',
+    });
     expect(bot.log.text()).not.toContain(bot.fake.token);
   });
 
@@ -136,9 +153,14 @@ runChatAdapterContract('discord', async (): Promise<ContractHarness> => {
     lastPostCanMention: async () => {
       const request = lastRequest();
       const body = request ? messageBody(request) : undefined;
-      const allowed = body?.allowed_mentions as { parse?: unknown[]; users?: unknown[]; roles?: unknown[] } | undefined;
+      const allowed = body?.allowed_mentions as
+        | { parse?: unknown[]; users?: unknown[]; roles?: unknown[] }
+        | undefined;
       const closed = allowed?.parse?.length === 0 && !allowed.users?.length && !allowed.roles?.length;
-      const raw = [body?.content ?? '', ...((body?.embeds ?? []) as APIEmbed[]).map((e) => e.description ?? '')].join('\n');
+      const raw = [
+        body?.content ?? '',
+        ...((body?.embeds ?? []) as APIEmbed[]).map((e) => e.description ?? ''),
+      ].join('\n');
       return !closed || /@(everyone|here)|(?<!\\)<[@#!]/.test(raw);
     },
     close: () => bot.close(),

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { regionOption } from '../../commands/query-options.js';
 import { messageFor, ToprankError } from '../../src/errors.js';
 import { describePeriod } from '../../src/ranking/period.js';
-import { chatInput, type CommandOption } from '../fakes/discord/interactions.js';
+import { type CommandOption, chatInput } from '../fakes/discord/interactions.js';
 import { errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import {
   callbackOf,
@@ -45,7 +45,9 @@ describe('discord errors', () => {
     expect((callback.data.flags ?? 0) & 64).toBe(64);
     expect(callback.data.allowed_mentions).toEqual({ parse: [] });
     expect(visibleText(callback.data)).toBe(
-      sentence(new ToprankError('invalid_option', { option: 'region', value: 'USA', allowed: regionOption.allowed })),
+      sentence(
+        new ToprankError('invalid_option', { option: 'region', value: 'USA', allowed: regionOption.allowed }),
+      ),
     );
     expect(keyapi.requests).toHaveLength(0);
   });
@@ -84,8 +86,14 @@ describe('discord errors', () => {
 
   it('replaces a public deferral with a private sentence when a slow request then fails', async () => {
     await start({ deferAfterMs: 300 });
-    keyapi.fallback = () => ({ status: 402, body: errorBody(402, 'apiKey quota is not enough'), delayMs: 600 });
-    const { id, token } = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }));
+    keyapi.fallback = () => ({
+      status: 402,
+      body: errorBody(402, 'apiKey quota is not enough'),
+      delayMs: 600,
+    });
+    const { id, token } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
     const followUp = await webhookRequest(bot.fake, token, 'POST');
     // Deferral, then the "thinking…" placeholder deleted, then the private follow-up: in that order.
     expect(requestsOf(bot.fake, id, token).map((r) => r.route)).toEqual([
@@ -93,7 +101,7 @@ describe('discord errors', () => {
       'DELETE /webhooks/:appId/:token/messages/:messageId',
       'POST /webhooks/:appId/:token',
     ]);
-    expect((bot.fake.rest.callbacks(id)[0]?.body as Body).type).toBe(5);
+    expect(bot.fake.rest.callbacks(id).map((r) => (r.body as Body).type)).toEqual([5]);
     const body = followUp.body as Body['data'];
     expect((body.flags ?? 0) & 64).toBe(64);
     expect(body.allowed_mentions).toEqual({ parse: [] });
@@ -107,7 +115,9 @@ describe('discord errors', () => {
     // Discord drops answers that come too late (10062); a short deadline makes the slow one late.
     await start({ deferAfterMs: 1000, ackDeadlineMs: 500 });
     keyapi.fallback = () => ({ body: { code: 0, message: 'success', data: [] }, delayMs: 1200 });
-    const late = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }));
+    const late = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
     const refused = await callbackOf(bot.fake, late.id);
     expect(refused.status).toBe(404);
 

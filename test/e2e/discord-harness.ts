@@ -8,8 +8,8 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/di
 import { unescapeMarkdown } from '../../src/adapters/discord/escape.js';
 import { startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
 import type { Core } from '../../src/services.js';
-import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { RecordedRequest } from '../fakes/discord/discord-rest.js';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { createTestCore, TEST_NOW } from '../helpers/test-core.js';
 import { createTestLog, type TestLog } from '../helpers/test-log.js';
 

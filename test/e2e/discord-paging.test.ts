@@ -35,7 +35,9 @@ describe('discord leaderboard paging', () => {
 
   /** Asks /toprank and returns the message the channel now shows. */
   async function leaderboard(region = 'US'): Promise<APIMessage> {
-    const { id } = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: region }] }));
+    const { id } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: region }] }),
+    );
     await callbackOf(bot.fake, id);
     const original = bot.fake.rest.interactions.get(id)?.original;
     if (!original) throw new Error('no reply');
@@ -105,7 +107,9 @@ describe('discord leaderboard paging', () => {
     const reply = (await callbackOf(bot.fake, id)).body as Body;
     expect(reply.type).toBe(4);
     expect((reply.data.flags ?? 0) & 64).toBe(64);
-    const sentence = messageFor(new ToprankError('invalid_option', { option: 'page', value: '11', allowed: pageOption.allowed }));
+    const sentence = messageFor(
+      new ToprankError('invalid_option', { option: 'page', value: '11', allowed: pageOption.allowed }),
+    );
     expect(visibleText(reply.data)).toBe(`❌ ${sentence}`);
     // A reply (type 4), not an update (7), and nothing else: the leaderboard message is untouched.
     expect(requestsOf(bot.fake, id, token)).toHaveLength(1);

@@ -48,9 +48,15 @@ describe('discord command registration', () => {
 
   it('declares /toprank with typed options: choices, integer bounds and autocomplete', async () => {
     await registerDiscordCommands(config(true), createTestLog().log);
-    const toprank = (puts()[0]?.body as { name: string; options: Option[] }[]).find((c) => c.name === 'toprank');
+    const body = (puts()[0]?.body ?? []) as { name: string; options: Option[] }[];
+    const toprank = body.find((c) => c.name === 'toprank');
     const option = (name: string) => toprank?.options.find((o) => o.name === name);
-    expect(toprank?.options[0]).toMatchObject({ name: 'region', type: 3, required: true, autocomplete: true });
+    expect(toprank?.options[0]).toMatchObject({
+      name: 'region',
+      type: 3,
+      required: true,
+      autocomplete: true,
+    });
     expect(option('type')).toMatchObject({
       type: 3,
       choices: [
@@ -95,7 +101,12 @@ describe('discord command registration', () => {
 
   it('refuses to start without a token or application id, naming both', async () => {
     const error = await registerDiscordCommands(
-      { DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: undefined, DISCORD_GUILD_ID: undefined, DISCORD_API_URL: undefined },
+      {
+        DISCORD_TOKEN: undefined,
+        DISCORD_APPLICATION_ID: undefined,
+        DISCORD_GUILD_ID: undefined,
+        DISCORD_API_URL: undefined,
+      },
       createTestLog().log,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

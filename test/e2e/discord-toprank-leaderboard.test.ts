@@ -51,7 +51,13 @@ describe('discord /toprank leaderboard', () => {
     expect(embed?.title).toBe('🇺🇸 US daily top 10 by followers');
     expect(embed?.footer?.text).toContain('Tue 24 Nov 2026');
 
-    const board = await bot.core.leaderboards.get({ region: 'US', type: 'day', by: 'followers', limit: 10, page: 1 });
+    const board = await bot.core.leaderboards.get({
+      region: 'US',
+      type: 'day',
+      by: 'followers',
+      limit: 10,
+      page: 1,
+    });
     expect(board.rows).toHaveLength(10);
     const lines = rowLines(data.embeds);
     expect(ranksShown(data.embeds)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -68,10 +74,13 @@ describe('discord /toprank leaderboard', () => {
   });
 
   it('offers Prev (disabled) and Next buttons whose ids fit in 100 characters', async () => {
-    const { id } = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }));
+    const { id } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
     const data = ((await callbackOf(bot.fake, id)).body as { data: { components: unknown[] } }).data;
-    const buttons = (data.components as { components: { label: string; custom_id: string; disabled: boolean }[] }[])
-      .flatMap((r) => r.components);
+    const buttons = (
+      data.components as { components: { label: string; custom_id: string; disabled: boolean }[] }[]
+    ).flatMap((r) => r.components);
     expect(buttons.map((b) => [b.label, b.disabled])).toEqual([
       ['◀ Prev', true],
       ['Next ▶', false],
@@ -82,7 +91,13 @@ describe('discord /toprank leaderboard', () => {
   it('replies at once from the cache when the same leaderboard was asked before', async () => {
     const ask = () =>
       bot.fake.interact(
-        chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'GB' }, { name: 'by', type: 3, value: 'sales' }] }),
+        chatInput({
+          name: 'toprank',
+          options: [
+            { name: 'region', type: 3, value: 'GB' },
+            { name: 'by', type: 3, value: 'sales' },
+          ],
+        }),
       );
     await callbackOf(bot.fake, ask().id);
     const paidBefore = keyapi.requestCount;
@@ -96,7 +111,13 @@ describe('discord /toprank leaderboard', () => {
   it('defers, then edits the reply, when KeyAPI is slow', async () => {
     keyapi.delayMs = 1200;
     const { id, token } = bot.fake.interact(
-      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'ID' }, { name: 'type', type: 3, value: 'week' }] }),
+      chatInput({
+        name: 'toprank',
+        options: [
+          { name: 'region', type: 3, value: 'ID' },
+          { name: 'type', type: 3, value: 'week' },
+        ],
+      }),
     );
     const edit = await webhookRequest(bot.fake, token, 'PATCH');
     const routes = requestsOf(bot.fake, id, token).map((r) => `${r.method} ${r.status}`);
@@ -123,7 +144,13 @@ describe('discord /toprank leaderboard', () => {
 
   it('shows limit:50 as fifty rows within Discord’s embed limits', async () => {
     const { id } = bot.fake.interact(
-      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }, { name: 'limit', type: 4, value: 50 }] }),
+      chatInput({
+        name: 'toprank',
+        options: [
+          { name: 'region', type: 3, value: 'US' },
+          { name: 'limit', type: 4, value: 50 },
+        ],
+      }),
     );
     const callback = await callbackOf(bot.fake, id, 8000);
     const embeds = (callback.body as { data: { embeds: APIEmbed[] } }).data.embeds;

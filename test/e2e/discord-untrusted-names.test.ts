@@ -13,8 +13,8 @@ import {
   buttonId,
   callbackOf,
   type DiscordBot,
-  messageRequests,
   messageBody,
+  messageRequests,
   rowLines,
   startDiscordBot,
   visibleText,
@@ -50,7 +50,9 @@ describe('discord untrusted creator names', () => {
     const rows = [...names.map((n, i) => row(i, n, `creator${i}`)), row(9, 'Evil Handle', 'evil)](x')];
     keyapi.fallback = () => ({ body: envelope(rows) });
     bot = await startDiscordBot({ keyapi });
-    const { id } = bot.fake.interact(chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }));
+    const { id } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
     reply = ((await callbackOf(bot.fake, id)).body as { data: typeof reply }).data;
   });
   afterAll(() => bot.close());
@@ -83,14 +85,19 @@ describe('discord untrusted creator names', () => {
   });
 
   it('sets allowed_mentions to parse nothing on every message: reply, button update and channel post', async () => {
-    const message = bot.fake.rest.interactions.get(
-      [...bot.fake.rest.interactions.keys()][0] ?? '',
-    )?.original as APIMessage;
+    const message = bot.fake.rest.interactions.get([...bot.fake.rest.interactions.keys()][0] ?? '')
+      ?.original as APIMessage;
     const next = bot.fake.interact(
       button({ customId: buttonId(message as unknown as Record<string, unknown>, /Next/), message }),
     );
     await callbackOf(bot.fake, next.id);
-    const board = await bot.core.leaderboards.get({ region: 'US', type: 'day', by: 'followers', limit: 10, page: 1 });
+    const board = await bot.core.leaderboards.get({
+      region: 'US',
+      type: 'day',
+      by: 'followers',
+      limit: 10,
+      page: 1,
+    });
     await bot.adapter.send(discordChannel(bot.fake.channelId), leaderboardView(board));
 
     const sent = messageRequests(bot.fake);

@@ -5,8 +5,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { suggest } from '../../commands/autocomplete.js';
+import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { createTickQueue } from '../../src/jobs/queues.js';
 import type { RunningWorkers } from '../../src/jobs/worker.js';
@@ -44,7 +44,8 @@ describe('subscribe a channel to a weekly digest', () => {
     await t.close();
   });
 
-  const run = async (name: string, text: string, as: CommandContext = ctx) => viewText(await runTextCommand(name, text, as));
+  const run = async (name: string, text: string, as: CommandContext = ctx) =>
+    viewText(await runTextCommand(name, text, as));
 
   it('subscribes, lists, refuses a repeat, posts the Monday digest and unsubscribes', async () => {
     const subscribed = await run(

@@ -5,7 +5,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { ChannelRef, Platform } from '../../src/chat/channel-ref.js';
-import { ChannelUnavailableError, type ChatAdapter, type PostedRef, type SendOptions } from '../../src/chat/chat-adapter.js';
+import {
+  ChannelUnavailableError,
+  type ChatAdapter,
+  type PostedRef,
+  type SendOptions,
+} from '../../src/chat/chat-adapter.js';
 import { cellText, type View } from '../../src/chat/view.js';
 
 export interface CapturedPost {

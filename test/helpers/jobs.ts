@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import type { Platform } from '../../src/chat/channel-ref.js';
 import type { ChatAdapter } from '../../src/chat/chat-adapter.js';
 import { createQueues } from '../../src/jobs/queues.js';
-import { type JobsCore, type RunningWorkers, startWorkers, type WorkerOptions } from '../../src/jobs/worker.js';
+import {
+  type JobsCore,
+  type RunningWorkers,
+  startWorkers,
+  type WorkerOptions,
+} from '../../src/jobs/worker.js';
 
 /** Timings for tests: a crashed job is retried within ~2 s; probes for data every few hundred ms. */
 export const FAST_OPTIONS: WorkerOptions = {
@@ -29,7 +34,11 @@ export function startTestWorkers(
 }
 
 /** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

@@ -14,9 +14,21 @@ const env = process.env;
 const prefix = env.TEST_PREFIX ?? '';
 const now = env.WORKER_NOW ? () => new Date(String(env.WORKER_NOW)) : undefined;
 const log = createLogger({ level: 'silent', secrets: [] });
-const config = loadConfig({ KEYAPI_BASE_URL: env.KEYAPI_URL, KEYAPI_TOKEN: 'test-key-123456', KEYAPI_QPS: '100', REDIS_URL: env.REDIS_URL });
-const core = createCore(config, log, { prefix, now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined });
-const adapter = createCapturingAdapter({ redis: core.redis, key: prefix, sendDelayMs: Number(env.SEND_DELAY_MS ?? 0) });
+const config = loadConfig({
+  KEYAPI_BASE_URL: env.KEYAPI_URL,
+  KEYAPI_TOKEN: 'test-key-123456',
+  KEYAPI_QPS: '100',
+  REDIS_URL: env.REDIS_URL,
+});
+const core = createCore(config, log, {
+  prefix,
+  now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
+});
+const adapter = createCapturingAdapter({
+  redis: core.redis,
+  key: prefix,
+  sendDelayMs: Number(env.SEND_DELAY_MS ?? 0),
+});
 const workers = await startWorkers({
   core,
   adapters: new Map([['discord', adapter]]),

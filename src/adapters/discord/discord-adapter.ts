@@ -93,7 +93,9 @@ export class DiscordAdapter implements ChatAdapter {
     // Job workers post without logging in to the gateway; REST only needs the token.
     this.client.rest.setToken(config.token);
     this.client.on(Events.InteractionCreate, (interaction) => this.track(this.handle(interaction)));
-    this.client.on(Events.Error, (error) => this.log.error(describeDiscordError(error), 'discord client error'));
+    this.client.on(Events.Error, (error) =>
+      this.log.error(describeDiscordError(error), 'discord client error'),
+    );
     this.client.on(Events.Warn, (message) => this.log.warn({ message }, 'discord client warning'));
   }
 
@@ -142,7 +144,8 @@ export class DiscordAdapter implements ChatAdapter {
       throw this.channelFailure(to, error);
     }
     const duplicate = nonce
-      ? this.recent.seen(channel, nonce, posted.id) || SnowflakeUtil.timestampFrom(posted.id) < sentAt - 10_000
+      ? this.recent.seen(channel, nonce, posted.id) ||
+        SnowflakeUtil.timestampFrom(posted.id) < sentAt - 10_000
       : false;
     return { channel: to, messageId: posted.id, duplicate };
   }
@@ -174,7 +177,7 @@ export class DiscordAdapter implements ChatAdapter {
       else if (interaction.isChatInputCommand()) await this.onChatInput(interaction);
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isRepliable()) {
-        await interaction.reply(replyOptions(this.render(unknownView(interaction.id)), true));
+        await interaction.reply(replyOptions(this.render(unknownView(interaction.id))));
       }
     } catch (error) {
       this.log.warn({ interaction: interaction.id, ...describeDiscordError(error) }, 'answer failed');
@@ -188,7 +191,7 @@ export class DiscordAdapter implements ChatAdapter {
     const work = runCommand(interaction.commandName, raw, ctx);
     const early = await within(work, this.deferAfterMs);
     if (early !== TIMED_OUT) {
-      await interaction.reply(replyOptions(this.render(early, ctx.log), true));
+      await interaction.reply(replyOptions(this.render(early, ctx.log)));
       return;
     }
     // Deferred publicly: almost every slow answer is a leaderboard, which the channel should see.
@@ -201,7 +204,7 @@ export class DiscordAdapter implements ChatAdapter {
     // A public "thinking…" cannot turn private, so it goes and the sentence follows privately.
     // Deleting first matters: Discord turns the first follow-up of a deferral into its edit.
     await interaction.deleteReply();
-    await interaction.followUp(replyOptions(message, true));
+    await interaction.followUp(replyOptions(message));
   }
 
   /** Prev/Next: the same message shows the other page; a failure is told privately and leaves it as is. */
@@ -211,13 +214,13 @@ export class DiscordAdapter implements ChatAdapter {
     const early = await within(work, this.deferAfterMs);
     if (early !== TIMED_OUT) {
       const message = this.render(early, ctx.log);
-      if (message.ephemeral) await interaction.reply(replyOptions(message, true));
+      if (message.ephemeral) await interaction.reply(replyOptions(message));
       else await interaction.update(editOptions(message));
       return;
     }
     await interaction.deferUpdate();
     const message = this.render(await work, ctx.log);
-    if (message.ephemeral) await interaction.followUp(replyOptions(message, true));
+    if (message.ephemeral) await interaction.followUp(replyOptions(message));
     else await interaction.editReply(editOptions(message));
   }
 
@@ -258,11 +261,11 @@ export class DiscordAdapter implements ChatAdapter {
       if (!interaction.isRepliable()) return;
       const notice = renderDiscord(noticeView('error', messageFor(new ToprankError('platform_error'))));
       if (!interaction.deferred && !interaction.replied) {
-        await interaction.reply(replyOptions(notice, true));
+        await interaction.reply(replyOptions(notice));
       } else if (interaction.deferred && !interaction.replied && !interaction.isButton()) {
         await interaction.editReply(editOptions(notice)); // replaces the public "thinking…"
       } else {
-        await interaction.followUp(replyOptions(notice, true));
+        await interaction.followUp(replyOptions(notice));
       }
     } catch (error) {
       this.log.error({ interaction: interaction.id, ...describeDiscordError(error) }, 'could not answer');
@@ -301,7 +304,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
 }
 
 function unknownView(id: string): View {
-  return noticeView('error', messageFor(new ToprankError('unknown_command', { command: `interaction ${id}` })));
+  return noticeView(
+    'error',
+    messageFor(new ToprankError('unknown_command', { command: `interaction ${id}` })),
+  );
 }
 
 /** Resolves with `work`, or with TIMED_OUT after `ms` (work keeps running either way). */
@@ -317,14 +323,14 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED
   }
 }
 
-/** A first reply or follow-up; `private` only takes effect for views meant to be ephemeral. */
-function replyOptions(message: DiscordMessage, allowEphemeral: boolean): InteractionReplyOptions {
+/** A first reply or a follow-up: private when the view is ephemeral (errors, help). */
+function replyOptions(message: DiscordMessage): InteractionReplyOptions {
   return {
     content: message.content ?? '',
     embeds: message.embeds,
     components: message.components,
     allowedMentions: noMentions,
-    ...(allowEphemeral && message.ephemeral ? { flags: ephemeral } : {}),
+    ...(message.ephemeral ? { flags: ephemeral } : {}),
   };
 }
 

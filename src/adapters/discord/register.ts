@@ -16,7 +16,7 @@ export type DiscordRegisterConfig = Pick<
 >;
 
 export interface RegisterResult {
-  /** `guild` when DISCORD_GUILD_ID is set (instant), else `global` (Discord may take up to an hour). */
+  /** `guild` when DISCORD_GUILD_ID is set (shows at once), else `global` (every server the bot is in). */
   scope: 'guild' | 'global';
   guildId: string | undefined;
   /** Names Discord now has, in order. */

@@ -136,7 +136,9 @@ function rowLine(row: Cell[], style: TableStyle, markerColumn: boolean): string 
   const [key = '', ...rest] = row.slice(0, style.maxCells);
   const cells = rest.map((cell) => renderCell(cell, style));
   const marker = markerColumn ? cells.shift() : undefined;
-  const lead = `**${escapeMarkdown(cellText(key))}.**${marker ? ` ${marker}` : ''}`;
+  const keyText = cellText(key);
+  // A rank reads "**1.**"; another key (a subscription id) just stands out.
+  const lead = `**${escapeMarkdown(keyText)}${/^\d+$/.test(keyText) ? '.' : ''}**${marker ? ` ${marker}` : ''}`;
   return [lead + (cells.length ? ` ${cells[0]}` : ''), ...cells.slice(1)].join(' · ');
 }
 

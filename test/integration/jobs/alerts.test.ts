@@ -9,7 +9,13 @@ import type { RunningWorkers } from '../../../src/jobs/worker.js';
 import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
 import { type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
-import { FAST_OPTIONS, obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import {
+  FAST_OPTIONS,
+  obliterateQueues,
+  queuesIdle,
+  startTestWorkers,
+  waitUntil,
+} from '../../helpers/jobs.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestCore, type TestCore } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';

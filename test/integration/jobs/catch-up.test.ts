@@ -4,7 +4,10 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
 import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { addMany, FIVE_QUERIES } from '../../helpers/subscriptions.js';
@@ -58,7 +61,10 @@ describe('catch-up after downtime', () => {
     workers = await start('2026-11-23T15:00:00Z', testLog.log);
     expect(workers.reconciled?.caughtUp).toEqual([]);
     // …and the scheduler's own overdue job, when it finally runs, is skipped with a log line.
-    await workers.queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
+    await workers.queues.tick.add('tick', {
+      slotId: 'week-0900-UTC',
+      firedAt: Date.parse('2026-11-23T09:00:00Z'),
+    });
     await waitUntil('the stale tick is logged', async () =>
       testLog.lines().some((l) => l.msg === 'slot missed beyond the catch-up window: skipped'),
     );

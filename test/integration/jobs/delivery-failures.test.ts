@@ -6,8 +6,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runTextCommand } from '../../../commands/index.js';
 import { digestJobId } from '../../../src/jobs/job-id.js';
 import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
-import { type CapturingAdapter, createCapturingAdapter, viewText } from '../../fakes/capturing-chat-adapter.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
+import {
+  type CapturingAdapter,
+  createCapturingAdapter,
+  viewText,
+} from '../../fakes/capturing-chat-adapter.js';
 import { obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { FIVE_QUERIES, makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestCore, TEST_NOW, type TestCore } from '../../helpers/test-core.js';
@@ -26,7 +33,11 @@ describe('delivery to a gone channel', () => {
   afterAll(() => sample.close());
   beforeEach(async () => {
     t = await createTestCore(sample.url);
-    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix, gone: new Set(['discord:404']) });
+    adapter = createCapturingAdapter({
+      redis: t.redis.redis,
+      key: t.redis.prefix,
+      gone: new Set(['discord:404']),
+    });
   });
   afterEach(async () => {
     await workers?.close();
@@ -43,7 +54,10 @@ describe('delivery to a gone channel', () => {
     workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log, {
       now: () => new Date('2026-11-23T09:01:00Z'),
     });
-    await workers.queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
+    await workers.queues.tick.add('tick', {
+      slotId: 'week-0900-UTC',
+      firedAt: Date.parse('2026-11-23T09:00:00Z'),
+    });
     await waitUntil('the healthy channel has its digest', async () => (await adapter.posts()).length >= 1);
     await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
 
@@ -51,7 +65,10 @@ describe('delivery to a gone channel', () => {
     expect(await failed?.getState()).toBe('failed');
     expect(failed?.attemptsMade).toBe(1);
     for (const id of [gone.id, goneToo.id]) {
-      expect((await t.core.subscriptions.store.get(id))?.state).toMatchObject({ status: 'paused', reason: 'gone' });
+      expect((await t.core.subscriptions.store.get(id))?.state).toMatchObject({
+        status: 'paused',
+        reason: 'gone',
+      });
     }
     expect((await t.core.subscriptions.store.get(fine.id))?.state).toEqual({ status: 'active' });
 

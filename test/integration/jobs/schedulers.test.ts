@@ -56,11 +56,17 @@ describe('slot schedulers', () => {
     expect(await nextRun(id, '2026-10-28T12:00:00Z')).toBe('2026-11-02T14:00:00.000Z');
     // Our own maths (used for "next delivery") agrees with BullMQ's on both sides of the change.
     const slot = parseSlotId(id);
-    expect(nextFireTime(slot, new Date('2026-10-21T12:00:00Z')).toISOString()).toBe('2026-10-26T13:00:00.000Z');
-    expect(nextFireTime(slot, new Date('2026-10-28T12:00:00Z')).toISOString()).toBe('2026-11-02T14:00:00.000Z');
+    expect(nextFireTime(slot, new Date('2026-10-21T12:00:00Z')).toISOString()).toBe(
+      '2026-10-26T13:00:00.000Z',
+    );
+    expect(nextFireTime(slot, new Date('2026-10-28T12:00:00Z')).toISOString()).toBe(
+      '2026-11-02T14:00:00.000Z',
+    );
     // And in spring, when the clocks go forward (8 March 2026).
     expect(await nextRun(id, '2026-03-04T12:00:00Z')).toBe('2026-03-09T13:00:00.000Z');
-    expect(nextFireTime(slot, new Date('2026-03-04T12:00:00Z')).toISOString()).toBe('2026-03-09T13:00:00.000Z');
+    expect(nextFireTime(slot, new Date('2026-03-04T12:00:00Z')).toISOString()).toBe(
+      '2026-03-09T13:00:00.000Z',
+    );
   });
 
   it('runs monthly slots on the 1st and daily slots every day, in their zone', async () => {
@@ -96,7 +102,10 @@ describe('slot schedulers', () => {
   });
 
   it('reconciles at start: creates missing schedulers and removes orphans', async () => {
-    const sub = makeSubscription({ time: '07:00', query: { region: 'US', type: 'day', by: 'sales', limit: 5 } });
+    const sub = makeSubscription({
+      time: '07:00',
+      query: { region: 'US', type: 'day', by: 'sales', limit: 5 },
+    });
     await store().add(sub, 25);
     await schedules.ensure('week-1200-UTC');
     const report = await schedules.reconcile(new Date('2026-11-25T12:00:00Z'));

@@ -6,7 +6,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tickJobId } from '../../../src/jobs/job-id.js';
 import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
 import { slotId } from '../../../src/subscriptions/slot.js';
 import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
@@ -41,9 +44,14 @@ describe('weekly tick fan-out', () => {
 
   it('fetches each of 5 distinct queries once for 200 subscriptions and posts 200 digests', async () => {
     const subs = await addMany(t.core.subscriptions.store, 200, FIVE_QUERIES);
-    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), createTestLog({ level: 'silent' }).log, {
-      now: workerNow,
-    });
+    workers = await startTestWorkers(
+      t.core,
+      new Map([['discord', adapter]]),
+      createTestLog({ level: 'silent' }).log,
+      {
+        now: workerNow,
+      },
+    );
     const before = t.core.keyapi.requestCount;
     await workers.queues.tick.add('tick', { slotId: slot, firedAt }, { jobId: tickJobId(slot, firedAt) });
     await waitUntil('200 digests are posted', async () => (await adapter.posts()).length >= 200);
@@ -58,9 +66,14 @@ describe('weekly tick fan-out', () => {
 
   it('posts every digest exactly once when the same tick runs twice', async () => {
     const subs = await addMany(t.core.subscriptions.store, 30, FIVE_QUERIES.slice(0, 2));
-    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), createTestLog({ level: 'silent' }).log, {
-      now: workerNow,
-    });
+    workers = await startTestWorkers(
+      t.core,
+      new Map([['discord', adapter]]),
+      createTestLog({ level: 'silent' }).log,
+      {
+        now: workerNow,
+      },
+    );
     await workers.queues.tick.add('tick', { slotId: slot, firedAt }, { jobId: 'tick-first' });
     await workers.queues.tick.add('tick', { slotId: slot, firedAt }, { jobId: 'tick-second' });
     await waitUntil('30 digests are posted', async () => (await adapter.posts()).length >= 30);

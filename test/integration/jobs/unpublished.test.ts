@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import type { PageCache } from '../../../src/ranking/page-cache.js';
-import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
 import type { RankingPage } from '../../../src/keyapi/client.js';
+import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
+import type { PageCache } from '../../../src/ranking/page-cache.js';
 import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
 import { type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
@@ -49,7 +49,10 @@ describe('a tick before the period is published', () => {
     t = await createTestCore(keyapi.url);
     adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
     await t.core.subscriptions.store.add(
-      makeSubscription({ channel: 'discord:7', query: { region: 'US', type: 'week', by: 'followers', limit: 30 } }),
+      makeSubscription({
+        channel: 'discord:7',
+        query: { region: 'US', type: 'week', by: 'followers', limit: 30 },
+      }),
       25,
     );
   });
@@ -62,7 +65,11 @@ describe('a tick before the period is published', () => {
   });
 
   function startWorkersAt(now: string) {
-    const leaderboards = createLeaderboardService({ client: t.core.keyapi, cache: publishedPagesOnly(), log });
+    const leaderboards = createLeaderboardService({
+      client: t.core.keyapi,
+      cache: publishedPagesOnly(),
+      log,
+    });
     return startTestWorkers({ ...t.core, leaderboards }, new Map([['discord', adapter]]), log, {
       now: () => new Date(now),
       reconcile: false,
@@ -71,7 +78,10 @@ describe('a tick before the period is published', () => {
 
   it('probes one page at a time, then posts the digest when the ranking appears', async () => {
     workers = await startWorkersAt('2026-11-23T09:01:00Z');
-    await workers.queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
+    await workers.queues.tick.add('tick', {
+      slotId: 'week-0900-UTC',
+      firedAt: Date.parse('2026-11-23T09:00:00Z'),
+    });
     await waitUntil('three probes were made', async () => keyapi.requests.length >= 3);
     expect(await adapter.calls()).toHaveLength(0);
     // Every request so far is the first page of the wanted week: one credit per probe.
@@ -82,7 +92,9 @@ describe('a tick before the period is published', () => {
     await waitUntil('the digest is posted', async () => (await adapter.posts()).length >= 1);
     await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
     const [post] = await adapter.posts();
-    expect(post?.deliveryId).toBe(`deliver-${(await t.core.subscriptions.store.listByChannel('discord:7'))[0]?.id}-${weekKey}`);
+    expect(post?.deliveryId).toBe(
+      `deliver-${(await t.core.subscriptions.store.listByChannel('discord:7'))[0]?.id}-${weekKey}`,
+    );
     expect(post?.text).not.toContain('not published yet');
     expect(await adapter.calls()).toHaveLength(1);
   });
@@ -92,10 +104,15 @@ describe('a tick before the period is published', () => {
     // Seven hours after the slot: past the six-hour deadline (the tick started in time, then waited).
     await t.redis.redis.set(`${t.redis.prefix}:tick-started:week-0900-UTC:${weekKey}`, '1');
     workers = await startWorkersAt('2026-11-23T16:00:00Z');
-    await workers.queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
+    await workers.queues.tick.add('tick', {
+      slotId: 'week-0900-UTC',
+      firedAt: Date.parse('2026-11-23T09:00:00Z'),
+    });
     await waitUntil('the digest is posted', async () => (await adapter.posts()).length >= 1);
     const [post] = await adapter.posts();
-    expect(post?.text).toContain('The ranking for week of Mon 16 Nov 2026 is not published yet; showing week of Mon 9 Nov 2026.');
+    expect(post?.text).toContain(
+      'The ranking for week of Mon 16 Nov 2026 is not published yet; showing week of Mon 9 Nov 2026.',
+    );
     expect(post?.deliveryId.endsWith(weekKey)).toBe(true);
   });
 });

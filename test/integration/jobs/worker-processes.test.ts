@@ -5,13 +5,16 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQueues } from '../../../src/jobs/queues.js';
-import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
+import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import { createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { type ChildWorker, startChildWorker } from '../../helpers/child-worker.js';
 import { obliterateQueues, queuesIdle, waitUntil } from '../../helpers/jobs.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 import { addMany, FIVE_QUERIES } from '../../helpers/subscriptions.js';
-import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 
 const slot = 'week-0900-UTC';
 const firedAt = Date.parse('2026-11-23T09:00:00Z');
@@ -55,7 +58,10 @@ describe('worker processes', () => {
     const first = await startChildWorker(env({ SEND_DELAY_MS: '150', DELIVER_CONCURRENCY: '4' }));
     children.push(first);
     await addTick('tick-killed');
-    await waitUntil('the first worker has posted some digests', async () => (await adapter.posts()).length >= 6);
+    await waitUntil(
+      'the first worker has posted some digests',
+      async () => (await adapter.posts()).length >= 6,
+    );
     await first.kill();
     const postedBeforeKill = (await adapter.posts()).length;
     expect(postedBeforeKill).toBeLessThan(40);

@@ -40,7 +40,9 @@ describe.each(stores)('%s subscription store', (_name, open) => {
     // The same query elsewhere is fine.
     expect(await store.add(makeSubscription({ channel: 'slack:T1:C2' }), 2)).toMatchObject({ added: true });
     const other = { region: 'GB', type: 'day' as const, by: 'sales' as const, limit: 5 };
-    expect(await store.add(makeSubscription({ channel: 'slack:T1:C1', query: other }), 2)).toMatchObject({ added: true });
+    expect(await store.add(makeSubscription({ channel: 'slack:T1:C1', query: other }), 2)).toMatchObject({
+      added: true,
+    });
     expect(
       await store.add(makeSubscription({ channel: 'slack:T1:C1', query: { ...other, region: 'ID' } }), 2),
     ).toEqual({ added: false, reason: 'limit', limit: 2 });
@@ -49,14 +51,24 @@ describe.each(stores)('%s subscription store', (_name, open) => {
   it('keeps the channel and slot indexes exact through add, remove and pause', async () => {
     const store = await open();
     const a = makeSubscription({ channel: 'discord:1', alerts: true });
-    const b = makeSubscription({ channel: 'discord:1', query: { region: 'GB', type: 'week', by: 'sales', limit: 10 } });
+    const b = makeSubscription({
+      channel: 'discord:1',
+      query: { region: 'GB', type: 'week', by: 'sales', limit: 10 },
+    });
     const c = makeSubscription({ channel: 'discord:2', timezone: 'Asia/Tokyo' });
     for (const sub of [a, b, c]) await store.add(sub, 25);
     expect((await store.listByChannel('discord:1')).map((s) => s.id).sort()).toEqual([a.id, b.id].sort());
     expect(await store.listSlots()).toEqual(['week-0900-Asia/Tokyo', 'week-0900-UTC']);
     expect((await store.listAlerting()).map((s) => s.id)).toEqual([a.id]);
 
-    expect(await store.pauseChannel('discord:1', { status: 'paused', reason: 'forbidden', detail: 'no access', at: 'x' })).toBe(2);
+    expect(
+      await store.pauseChannel('discord:1', {
+        status: 'paused',
+        reason: 'forbidden',
+        detail: 'no access',
+        at: 'x',
+      }),
+    ).toBe(2);
     expect((await store.get(b.id))?.state).toMatchObject({ status: 'paused', reason: 'forbidden' });
     await store.resume(b.id);
     expect((await store.get(b.id))?.state).toEqual({ status: 'active' });
@@ -66,7 +78,9 @@ describe.each(stores)('%s subscription store', (_name, open) => {
     expect(await store.listSlots()).toEqual(['week-0900-UTC']);
     expect(await store.listByChannel('discord:2')).toEqual([]);
     // The query is free again once removed.
-    expect(await store.add(makeSubscription({ channel: 'discord:2', timezone: 'Asia/Tokyo' }), 25)).toMatchObject({
+    expect(
+      await store.add(makeSubscription({ channel: 'discord:2', timezone: 'Asia/Tokyo' }), 25),
+    ).toMatchObject({
       added: true,
     });
   });
@@ -76,7 +90,10 @@ describe('redis subscription store', () => {
   it('refuses a record that does not match the schema when read', async () => {
     redis = await useTestRedis();
     const store = createRedisSubscriptionStore(redis.redis, redis.prefix);
-    await redis.redis.set(`${redis.prefix}:sub:broken1`, JSON.stringify({ id: 'broken1', channel: 'nowhere' }));
+    await redis.redis.set(
+      `${redis.prefix}:sub:broken1`,
+      JSON.stringify({ id: 'broken1', channel: 'nowhere' }),
+    );
     await expect(store.get('broken1')).rejects.toThrow();
   });
 });

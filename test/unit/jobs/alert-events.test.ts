@@ -52,6 +52,8 @@ describe('alertEvents', () => {
   });
 
   it('finds nothing when the ranking did not change', () => {
-    expect(alertEvents(yesterday, board(['a', 'b', 'c', 'd', 'e', 'f'], '2026-11-24'), { limit: 5, climb: 1 })).toEqual([]);
+    expect(
+      alertEvents(yesterday, board(['a', 'b', 'c', 'd', 'e', 'f'], '2026-11-24'), { limit: 5, climb: 1 }),
+    ).toEqual([]);
   });
 });

@@ -22,22 +22,38 @@ describe('slot', () => {
   });
 
   it('turns a wall-clock time into the right instant on both sides of a DST change', () => {
-    expect(zonedInstant('2026-10-26', '09:00', 'America/New_York').toISOString()).toBe('2026-10-26T13:00:00.000Z');
-    expect(zonedInstant('2026-11-02', '09:00', 'America/New_York').toISOString()).toBe('2026-11-02T14:00:00.000Z');
-    expect(zonedInstant('2026-07-01', '23:30', 'Asia/Kolkata').toISOString()).toBe('2026-07-01T18:00:00.000Z');
+    expect(zonedInstant('2026-10-26', '09:00', 'America/New_York').toISOString()).toBe(
+      '2026-10-26T13:00:00.000Z',
+    );
+    expect(zonedInstant('2026-11-02', '09:00', 'America/New_York').toISOString()).toBe(
+      '2026-11-02T14:00:00.000Z',
+    );
+    expect(zonedInstant('2026-07-01', '23:30', 'Asia/Kolkata').toISOString()).toBe(
+      '2026-07-01T18:00:00.000Z',
+    );
   });
 
   it('finds the previous fire time for catch-up, including the one that just fell', () => {
     const weekly = parseSlotId('week-0900-UTC');
-    expect(previousFireTime(weekly, new Date('2026-11-23T10:30:00Z')).toISOString()).toBe('2026-11-23T09:00:00.000Z');
-    expect(previousFireTime(weekly, new Date('2026-11-23T08:59:00Z')).toISOString()).toBe('2026-11-16T09:00:00.000Z');
+    expect(previousFireTime(weekly, new Date('2026-11-23T10:30:00Z')).toISOString()).toBe(
+      '2026-11-23T09:00:00.000Z',
+    );
+    expect(previousFireTime(weekly, new Date('2026-11-23T08:59:00Z')).toISOString()).toBe(
+      '2026-11-16T09:00:00.000Z',
+    );
     const monthly = parseSlotId('month-0600-Europe/Paris');
-    expect(previousFireTime(monthly, new Date('2026-11-25T00:00:00Z')).toISOString()).toBe('2026-11-01T05:00:00.000Z');
-    expect(nextFireTime(monthly, new Date('2026-11-01T05:00:00Z')).toISOString()).toBe('2026-12-01T05:00:00.000Z');
+    expect(previousFireTime(monthly, new Date('2026-11-25T00:00:00Z')).toISOString()).toBe(
+      '2026-11-01T05:00:00.000Z',
+    );
+    expect(nextFireTime(monthly, new Date('2026-11-01T05:00:00Z')).toISOString()).toBe(
+      '2026-12-01T05:00:00.000Z',
+    );
   });
 
   it('describes the schedule and an instant in the subscription’s own zone', () => {
-    expect(describeSlot(parseSlotId('month-0830-Europe/Paris'))).toBe('monthly on the 1st at 08:30 Europe/Paris');
+    expect(describeSlot(parseSlotId('month-0830-Europe/Paris'))).toBe(
+      'monthly on the 1st at 08:30 Europe/Paris',
+    );
     expect(describeSlot(parseSlotId('day-0700-UTC'))).toBe('daily at 07:00 UTC');
     expect(describeInstant(new Date('2026-11-30T14:00:00Z'), 'America/New_York')).toBe(
       'Mon 30 Nov 2026, 09:00 (America/New_York)',

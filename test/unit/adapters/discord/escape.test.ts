@@ -14,7 +14,15 @@ describe('escapeMarkdown', () => {
   });
 
   it('neutralises user, role, channel and slash-command mentions, timestamps and custom emoji', () => {
-    for (const raw of ['<@123456789012345678>', '<@!1>', '<@&1>', '<#1>', '</toprank:1>', '<t:1700000000:R>', '<:pog:1>']) {
+    for (const raw of [
+      '<@123456789012345678>',
+      '<@!1>',
+      '<@&1>',
+      '<#1>',
+      '</toprank:1>',
+      '<t:1700000000:R>',
+      '<:pog:1>',
+    ]) {
       const escaped = escapeMarkdown(raw);
       expect(escaped).toMatch(/^\\</);
       expect(escaped).not.toMatch(/(?<!\\)</);
@@ -65,7 +73,9 @@ describe('safeUrl and maskedLink', () => {
   });
 
   it('escapes the link text', () => {
-    expect(maskedLink('@a_b]', 'https://www.tiktok.com/@a_b')).toBe('[@a\\_b\\]](https://www.tiktok.com/@a_b)');
+    expect(maskedLink('@a_b]', 'https://www.tiktok.com/@a_b')).toBe(
+      '[@a\\_b\\]](https://www.tiktok.com/@a_b)',
+    );
   });
 });
 

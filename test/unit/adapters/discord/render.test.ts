@@ -1,14 +1,30 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { DISCORD_LIMITS, type DiscordMessage, renderDiscord } from '../../../../src/adapters/discord/render.js';
+import {
+  DISCORD_LIMITS,
+  type DiscordMessage,
+  renderDiscord,
+} from '../../../../src/adapters/discord/render.js';
 import { leaderboardView } from '../../../../src/chat/leaderboard-view.js';
 import { noticeView, type View } from '../../../../src/chat/view.js';
 import type { Leaderboard, Movement } from '../../../../src/ranking/types.js';
 
 function board(count: number, name: (i: number) => string, handle: (i: number) => string): Leaderboard {
-  const movements: (Movement | undefined)[] = [{ kind: 'up', places: 12 }, { kind: 'down', places: 3 }, { kind: 'new' }, undefined];
+  const movements: (Movement | undefined)[] = [
+    { kind: 'up', places: 12 },
+    { kind: 'down', places: 3 },
+    { kind: 'new' },
+    undefined,
+  ];
   return {
-    query: { region: 'US', type: 'day', by: 'followers', category: 'Beauty & Personal Care', limit: count, page: 1 },
+    query: {
+      region: 'US',
+      type: 'day',
+      by: 'followers',
+      category: 'Beauty & Personal Care',
+      limit: count,
+      page: 1,
+    },
     period: { type: 'day', date: '2026-11-24' },
     previous: { type: 'day', date: '2026-11-23' },
     snapped: false,
@@ -71,7 +87,16 @@ const ranks = (m: DiscordMessage) => rowLines(m).map((l) => Number(/^\*\*(\d+)\.
 
 describe('renderDiscord', () => {
   it('renders a leaderboard as one line per creator: rank, movement, name, linked handle, metrics', () => {
-    const message = renderDiscord(leaderboardView(board(3, (i) => `Mia Glow ${i}`, (i) => `mia.glow${i}`), { paging: true }));
+    const message = renderDiscord(
+      leaderboardView(
+        board(
+          3,
+          (i) => `Mia Glow ${i}`,
+          (i) => `mia.glow${i}`,
+        ),
+        { paging: true },
+      ),
+    );
     expect(message.embeds).toHaveLength(1);
     const [embed] = message.embeds;
     expect(embed?.title).toBe('🇺🇸 US daily top 3 by followers · (Beauty & Personal Care)');
@@ -87,7 +112,15 @@ describe('renderDiscord', () => {
   });
 
   it('puts notices above the rows', () => {
-    const message = renderDiscord(leaderboardView(board(2, (i) => `N${i}`, (i) => `h${i}`)));
+    const message = renderDiscord(
+      leaderboardView(
+        board(
+          2,
+          (i) => `N${i}`,
+          (i) => `h${i}`,
+        ),
+      ),
+    );
     const lines = (message.embeds[0]?.description ?? '').split('\n');
     expect(lines[0]).toBe('⚠️ The ranking for Wed 25 Nov 2026 is not published yet; showing Tue 24 Nov 2026.');
     expect(lines.findIndex((l) => l.startsWith('**1.**'))).toBeGreaterThan(0);
@@ -95,31 +128,49 @@ describe('renderDiscord', () => {
 
   it('keeps limit:50 of realistic names whole and within Discord’s limits', () => {
     const message = renderDiscord(
-      leaderboardView(board(50, (i) => `Creator Name ${i}`, (i) => `creator.handle.${i}`), { paging: true }),
+      leaderboardView(
+        board(
+          50,
+          (i) => `Creator Name ${i}`,
+          (i) => `creator.handle.${i}`,
+        ),
+        { paging: true },
+      ),
     );
     expectWithinLimits(message);
     expect(ranks(message)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(rowLines(message)[49]).toMatch(/\[@creator\.handle\.49\]\(https:\/\/www\.tiktok\.com\/@creator\.handle\.49\)/);
+    expect(rowLines(message)[49]).toMatch(
+      /\[@creator\.handle\.49\]\(https:\/\/www\.tiktok\.com\/@creator\.handle\.49\)/,
+    );
   });
 
   it('keeps limit:50 of the longest, most Markdown-heavy names within the limits, every rank shown', () => {
     const nasty = (i: number) => `${'*_~`|[]<>'.repeat(7)}${i}`.slice(0, 64);
     const message = renderDiscord(
-      leaderboardView(board(50, nasty, (i) => `h_${'x'.repeat(20)}_${i}`), { paging: true }),
+      leaderboardView(
+        board(50, nasty, (i) => `h_${'x'.repeat(20)}_${i}`),
+        { paging: true },
+      ),
     );
     expectWithinLimits(message);
     expect(ranks(message)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('drops the last rows, saying how many, when even the shortest lines cannot fit', () => {
-    const view = leaderboardView(board(100, (i) => `${'W'.repeat(60)}${i}`, (i) => `${'h'.repeat(30)}${i}`));
+    const view = leaderboardView(
+      board(
+        150,
+        (i) => `${'W'.repeat(60)}${i}`,
+        (i) => `${'h'.repeat(30)}${i}`,
+      ),
+    );
     const message = renderDiscord(view);
     expectWithinLimits(message);
     const shown = ranks(message);
     expect(shown[0]).toBe(1);
-    expect(shown.length).toBeLessThan(100);
+    expect(shown.length).toBeLessThan(150);
     const description = message.embeds.map((e) => e.description).join('\n');
-    expect(description).toContain(`*…and ${100 - shown.length} more*`);
+    expect(description).toContain(`*…and ${150 - shown.length} more*`);
   });
 
   it('renders an error as a private plain message, escaped', () => {
@@ -135,7 +186,12 @@ describe('renderDiscord', () => {
   it('shows at most 25 fields, saying how many more there are', () => {
     const view: View = {
       title: 'Usage',
-      blocks: [{ kind: 'fields', fields: Array.from({ length: 30 }, (_, i) => ({ label: `opt_${i}`, value: `v${i}` })) }],
+      blocks: [
+        {
+          kind: 'fields',
+          fields: Array.from({ length: 30 }, (_, i) => ({ label: `opt_${i}`, value: `v${i}` })),
+        },
+      ],
     };
     const [embed] = renderDiscord(view).embeds;
     expect(embed?.fields).toHaveLength(25);
@@ -157,6 +213,14 @@ describe('renderDiscord', () => {
       ['b0', 'b1', 'b2', 'b3', 'b4'],
       ['b5', 'b6'],
     ]);
+  });
+
+  it('emphasises a key that is not a rank without a trailing dot', () => {
+    const view: View = {
+      title: 'Subscriptions',
+      blocks: [{ kind: 'table', columns: ['Id', 'Leaderboard'], rows: [['5qshmm', 'US daily']], empty: '' }],
+    };
+    expect(renderDiscord(view).embeds[0]?.description).toBe('*Leaderboard*\n**5qshmm** US daily');
   });
 
   it('shows the empty sentence for a table without rows', () => {

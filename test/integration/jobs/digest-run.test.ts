@@ -1,0 +1,64 @@
+/**
+ * `toprank digest run`: an operator's tick now, for a slot and a past week (a backfill), delivered
+ * once; a second run, or the scheduled tick after it, posts nothing again.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runDigestCommand } from '../../../src/cli/digest.js';
+import {
+  type SampleKeyApiServer,
+  startSampleKeyApiServer,
+} from '../../../src/sample/sample-keyapi-server.js';
+import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
+import { FAST_OPTIONS, obliterateQueues } from '../../helpers/jobs.js';
+import { addMany, FIVE_QUERIES } from '../../helpers/subscriptions.js';
+import { createTestCore, type TestCore } from '../../helpers/test-core.js';
+import { createTestLog } from '../../helpers/test-log.js';
+
+describe('digest run', () => {
+  let sample: SampleKeyApiServer;
+  let t: TestCore;
+  let adapter: CapturingAdapter;
+  const log = createTestLog({ level: 'silent' }).log;
+
+  beforeAll(async () => {
+    sample = await startSampleKeyApiServer({ today: () => '2026-11-25' });
+  });
+  afterAll(() => sample.close());
+  beforeEach(async () => {
+    t = await createTestCore(sample.url);
+    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
+  });
+  afterEach(async () => {
+    await obliterateQueues(t.redis.redis, t.redis.prefix);
+    await t.close();
+  });
+
+  it('backfills a past week once, whatever the number of runs', async () => {
+    await addMany(t.core.subscriptions.store, 6, FIVE_QUERIES.slice(0, 3));
+    await addMany(t.core.subscriptions.store, 2, FIVE_QUERIES.slice(0, 1), { time: '18:00' });
+    const deps = {
+      core: t.core,
+      adapters: new Map([['discord' as const, adapter]]),
+      log,
+      options: FAST_OPTIONS,
+    };
+    const args = ['run', '--type', 'week', '--date', '2026-11-11', '--slot', 'week-0900-UTC'];
+    const first = await runDigestCommand(args, deps);
+    expect(first).toContain('week-0900-UTC: week of Mon 9 Nov 2026: 3 distinct queries, 6 digests queued.');
+    expect(first).toContain('Deliveries: 6 delivered or already there, 0 failed, 0 still pending.');
+    expect(await runDigestCommand(args, deps)).toContain('already ran; its digests are not sent twice');
+    const posts = await adapter.calls();
+    expect(posts).toHaveLength(6);
+    expect(posts.every((p) => p.deliveryId.endsWith('-week-2026-11-09'))).toBe(true);
+  });
+
+  it('names a bad flag', async () => {
+    const deps = { core: t.core, adapters: new Map(), log };
+    await expect(runDigestCommand(['run', '--type', 'year'], deps)).rejects.toMatchObject({
+      code: 'invalid_option',
+    });
+    await expect(runDigestCommand(['run', '--when', 'now'], deps)).rejects.toMatchObject({
+      code: 'unknown_option',
+    });
+  });
+});
