@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ChannelRef } from '../src/chat/channel-ref.js';
+import type { CommandOutcome } from '../src/chat/dispatch.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
@@ -43,6 +44,8 @@ export interface CommandServices {
   categories(region: string): Promise<string[]>;
   /** The subscription store, the scheduler port and the digest defaults. */
   subscriptions: SubscriptionServices;
+  /** Sees how each command ended, by platform (metrics). */
+  recordCommand?: (platform: string, command: string, outcome: CommandOutcome) => void;
 }
 
 export interface UserRef {

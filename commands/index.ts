@@ -3,7 +3,8 @@
  * raw options in, View out, every failure turned into a sentence by the one catch in dispatch.ts.
  */
 import { decodeAction } from '../src/chat/action-id.js';
-import { dispatch } from '../src/chat/dispatch.js';
+import { parseChannelRef } from '../src/chat/channel-ref.js';
+import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
@@ -36,35 +37,46 @@ function requireCommand(name: string): Command {
   return command;
 }
 
+function recordOutcome(name: string, ctx: CommandContext): DispatchHooks['onOutcome'] {
+  const record = ctx.services.recordCommand;
+  const { platform } = parseChannelRef(ctx.channel);
+  return record && ((outcome) => record(platform, name, outcome));
+}
+
 /** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */
 export function runCommand(name: string, raw: Record<string, unknown>, ctx: CommandContext): Promise<View> {
-  return dispatch(async () => {
-    const command = requireCommand(name);
-    return command.run(parseOptions(command, raw), ctx);
-  }, ctx.log);
+  return dispatch(
+    async () => {
+      const command = requireCommand(name);
+      return command.run(parseOptions(command, raw), ctx);
+    },
+    ctx.log,
+    { onOutcome: recordOutcome(name, ctx) },
+  );
 }
 
 const usageCodes = new Set(['invalid_option', 'unknown_option', 'malformed_input']);
 
 /**
  * Runs a command typed as `key:value` text (Slack, terminal). `help` answers with usage, and so does
- * text that does not parse, under the sentence naming what was wrong. Never throws.
+ * an option that does not parse, under the sentence naming what was wrong. Never throws.
  */
 export function runTextCommand(name: string, text: string, ctx: CommandContext): Promise<View> {
-  return dispatch(async () => {
-    const command = requireCommand(name);
-    let input: ReturnType<typeof parseOptions>;
-    try {
+  const command = findCommand(name);
+  return dispatch(
+    async () => {
+      if (!command) throw new ToprankError('unknown_command', { command: name });
       const parsed = parseKeyValueText(text, command.name);
       if (parsed.help) return usageView(command);
-      input = parseOptions(command, parsed.values);
-    } catch (error) {
-      if (!(error instanceof ToprankError) || !usageCodes.has(error.code)) throw error;
-      ctx.log.info({ code: error.code, fields: error.fields }, 'denied');
-      return usageView(command, messageFor(error));
-    }
-    return command.run(input, ctx);
-  }, ctx.log);
+      return command.run(parseOptions(command, parsed.values), ctx);
+    },
+    ctx.log,
+    {
+      onOutcome: recordOutcome(name, ctx),
+      viewFor: (error) =>
+        command && usageCodes.has(error.code) ? usageView(command, messageFor(error)) : undefined,
+    },
+  );
 }
 
 /** Runs the command behind a button; undefined when the id is not one of ours. */

@@ -1,59 +1,110 @@
 /**
- * The CLI: `toprank <command>`. Wiring only: read the configuration, build the core, hand over to
- * the command's module, and turn any failure into one sentence and a non-zero exit.
+ * The CLI: `toprank <command>`. Wiring only: read the configuration, build what the command needs,
+ * hand over to its module, and turn any failure into one sentence and a non-zero exit.
  */
 import { pino } from 'pino';
 import { usageView } from '../commands/help.js';
 import { commands } from '../commands/index.js';
 import { renderConsole } from './adapters/console/render.js';
+import { runAlertsCommand } from './cli/alerts.js';
 import { DEMO_CHANNEL, runDemo } from './cli/demo.js';
+import { runDigestCommand } from './cli/digest.js';
 import { formatChecks, runChecks } from './cli/doctor.js';
 import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
-import { ConfigError, loadConfig, readEnvironment, secretsOf } from './config.js';
+import { runRegister } from './cli/register.js';
+import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
+import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
 import { createLogger } from './log.js';
+import { createCore } from './services.js';
 
 const usage = `Usage: toprank <command>
 
-  query <key:value…> [--json]   print a leaderboard (sample data when KEYAPI_TOKEN is unset)
-  demo                          run the bot locally on sample data
-  doctor [--spend-credit]       check configuration, Redis, Discord, Slack (and the KeyAPI key)
-  help                          this text
+  start [--role all|bot|worker]  run the bot (bot: Discord, Slack, HTTP; worker: digests and alerts)
+  register                       register Discord slash commands and print the invite URL
+  register --slack-manifest [file] [--url https://host] [--socket-mode]
+                                 write the Slack app manifest
+  query <key:value…> [--json]    print a leaderboard (sample data when KEYAPI_TOKEN is unset)
+  digest run --type day|week|month [--date YYYY-MM-DD] [--slot …]
+                                 run a digest tick now (same once-only rule as the schedule)
+  alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
+  doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
+  demo                           run the bot locally on sample data
+  help                           this text
 
 Configuration comes from the environment or .env; see .env.example.`;
 
+/** Logs for one-shot commands go to stderr, so stdout is only what the command prints. */
+function cliLogger(config: Config) {
+  return createLogger({
+    level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    destination: pino.destination(2),
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...args] = argv;
+  const print = (text: string) => process.stdout.write(`${text}\n`);
   if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${usage}\n\n${commands.map((c) => renderConsole(usageView(c))).join('\n\n')}\n`);
+    print(`${usage}\n\n${commands.map((c) => renderConsole(usageView(c))).join('\n\n')}`);
     return 0;
   }
   if (command === 'doctor') {
     const spendCredit = args.includes('--spend-credit');
     const checks = await runChecks(readEnvironment(), spendCredit);
-    process.stdout.write(`${formatChecks(checks, spendCredit)}\n`);
+    print(formatChecks(checks, spendCredit));
     return checks.every((c) => c.ok) ? 0 : 1;
   }
   const config = loadConfig();
-  // CLI output owns stdout; logs go to stderr.
-  const log = createLogger({
-    level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
-    secrets: secretsOf(config),
-    destination: pino.destination(2),
-  });
 
   switch (command) {
-    case 'query': {
-      const stack = await openLocalStack(config, log, { sample: !config.KEYAPI_TOKEN });
+    case 'start': {
+      const log = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
+      const bot = await startBot(config, log, parseRole(args));
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'shutting down');
+          bot.stop().then(resolve, (error: unknown) => {
+            log.error({ err: error }, 'unclean shutdown');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      return 0;
+    }
+    case 'register':
+      print(await runRegister(args, config, cliLogger(config)));
+      return 0;
+    case 'digest':
+    case 'alerts': {
+      const log = cliLogger(config);
+      const core = createCore(config, log);
+      const { adapters, live } = createPlatformAdapters(config, core, log, false);
       try {
-        process.stdout.write(`${await runQuery(args, stack.core, stack.sample)}\n`);
+        await Promise.all(live.map((adapter) => adapter.start()));
+        const deps = { core, adapters, log };
+        print(await (command === 'digest' ? runDigestCommand(args, deps) : runAlertsCommand(args, deps)));
+        return 0;
+      } finally {
+        await Promise.all(live.map((adapter) => adapter.stop()));
+        await core.close();
+      }
+    }
+    case 'query': {
+      const stack = await openLocalStack(config, cliLogger(config), { sample: !config.KEYAPI_TOKEN });
+      try {
+        print(await runQuery(args, stack.core, stack.sample));
         return 0;
       } finally {
         await stack.close();
       }
     }
     case 'demo': {
+      const log = cliLogger(config);
       const stack = await openLocalStack(config, log, { sample: true });
       try {
         const ctx = {
@@ -64,11 +115,12 @@ async function main(argv: string[]): Promise<number> {
           now: () => new Date(),
           sample: true,
         };
-        await runDemo(ctx, {
+        const io = {
           input: process.stdin,
           output: process.stdout,
           interactive: process.stdin.isTTY === true,
-        });
+        };
+        await runDemo(ctx, io, { core: stack.core });
         return 0;
       } finally {
         await stack.close();
@@ -86,7 +138,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ToprankError) process.stderr.write(`${messageFor(error)}\n`);
-    else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

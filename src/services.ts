@@ -9,7 +9,9 @@ import type { Config } from './config.js';
 import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
 import { createTickQueue } from './jobs/queues.js';
 import { createSchedules } from './jobs/schedulers.js';
-import { createKeyApiClient, type KeyApiClient, type UpstreamOutcome } from './keyapi/client.js';
+import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
+import { createCreditBudget } from './keyapi/credit-budget.js';
+import type { Metrics } from './metrics.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
@@ -27,9 +29,8 @@ export interface CoreOptions {
   /** Overrides REDIS_KEY_PREFIX (tests give each run its own). */
   prefix?: string;
   now?: () => Date;
-  /** Observers for metrics. */
-  onUpstream?: (outcome: UpstreamOutcome) => void;
-  onCacheLookup?: (hit: boolean) => void;
+  /** Counts commands, upstream requests, cache lookups and budget refusals. */
+  metrics?: Metrics;
 }
 
 export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
@@ -39,19 +40,32 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
   const cache = createRedisPageCache(redis, prefix);
+  const { metrics } = options;
+  const budget =
+    config.KEYAPI_DAILY_CREDIT_LIMIT > 0
+      ? createCreditBudget({
+          redis,
+          prefix,
+          limit: config.KEYAPI_DAILY_CREDIT_LIMIT,
+          log: log.child({ component: 'credit-budget' }),
+          now: options.now,
+          onRefused: metrics?.creditRefused,
+        })
+      : undefined;
   const keyapi = createKeyApiClient({
     baseUrl: config.KEYAPI_BASE_URL,
     token: config.KEYAPI_TOKEN,
     qps: config.KEYAPI_QPS,
     log: log.child({ component: 'keyapi' }),
-    onOutcome: options.onUpstream,
+    beforeRequest: budget?.take,
+    onOutcome: metrics?.upstream,
   });
   const leaderboards = createLeaderboardService({
     client: keyapi,
     cache,
     log: log.child({ component: 'ranking' }),
     now: options.now,
-    onCacheLookup: options.onCacheLookup,
+    onCacheLookup: metrics?.cacheLookup,
   });
   // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
@@ -70,6 +84,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     leaderboards,
     prefix,
     categories: (region) => cache.categories(region),
+    recordCommand: metrics?.command,
     subscriptions: {
       store,
       schedules,

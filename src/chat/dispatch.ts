@@ -8,12 +8,31 @@ import type { Logger } from 'pino';
 import { isDenied, messageFor, ToprankError } from '../errors.js';
 import { noticeView, type View } from './view.js';
 
+/** How a command ended: answered, refused for a reason the user can fix, or failed. */
+export type CommandOutcome = 'ok' | 'denied' | 'failed';
+
+export interface DispatchHooks {
+  /** Sees every outcome (metrics). */
+  onOutcome?: (outcome: CommandOutcome) => void;
+  /** A richer view for some errors (usage under a bad option); undefined keeps the plain sentence. */
+  viewFor?: (error: ToprankError) => View | undefined;
+}
+
 /** Runs `work`; a thrown error becomes an ephemeral notice with the sentence from src/errors.ts. */
-export async function dispatch(work: () => Promise<View>, log: Logger): Promise<View> {
+export async function dispatch(
+  work: () => Promise<View>,
+  log: Logger,
+  hooks: DispatchHooks = {},
+): Promise<View> {
   try {
-    return await work();
+    const view = await work();
+    hooks.onOutcome?.('ok');
+    return view;
   } catch (error) {
-    return errorView(error, log);
+    const known = error instanceof ToprankError ? error : undefined;
+    hooks.onOutcome?.(known && isDenied(known) ? 'denied' : 'failed');
+    const view = errorView(error, log);
+    return (known && hooks.viewFor?.(known)) || view;
   }
 }
 

@@ -6,7 +6,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Platform } from '../chat/channel-ref.js';
+import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -43,6 +43,11 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Which workers to run (default all); the CLI runs deliveries only. */
   only?: readonly ('tick' | 'deliver' | 'alerts')[];
+  /** Sees finished jobs and how long each posted delivery waited (metrics). */
+  observe?: {
+    job(queue: string, outcome: 'completed' | 'failed'): void;
+    deliveryLatency(platform: string, seconds: number): void;
+  };
 }
 
 export interface WorkerDeps {
@@ -134,13 +139,25 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
   }
+  const { observe } = options;
   for (const worker of workers) {
-    worker.on('failed', (job, error) =>
+    worker.on('failed', (job, error) => {
+      observe?.job(worker.name, 'failed');
       log.warn(
         { queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message },
         'job failed',
-      ),
-    );
+      );
+    });
+    worker.on('completed', (job, result: { status?: string; channel?: string } | undefined) => {
+      observe?.job(worker.name, 'completed');
+      // From fan-out to post: what a channel waits beyond the slot's own time.
+      if (result?.status === 'posted' && result.channel) {
+        observe?.deliveryLatency(
+          parseChannelRef(result.channel).platform,
+          (Date.now() - job.timestamp) / 1000,
+        );
+      }
+    });
     worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
 

@@ -1,0 +1,61 @@
+/**
+ * `toprank register`: Discord's slash commands (one bulk overwrite, guild or global) and the invite
+ * URL; or, with `--slack-manifest [file] [--url https://host] [--socket-mode]`, the Slack app manifest
+ * as JSON (which Slack's "create from manifest" accepts), to the file or to stdout.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { inviteUrl, registerDiscordCommands } from '../adapters/discord/register.js';
+import { buildSlackManifest } from '../adapters/slack/manifest.js';
+import type { Config } from '../config.js';
+import { ToprankError } from '../errors.js';
+
+const flags = '--slack-manifest [file], --url https://your-host, --socket-mode';
+
+/** Runs the registration; returns what to print. */
+export async function runRegister(args: string[], config: Config, log: Logger): Promise<string> {
+  const rest = [...args];
+  /** Removes a flag (and its value, when it takes one and has one) from `rest`. */
+  const take = (flag: string, withValue: boolean): string | true | undefined => {
+    const at = rest.indexOf(flag);
+    if (at === -1) return undefined;
+    const next = rest[at + 1];
+    const value = withValue && next !== undefined && !next.startsWith('--') ? next : undefined;
+    rest.splice(at, value === undefined ? 1 : 2);
+    return value ?? true;
+  };
+  const manifest = take('--slack-manifest', true);
+  const url = take('--url', true);
+  const socketMode = take('--socket-mode', false) === true;
+  if (rest.length > 0 || url === true) {
+    throw new ToprankError('unknown_option', {
+      option: rest[0] ?? '--url',
+      command: 'register',
+      allowed: flags,
+    });
+  }
+
+  if (manifest !== undefined) {
+    const json = JSON.stringify(
+      buildSlackManifest({
+        socketMode: socketMode || config.SLACK_APP_TOKEN !== undefined,
+        baseUrl: typeof url === 'string' ? url : undefined,
+      }),
+      null,
+      2,
+    );
+    if (manifest === true) return json;
+    await writeFile(manifest, `${json}\n`, 'utf8');
+    return `Slack app manifest written to ${manifest}. Create the app from it at https://api.slack.com/apps.`;
+  }
+
+  const result = await registerDiscordCommands(config, log);
+  const where =
+    result.scope === 'guild'
+      ? `to server ${result.guildId} (instant)`
+      : 'globally (can take up to an hour to show)';
+  return [
+    `Registered ${result.commands.map((c) => `/${c}`).join(', ')} ${where}.`,
+    `Invite the bot: ${inviteUrl(config.DISCORD_APPLICATION_ID ?? '')}`,
+  ].join('\n');
+}

@@ -1,0 +1,140 @@
+/**
+ * `toprank start [--role all|bot|worker]`: the long-running process. `bot` serves Discord, Slack and
+ * HTTP; `worker` runs the BullMQ workers and schedulers (posting through the platforms' REST APIs
+ * only); `all` does both. Every role serves GET /healthz and GET /metrics on PORT. SIGTERM lets
+ * in-flight answers and jobs finish, then closes cleanly.
+ */
+import type { RequestListener } from 'node:http';
+import type { Logger } from 'pino';
+import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+  slackAdapterConfigFrom,
+} from '../adapters/slack/slack-adapter.js';
+import type { Platform } from '../chat/channel-ref.js';
+import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { Config } from '../config.js';
+import { ToprankError } from '../errors.js';
+import { healthRoute, metricsRoute } from '../http/health.js';
+import { createHttpServer } from '../http/server.js';
+import { startWorkers } from '../jobs/worker.js';
+import { createMetrics } from '../metrics.js';
+import { type Core, createCore } from '../services.js';
+
+export const roles = ['all', 'bot', 'worker'] as const;
+export type Role = (typeof roles)[number];
+
+/** How long SIGTERM waits for running jobs before leaving them to another worker's retry. */
+const SHUTDOWN_GRACE_MS = 25_000;
+
+/** Reads `--role`; anything else is refused by name. */
+export function parseRole(args: string[]): Role {
+  const at = args.indexOf('--role');
+  const value = at === -1 ? 'all' : args[at + 1];
+  const unknown = args.filter((a, i) => a !== '--role' && i !== at + 1);
+  if (unknown.length > 0 || !roles.includes(value as Role)) {
+    throw new ToprankError('invalid_option', {
+      option: '--role',
+      value: String(value ?? unknown[0]),
+      allowed: 'all, bot or worker',
+    });
+  }
+  return value as Role;
+}
+
+export interface RunningBot {
+  port: number;
+  /** Stops everything in order: HTTP, chat, jobs, Redis. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformAdapters {
+  /** Every platform this process can post to (jobs use these). */
+  adapters: Map<Platform, ChatAdapter>;
+  /** Those to start and health-check: all of them for the bot; for a worker, only what posting needs. */
+  live: ChatAdapter[];
+  /** Bolt's listener for POST /slack/events (Slack in HTTP mode). */
+  slackListener: RequestListener | undefined;
+}
+
+/** The configured platforms. `serve` takes users' commands too (gateway session, Socket Mode). */
+export function createPlatformAdapters(
+  config: Config,
+  core: Core,
+  log: Logger,
+  serve: boolean,
+): PlatformAdapters {
+  const adapters = new Map<Platform, ChatAdapter>();
+  const live: ChatAdapter[] = [];
+  let slackListener: RequestListener | undefined;
+  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+    const discord = createDiscordAdapter({
+      token: config.DISCORD_TOKEN,
+      applicationId: config.DISCORD_APPLICATION_ID,
+      apiUrl: config.DISCORD_API_URL,
+      services: core,
+      log: log.child({ component: 'discord' }),
+    });
+    adapters.set('discord', discord);
+    // Posting needs only REST; a gateway session would also take users' interactions.
+    if (serve) live.push(discord);
+  }
+  const slackConfig = slackAdapterConfigFrom(config, {
+    services: core,
+    log: log.child({ component: 'slack' }),
+  });
+  if (slackConfig) {
+    // Without an app token there is no Socket Mode connection to take users' commands on.
+    const slack = createSlackAdapter(serve ? slackConfig : { ...slackConfig, appToken: undefined });
+    adapters.set('slack', slack);
+    // start() checks the token and learns the bot's id, which the duplicate check needs.
+    live.push(slack);
+    if (serve) slackListener = slack.requestListener;
+  }
+  return { adapters, live, slackListener };
+}
+
+export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
+  const metrics = createMetrics();
+  const core = createCore(config, log, { metrics });
+  const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
+  if (adapters.size === 0) {
+    log.warn(
+      'neither Discord nor Slack is configured: serving health and metrics only (see README, Going live)',
+    );
+  }
+
+  await Promise.all(live.map((adapter) => adapter.start()));
+  const workers =
+    role !== 'bot'
+      ? await startWorkers({
+          core,
+          adapters,
+          log: log.child({ component: 'jobs' }),
+          options: { observe: metrics },
+        })
+      : undefined;
+  const http = createHttpServer({
+    port: config.PORT,
+    log,
+    slack: slackListener,
+    routes: {
+      'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
+      'GET /metrics': metricsRoute(metrics),
+    },
+  });
+  const port = await http.listen();
+  log.info({ role, port, platforms: live.map((a) => a.platform) }, 'toprank started');
+
+  return {
+    port,
+    async stop() {
+      await http.close();
+      await workers?.close(SHUTDOWN_GRACE_MS);
+      await Promise.all(live.map((adapter) => adapter.stop()));
+      await core.close();
+      log.info('toprank stopped');
+    },
+  };
+}
