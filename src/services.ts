@@ -70,6 +70,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
   const tickQueue = createTickQueue(redis, prefix);
+  // The queue shares `redis`, whose errors are logged just above; without a listener BullMQ prints each one.
+  tickQueue.on('error', () => {});
   const schedules = createSchedules({
     queue: tickQueue,
     store,
@@ -92,6 +94,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
     },
     async close() {
+      // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.
+      if (redis.status !== 'ready') return redis.disconnect();
       await tickQueue.close().catch(() => {});
       await redis.quit().catch(() => redis.disconnect());
     },

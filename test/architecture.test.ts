@@ -3,7 +3,7 @@
  * reaches a chat library, BullMQ, an adapter or the jobs; adapters never reach the jobs; jobs reach a
  * platform only through the ChatAdapter port. Also the 400-line cap on source files.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -19,7 +19,9 @@ function sourceFiles(dir: string): string[] {
 /** Every module a file imports: packages by name, project files by path from the root. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map(
+    (m) => m[1] ?? '',
+  );
   return specifiers.map((s) => (s.startsWith('.') ? relative(root, resolve(root, dirname(file), s)) : s));
 }
 
@@ -36,11 +38,31 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
     forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs)|commands)\//.test(t),
     why: 'ranking knows leaderboards, not chat',
   },
-  { layer: 'src/chat', forbidden: (t) => /^(src\/(adapters|jobs|subscriptions)|commands)\//.test(t), why: 'chat is the port' },
-  { layer: 'src/subscriptions', forbidden: (t) => /^(src\/(adapters|jobs|chat)|commands)\//.test(t), why: 'storage only' },
-  { layer: 'commands', forbidden: (t) => /^src\/(adapters|jobs)\//.test(t), why: 'commands are platform-neutral' },
-  { layer: 'src/adapters', forbidden: (t) => /^src\/jobs\//.test(t), why: 'adapters translate; jobs use them' },
-  { layer: 'src/jobs', forbidden: (t) => /^(src\/adapters|commands)\//.test(t), why: 'jobs reach platforms through the port' },
+  {
+    layer: 'src/chat',
+    forbidden: (t) => /^(src\/(adapters|jobs|subscriptions)|commands)\//.test(t),
+    why: 'chat is the port',
+  },
+  {
+    layer: 'src/subscriptions',
+    forbidden: (t) => /^(src\/(adapters|jobs|chat)|commands)\//.test(t),
+    why: 'storage only',
+  },
+  {
+    layer: 'commands',
+    forbidden: (t) => /^src\/(adapters|jobs)\//.test(t),
+    why: 'commands are platform-neutral',
+  },
+  {
+    layer: 'src/adapters',
+    forbidden: (t) => /^src\/jobs\//.test(t),
+    why: 'adapters translate; jobs use them',
+  },
+  {
+    layer: 'src/jobs',
+    forbidden: (t) => /^(src\/adapters|commands)\//.test(t),
+    why: 'jobs reach platforms through the port',
+  },
 ];
 
 const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'commands'];
@@ -49,7 +71,11 @@ describe('architecture', () => {
   it('keeps chat libraries and BullMQ out of the core', () => {
     const offenders = core
       .flatMap((dir) => safeFiles(dir))
-      .flatMap((file) => importsOf(file).filter((t) => chatLibraries.test(t)).map((t) => `${file} → ${t}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => chatLibraries.test(t))
+          .map((t) => `${file} → ${t}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -72,7 +98,9 @@ describe('architecture', () => {
 
   it('notices a forbidden import (the check itself works)', () => {
     expect(chatLibraries.test('discord.js')).toBe(true);
-    expect(rules.find((r) => r.layer === 'src/ranking')?.forbidden('src/adapters/discord/render.ts')).toBe(true);
+    expect(rules.find((r) => r.layer === 'src/ranking')?.forbidden('src/adapters/discord/render.ts')).toBe(
+      true,
+    );
   });
 });
 

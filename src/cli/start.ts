@@ -7,11 +7,7 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
-import {
-  createSlackAdapter,
-  type SlackAdapter,
-  slackAdapterConfigFrom,
-} from '../adapters/slack/slack-adapter.js';
+import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Config } from '../config.js';

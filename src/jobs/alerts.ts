@@ -123,7 +123,7 @@ export function createAlertCheckProcessor(deps: AlertDeps) {
   return async (job: Job<AlertCheckData>): Promise<AlertCheckOutcome> => {
     const data = alertCheckDataSchema.parse(job.data);
     try {
-      return await runAlertCheck(deps, data);
+      return await runAlertCheck({ ...deps, log: deps.log.child({ jobId: job.id }) }, data);
     } catch (error) {
       if (isPermanent(error)) throw new UnrecoverableError(String((error as { code: string }).code));
       throw error;

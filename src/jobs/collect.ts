@@ -212,7 +212,10 @@ export function createCollectProcessor(deps: CollectDeps) {
     const period = data.periodKey ? parsePeriodKey(data.periodKey) : undefined;
     let outcome: TickOutcome;
     try {
-      outcome = await runTick(deps, { slotId: data.slotId, firedAt, period, mode: 'scheduled' });
+      outcome = await runTick(
+        { ...deps, log: deps.log.child({ jobId: job.id }) },
+        { slotId: data.slotId, firedAt, period, mode: 'scheduled' },
+      );
     } catch (error) {
       if (isPermanent(error)) throw new UnrecoverableError((error as KeyApiError).code);
       throw error;

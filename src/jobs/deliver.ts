@@ -67,12 +67,13 @@ async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): 
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
-  const { store, redis, prefix, log } = deps;
+  const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
+    const log = deps.log.child({ jobId: job.id });
     const deliveryId = deliveryIdOf(data);
     if (await redis.exists(sentKey(prefix, deliveryId))) return { status: 'skipped', reason: 'already_sent' };
     const sub = await store.get(data.subscriptionId);

@@ -252,7 +252,7 @@ export class SlackAdapter implements ChatAdapter {
       this.app.command(`/${command.name}`, async ({ command: body, ack, respond }) => {
         // Slack gives 3 s for the ack; the KeyAPI fetch comes after it, the answer through response_url.
         await ack();
-        const ctx = this.context(slackChannel(body.team_id, body.channel_id), body.user_id);
+        const ctx = this.context(slackChannel(body.team_id, body.channel_id), body.user_id, body.trigger_id);
         const view = await runTextCommand(command.name, unescapeSlackText(body.text), ctx);
         await this.reply(respond, view, false);
       });
@@ -266,7 +266,12 @@ export class SlackAdapter implements ChatAdapter {
       if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
       const team = body.team?.id ?? body.user.team_id ?? 'unknown';
       const channel = body.channel?.id ?? body.container?.channel_id ?? 'unknown';
-      const pending = runAction(action.action_id, this.context(slackChannel(team, channel), body.user.id));
+      const ctx = this.context(
+        slackChannel(team, channel),
+        body.user.id,
+        body.trigger_id ?? action.action_ts,
+      );
+      const pending = runAction(action.action_id, ctx);
       if (!pending) {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
@@ -275,12 +280,13 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  private context(channel: ChannelRef, userId: string) {
+  /** `requestId` names the interaction in every log line of its command (Slack's trigger id). */
+  private context(channel: ChannelRef, userId: string, requestId: string) {
     return {
       channel,
       user: { id: userId },
       services: this.config.services,
-      log: this.log,
+      log: this.log.child({ interaction: requestId }),
       now: this.config.now ?? (() => new Date()),
       sample: this.config.sample,
     };
