@@ -3,12 +3,15 @@
  * Uses REDIS_URL, or starts a throwaway redis-server.
  */
 import { startLocalRedis } from '../src/local-redis.js';
+import { runFanoutBench } from './fanout.js';
 import { runLeaderboardBench } from './leaderboard.js';
 
 const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
 const redisUrl = process.env.REDIS_URL ?? local?.url ?? '';
 try {
   await runLeaderboardBench(redisUrl);
+  console.log('');
+  await runFanoutBench(redisUrl);
 } finally {
   await local?.stop();
 }
