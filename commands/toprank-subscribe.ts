@@ -16,7 +16,7 @@ import {
   slotOf,
 } from '../src/subscriptions/subscription.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
-import { queryOptions } from './query-options.js';
+import { queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
   description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
@@ -86,17 +86,12 @@ export const toprankSubscribe = defineCommand({
   async run(input, ctx) {
     requireManageChannel(ctx);
     const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    // A digest always shows the latest period from its first rank: no date, no page.
+    const { date: _date, page: _page, ...query } = toLeaderboardQuery(input);
     const subscription: Subscription = {
       id: newSubscriptionId(),
       channel: ctx.channel,
-      query: {
-        region: input.region,
-        type: input.type,
-        by: input.by,
-        category: input.category || undefined,
-        productCategory: input.product_category || undefined,
-        limit: input.limit,
-      },
+      query,
       time: input.time ?? defaults.time,
       timezone: input.timezone ?? defaults.timezone,
       alerts: input.alerts,

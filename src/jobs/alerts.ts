@@ -3,10 +3,8 @@
  * (found with a one-page probe), store the day's snapshot, compare it with the day before, and queue
  * one alert delivery per subscription that has events. Named `alert-<sub>-<day>`, never posted twice.
  */
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
@@ -16,24 +14,14 @@ import {
   type SubscriptionQuery,
   toLeaderboardQuery,
 } from '../subscriptions/subscription.js';
-import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents } from './alert-events.js';
-import { isPermanent } from './collect.js';
+import { type CollectDeps, isPermanent } from './collect.js';
 import { alertJobId } from './job-id.js';
-import { type AlertCheckData, alertCheckDataSchema, type DeliverData, deliverJobOptions } from './queues.js';
-import type { SnapshotStore } from './snapshots.js';
+import { type AlertCheckData, alertCheckDataSchema, deliverJobOptions } from './queues.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 
-export interface AlertDeps {
-  store: SubscriptionStore;
-  leaderboards: LeaderboardService;
-  snapshots: SnapshotStore;
-  deliver: Queue<DeliverData>;
-  redis: Redis;
-  prefix: string;
-  log: Logger;
-  now?: () => Date;
-}
+/** What an alert check needs: the tick's collaborators, without its probe timing. */
+export type AlertDeps = Omit<CollectDeps, 'timing'>;
 
 export interface AlertCheckOutcome {
   date: string;
