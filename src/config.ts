@@ -154,7 +154,12 @@ export function readEnvironment(): NodeJS.ProcessEnv {
   return process.env;
 }
 
-/** Every secret value present in the configuration, for log redaction. */
+/** A URL fit to print: any user and password in it replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** Every secret value present in the configuration (the Redis password too), for log redaction. */
 export function secretsOf(config: Config): string[] {
   return [
     config.KEYAPI_TOKEN,
@@ -162,5 +167,6 @@ export function secretsOf(config: Config): string[] {
     config.SLACK_BOT_TOKEN,
     config.SLACK_SIGNING_SECRET,
     config.SLACK_APP_TOKEN,
+    decodeURIComponent(new URL(config.REDIS_URL).password),
   ].filter((s): s is string => s !== undefined && s.length > 0);
 }

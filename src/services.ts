@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
-import type { Config } from './config.js';
+import { type Config, redactUrl } from './config.js';
 import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
 import { createTickQueue } from './jobs/queues.js';
 import { createSchedules } from './jobs/schedulers.js';
@@ -38,7 +38,18 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
   // BullMQ workers need maxRetriesPerRequest: null; one connection setting for every user keeps it simple.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
-  redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
+  // ioredis retries for ever with backoff: say so once per outage, not once per attempt.
+  let redisDown = false;
+  redis.on('error', (error) => {
+    if (redisDown) return;
+    redisDown = true;
+    log.warn({ err: error.message, url: redactUrl(config.REDIS_URL) }, 'redis unreachable; retrying');
+  });
+  redis.on('ready', () => {
+    if (!redisDown) return;
+    redisDown = false;
+    log.info('redis connection restored');
+  });
   const cache = createRedisPageCache(redis, prefix);
   const { metrics } = options;
   const budget =

@@ -4,7 +4,7 @@
  * calls, and the KeyAPI key only with --spend-credit (each request costs a credit).
  */
 import { Redis } from 'ioredis';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig, redactUrl } from '../config.js';
 import { messageFor, ToprankError } from '../errors.js';
 import { createKeyApiClient } from '../keyapi/client.js';
 import { createLogger } from '../log.js';
@@ -36,7 +36,7 @@ async function checkRedis(url: string): Promise<Check[]> {
     const [major = 0, minor = 0] = version.split('.').map(Number);
     const policy = field('maxmemory_policy');
     return [
-      { name: 'Redis reachable', ok: true, detail: url.replace(/\/\/[^@]*@/, '//***@') },
+      { name: 'Redis reachable', ok: true, detail: redactUrl(url) },
       {
         name: 'Redis version',
         ok: major > (MIN_REDIS[0] ?? 0) || (major === MIN_REDIS[0] && minor >= (MIN_REDIS[1] ?? 0)),

@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { type Config, redactUrl } from '../config.js';
 import { startLocalRedis } from '../local-redis.js';
 import { startSampleKeyApiServer } from '../sample/sample-keyapi-server.js';
 import { type Core, createCore } from '../services.js';
@@ -30,9 +30,7 @@ export async function assertRedisReachable(url: string): Promise<void> {
       }),
     ]);
   } catch {
-    throw new Error(
-      `Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} is not reachable. Start it (redis-server) or set REDIS_URL.`,
-    );
+    throw new Error(`Redis at ${redactUrl(url)} is not reachable. Start it (redis-server) or set REDIS_URL.`);
   } finally {
     clearTimeout(timer);
     probe.disconnect();

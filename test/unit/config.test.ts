@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
 
 function problems(env: Record<string, string>): string {
   try {
@@ -53,5 +53,13 @@ describe('loadConfig', () => {
     expect(problems({ DISCORD_API_URL: 'https://discord.com/api/v10' })).toContain(
       'DISCORD_API_URL must have no version',
     );
+  });
+});
+
+describe('secrets of the configuration', () => {
+  it('include the Redis password, and redactUrl hides it', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://default:p%40ss-word-1@redis.internal:6379' });
+    expect(secretsOf(config)).toContain('p@ss-word-1');
+    expect(redactUrl(config.REDIS_URL)).toBe('redis://***@redis.internal:6379');
   });
 });
