@@ -46,30 +46,38 @@ async function runLine(line: string, ctx: CommandContext, last: View | undefined
   return runTextCommand(name, rest.join(' '), ctx);
 }
 
-/** With `jobs` (the demo's core), the scripted tour also subscribes and runs a tick and an alert check. */
+/** The scripted tour: leaderboards, paging, a mistake; with `jobs`, a subscription, a digest and an alert. */
+async function runTour(ctx: CommandContext, io: DemoIo, jobs?: { core: JobsCore }): Promise<void> {
+  const print = (text: string) => io.output.write(`${text}\n`);
+  let last: View | undefined;
+  for (const step of tour) {
+    print(`\n# ${step.say}\n> ${step.command}`);
+    last = await runLine(step.command, ctx, last);
+    if (last) print(renderConsole(last));
+    if (step === tour[0] && last) {
+      print('\n# Pressing Next ▶ on the first leaderboard\n> [Next ▶]');
+      const next = await runLine('next', ctx, last);
+      if (next) print(renderConsole(next));
+    }
+  }
+  if (jobs) await runJobsTour(ctx, io, jobs.core);
+}
+
+/** Without a terminal, the tour and exit; on a terminal, a prompt (where `tour` replays the tour). */
 export async function runDemo(ctx: CommandContext, io: DemoIo, jobs?: { core: JobsCore }) {
   const print = (text: string) => io.output.write(`${text}\n`);
   print('toprank demo: SAMPLE DATA from a local KeyAPI double. No real creators, no account, no credits.\n');
 
   if (!io.interactive) {
-    let last: View | undefined;
-    for (const step of tour) {
-      print(`\n# ${step.say}\n> ${step.command}`);
-      last = await runLine(step.command, ctx, last);
-      if (last) print(renderConsole(last));
-      if (step === tour[0] && last) {
-        print('\n# Pressing Next ▶ on the first leaderboard\n> [Next ▶]');
-        const next = await runLine('next', ctx, last);
-        if (next) print(renderConsole(next));
-      }
-    }
-    if (jobs) await runJobsTour(ctx, io, jobs.core);
+    await runTour(ctx, io, jobs);
     print('\nDemo finished. Run `npm run demo` in a terminal to type your own commands.');
     return;
   }
 
   print('Type a command such as /toprank region:US type:week by:sales, `next`/`prev` for the buttons,');
-  print('`/toprank help` for options, or `exit`.');
+  print(
+    '`/toprank help` for options, `tour` to watch a subscription deliver a digest and an alert, or `exit`.',
+  );
   const prompt = createInterface({ input: io.input, output: io.output });
   let last: View | undefined;
   try {
@@ -77,6 +85,10 @@ export async function runDemo(ctx: CommandContext, io: DemoIo, jobs?: { core: Jo
       const line = (await prompt.question('\ntoprank> ').catch(() => 'exit')).trim();
       if (line === 'exit' || line === 'quit') break;
       if (!line) continue;
+      if (line === 'tour') {
+        await runTour(ctx, io, jobs);
+        continue;
+      }
       const view = await runLine(line, ctx, last);
       if (!view) {
         print('No such button here.');
