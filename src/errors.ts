@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'missing_permission'
   | 'channel_unavailable'
   | 'platform_error'
+  | 'storage_unavailable'
   | 'internal';
 
 /** Fields a code may carry; each sentence reads only what its code sets. */
@@ -110,6 +111,7 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   missing_permission: (f) => `You need the ${f.permission} permission to do that.`,
   channel_unavailable: (f) => `The bot cannot post in that channel (${f.reason}).`,
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
+  storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
 };
 

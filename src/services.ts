@@ -18,7 +18,10 @@ import { createRedisSubscriptionStore } from './subscriptions/redis-subscription
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
 export interface Core extends CommandServices {
+  /** For cache, subscriptions and markers: fails fast while Redis is down. */
   redis: Redis;
+  /** For BullMQ queues and workers: waits for Redis however long it takes. */
+  queueRedis: Redis;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
   prefix: string;
@@ -36,8 +39,11 @@ export interface CoreOptions {
 export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
   // One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it).
   const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
-  // BullMQ workers need maxRetriesPerRequest: null; one connection setting for every user keeps it simple.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  // Commands must answer even while Redis is down: their requests fail fast instead of waiting for it.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
+  // BullMQ needs a connection that waits for Redis however long it takes (maxRetriesPerRequest: null).
+  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  queueRedis.on('error', () => {}); // the same outage is logged once, below
   // ioredis retries for ever with backoff: say so once per outage, not once per attempt.
   let redisDown = false;
   redis.on('error', (error) => {
@@ -80,8 +86,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   });
   // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
-  const tickQueue = createTickQueue(redis, prefix);
-  // The queue shares `redis`, whose errors are logged just above; without a listener BullMQ prints each one.
+  const tickQueue = createTickQueue(queueRedis, prefix);
+  // The queue shares `queueRedis`, whose outages `redis` logs; without a listener BullMQ prints each error.
   tickQueue.on('error', () => {});
   const schedules = createSchedules({
     queue: tickQueue,
@@ -93,6 +99,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   });
   return {
     redis,
+    queueRedis,
     keyapi,
     leaderboards,
     prefix,
@@ -106,9 +113,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     },
     async close() {
       // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.
-      if (redis.status !== 'ready') return redis.disconnect();
+      if (redis.status !== 'ready') {
+        redis.disconnect();
+        queueRedis.disconnect();
+        return;
+      }
       await tickQueue.close().catch(() => {});
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all([redis, queueRedis].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

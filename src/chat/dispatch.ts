@@ -36,8 +36,19 @@ export async function dispatch(
   }
 }
 
+/** ioredis gave up on a command: Redis is down or not answering (the outage itself is logged once). */
+function isStorageOutage(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'MaxRetriesPerRequestError' ||
+      ['Command timed out', 'Connection is closed.'].includes(error.message))
+  );
+}
+
 /** The notice a user sees for any error, logged at the level its kind deserves. */
 export function errorView(error: unknown, log: Logger): View {
+  if (isStorageOutage(error))
+    return errorView(new ToprankError('storage_unavailable', {}, { cause: error }), log);
   if (error instanceof ToprankError) {
     if (isDenied(error)) log.info({ code: error.code, fields: error.fields }, 'denied');
     else log.warn({ code: error.code, fields: error.fields }, 'failed');

@@ -21,7 +21,10 @@ import { createSnapshotStore } from './snapshots.js';
 
 /** What the workers need from the core (src/services.ts `Core` has it all). */
 export interface JobsCore {
+  /** Markers, snapshots and pacing. */
   redis: Redis;
+  /** BullMQ's connection (maxRetriesPerRequest: null). */
+  queueRedis: Redis;
   prefix: string;
   leaderboards: LeaderboardService;
   subscriptions: { store: SubscriptionStore };
@@ -67,7 +70,7 @@ export interface RunningWorkers {
 
 /** The jobs' collaborators on one core, shared by the workers and the CLI commands. */
 export function createJobParts(core: JobsCore, log: Logger, options: WorkerOptions = {}) {
-  const queues = createQueues(core.redis, core.prefix);
+  const queues = createQueues(core.queueRedis, core.prefix);
   const snapshots = createSnapshotStore(core.redis, core.prefix);
   const schedules = createSchedules({
     queue: queues.tick,
@@ -94,7 +97,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const options = deps.options ?? {};
   const { queues, snapshots, schedules, base } = createJobParts(core, log, options);
   const common = {
-    connection: core.redis,
+    connection: core.queueRedis,
     prefix: core.prefix,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,

@@ -51,11 +51,12 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   function fetchPage(query: LeaderboardQuery, period: Period, pageNum: number): Promise<RankingPage> {
     const request = toRequest(query, period, pageNum);
     return flights.run(JSON.stringify(request), async () => {
-      const cached = await cache.get(request);
+      // Without its cache (Redis down) a leaderboard still works, uncached; the outage is logged by the connection.
+      const cached = await cache.get(request).catch(() => undefined);
       onCacheLookup?.(cached !== undefined);
       if (cached) return cached;
       const page = await client.fetchPage(request);
-      await cache.set(request, page, isComplete(period, today()));
+      await cache.set(request, page, isComplete(period, today())).catch(() => {});
       return page;
     });
   }

@@ -22,13 +22,21 @@ export function pageKey(prefix: string, r: RankingRequest): string {
   return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
 }
 
+/** Lost its connection (a fresh one that is still connecting is not down). */
+function isDown(redis: Redis): boolean {
+  return ['reconnecting', 'close', 'end'].includes(redis.status);
+}
+
 export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
   return {
     async get(request) {
+      // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
+      if (isDown(redis)) return undefined;
       const cached = await redis.get(pageKey(prefix, request));
       return cached === null ? undefined : (JSON.parse(cached) as RankingPage);
     },
     async set(request, page, final) {
+      if (isDown(redis)) return;
       const ttl =
         page.rows.length === 0
           ? EMPTY_PAGE_TTL_SECONDS
