@@ -23,11 +23,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .optional();
+const optionalText = z.string().trim().optional();
 
 const url = (example: string, protocol = /^https?:$/) =>
   z
@@ -117,7 +113,9 @@ export class ConfigError extends Error {
 }
 
 /** Validates `env` (default: process.env, after reading `.env` when present). */
-export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): Config {
+  // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
+  const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
   const missing = missingCompanions(env);
   if (result.success && missing.length === 0) return result.data;
@@ -125,8 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   const problems = issues.map((issue) => {
     const name = String(issue.path[0]);
     const raw = env[name];
-    // Secrets are named, never shown.
-    const shown = raw === undefined || secretNames.includes(name) ? '' : ` (got "${raw}")`;
+    // Secrets are named, never shown; a Redis URL is shown without its password.
+    const shown =
+      raw === undefined || secretNames.includes(name)
+        ? ''
+        : ` (got "${name === 'REDIS_URL' ? redactUrl(raw) : raw}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new ConfigError([...problems, ...missing]);
@@ -134,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
 
 /** Variables that only work together: each set one names the one it lacks. Checked on the raw values. */
 function missingCompanions(env: NodeJS.ProcessEnv): string[] {
-  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const set = (name: string) => env[name] !== undefined;
   const needs: [string, string][] = [
     ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
     ['DISCORD_APPLICATION_ID', 'DISCORD_TOKEN'],

@@ -11,7 +11,7 @@ import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
 import type { Leaderboard, RankedCreator } from '../ranking/types.js';
 import { encodeLeaderboardAction } from './action-id.js';
-import type { Block, Button, Cell, View } from './view.js';
+import { type Block, type Button, type Cell, truncateText, type View } from './view.js';
 
 export interface LeaderboardViewOptions {
   /** BCP 47 locale for numbers (Discord sends the user's). */
@@ -106,7 +106,7 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
 /** Nicknames are untrusted: no line breaks or control characters, and a sane length. */
 function cleanName(name: string): string {
   const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-  return flat.length > 64 ? `${flat.slice(0, 63)}…` : flat || '–';
+  return truncateText(flat, 64) || '–';
 }
 
 function pagingButtons(board: Leaderboard, lastRank: number): Button[] {

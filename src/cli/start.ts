@@ -13,8 +13,8 @@ import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 import { healthRoute, metricsRoute } from '../http/health.js';
-import { createHttpServer } from '../http/server.js';
-import { startWorkers } from '../jobs/worker.js';
+import { createHttpServer, type HttpServer } from '../http/server.js';
+import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
 import { type Core, createCore } from '../services.js';
 
@@ -101,36 +101,45 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
     );
   }
 
-  await Promise.all(live.map((adapter) => adapter.start()));
-  const workers =
-    role !== 'bot'
-      ? await startWorkers({
-          core,
-          adapters,
-          log: log.child({ component: 'jobs' }),
-          options: { observe: metrics },
-        })
-      : undefined;
-  const http = createHttpServer({
-    port: config.PORT,
-    log,
-    slack: slackListener,
-    routes: {
-      'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
-      'GET /metrics': metricsRoute(metrics),
-    },
-  });
-  const port = await http.listen();
-  log.info({ role, port, platforms: live.map((a) => a.platform) }, 'toprank started');
-
-  return {
-    port,
-    async stop() {
-      await http.close();
-      await workers?.close(SHUTDOWN_GRACE_MS);
-      await Promise.all(live.map((adapter) => adapter.stop()));
-      await core.close();
-      log.info('toprank stopped');
-    },
-  };
+  let workers: RunningWorkers | undefined;
+  let http: HttpServer | undefined;
+  async function shutdown(): Promise<void> {
+    await http?.close();
+    await workers?.close(SHUTDOWN_GRACE_MS);
+    await Promise.allSettled(live.map((adapter) => adapter.stop()));
+    await core.close();
+  }
+  try {
+    await Promise.all(live.map((adapter) => adapter.start()));
+    if (role !== 'bot') {
+      workers = await startWorkers({
+        core,
+        adapters,
+        log: log.child({ component: 'jobs' }),
+        options: { observe: metrics },
+      });
+    }
+    http = createHttpServer({
+      port: config.PORT,
+      log,
+      slack: slackListener,
+      routes: {
+        'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
+        'GET /metrics': metricsRoute(metrics),
+      },
+    });
+    const port = await http.listen();
+    log.info({ role, port, platforms: live.map((a) => a.platform) }, 'toprank started');
+    return {
+      port,
+      async stop() {
+        await shutdown();
+        log.info('toprank stopped');
+      },
+    };
+  } catch (error) {
+    // A half-started bot must not linger (open sockets would keep the process alive, unhealthy).
+    await shutdown();
+    throw error;
+  }
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
 
@@ -61,5 +63,19 @@ describe('secrets of the configuration', () => {
     const config = loadConfig({ REDIS_URL: 'redis://default:p%40ss-word-1@redis.internal:6379' });
     expect(secretsOf(config)).toContain('p@ss-word-1');
     expect(redactUrl(config.REDIS_URL)).toBe('redis://***@redis.internal:6379');
+  });
+});
+
+describe('.env.example', () => {
+  it('is a valid configuration as copied, empty values meaning unset', () => {
+    const config = loadConfig(parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')));
+    expect(config.DISCORD_API_URL).toBeUndefined();
+    expect(config.KEYAPI_BASE_URL).toBe('https://api.keyapi.ai');
+  });
+});
+
+describe('a malformed REDIS_URL', () => {
+  it('is shown without its password', () => {
+    expect(problems({ REDIS_URL: 'redis//:hunter2secret@host:6379' })).not.toContain('hunter2secret');
   });
 });

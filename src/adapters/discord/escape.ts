@@ -53,11 +53,3 @@ export function maskedLink(text: string, url: string): string {
   const href = safeUrl(url);
   return href ? `[${escapeMarkdown(text)}](${href})` : escapeMarkdown(text);
 }
-
-/** Cuts plain text (before escaping) to `max` characters with an ellipsis, never inside a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  if (/[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) cut -= 1;
-  return `${text.slice(0, cut)}…`;
-}

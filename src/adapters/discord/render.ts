@@ -10,8 +10,16 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import { type Block, type Button, type Cell, cellText, type TableBlock, type View } from '../../chat/view.js';
-import { escapeMarkdown, maskedLink, truncate } from './escape.js';
+import {
+  type Block,
+  type Button,
+  type Cell,
+  cellText,
+  type TableBlock,
+  truncateText,
+  type View,
+} from '../../chat/view.js';
+import { escapeMarkdown, maskedLink } from './escape.js';
 
 /** Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const DISCORD_LIMITS = {
@@ -88,7 +96,7 @@ function headerLine(block: Block): string {
 function renderEmbeds(view: View): APIEmbed[] {
   const title = view.title ? fitEscaped(view.title, DISCORD_LIMITS.embedTitle) : undefined;
   // Footers show no Markdown, so they stay plain.
-  const footer = view.footer ? truncate(view.footer, DISCORD_LIMITS.footer) : undefined;
+  const footer = view.footer ? truncateText(view.footer, DISCORD_LIMITS.footer) : undefined;
   const header = view.blocks.filter((b) => b.kind === 'notice' || b.kind === 'text').map(headerLine);
   const fields = view.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
   const renderedFields = renderFields(fields);
@@ -143,7 +151,7 @@ function rowLine(row: Cell[], style: TableStyle, markerColumn: boolean): string 
 }
 
 function renderCell(cell: Cell, style: TableStyle): string {
-  const text = truncate(cellText(cell), style.maxCellLength);
+  const text = truncateText(cellText(cell), style.maxCellLength);
   return typeof cell !== 'string' && style.links ? maskedLink(text, cell.url) : escapeMarkdown(text);
 }
 
@@ -204,7 +212,7 @@ function renderButtons(buttons: Button[]): APIActionRowComponent<APIButtonCompon
       components: usable.slice(i, i + DISCORD_LIMITS.buttonsPerRow).map((b) => ({
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
-        label: truncate(b.label, DISCORD_LIMITS.buttonLabel),
+        label: truncateText(b.label, DISCORD_LIMITS.buttonLabel),
         custom_id: b.id,
         disabled: b.disabled === true,
       })),
@@ -218,7 +226,7 @@ function fitEscaped(text: string, max: number): string {
   let plain = text;
   let escaped = escapeMarkdown(plain);
   while (escaped.length > max) {
-    plain = truncate(plain, Math.max(1, plain.length - (escaped.length - max) - 1));
+    plain = truncateText(plain, Math.max(1, plain.length - (escaped.length - max) - 1));
     escaped = escapeMarkdown(plain);
   }
   return escaped;

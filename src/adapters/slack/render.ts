@@ -11,6 +11,7 @@ import {
   cellText,
   type FieldsBlock,
   type TableBlock,
+  truncateText,
   type View,
 } from '../../chat/view.js';
 import { escapeMrkdwn } from './escape.js';
@@ -43,7 +44,7 @@ export function renderSlack(view: View): SlackMessage {
     // plain_text cannot mention anyone, so the title needs no mrkdwn escaping.
     blocks.push({
       type: 'header',
-      text: { type: 'plain_text', text: truncate(view.title, SLACK_LIMITS.headerText), emoji: true },
+      text: { type: 'plain_text', text: truncateText(view.title, SLACK_LIMITS.headerText), emoji: true },
     });
   }
   if (view.footer) {
@@ -111,7 +112,7 @@ function renderFields(block: FieldsBlock): KnownBlock[] {
   for (let i = 0; i < block.fields.length; i += SLACK_LIMITS.fieldsPerSection) {
     const fields = block.fields.slice(i, i + SLACK_LIMITS.fieldsPerSection).map((f) => ({
       type: 'mrkdwn' as const,
-      text: truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
+      text: truncateText(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
     }));
     out.push({ type: 'section', fields });
   }
@@ -123,7 +124,7 @@ function sections(lines: string[]): KnownBlock[] {
   const out: KnownBlock[] = [];
   let current = '';
   for (const raw of lines) {
-    const line = truncate(raw, SLACK_LIMITS.sectionText);
+    const line = truncateText(raw, SLACK_LIMITS.sectionText);
     if (current && current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
       out.push(section(current));
       current = '';
@@ -156,7 +157,11 @@ function renderActions(buttons: Button[]): KnownBlock | undefined {
     elements: enabled.map((b) => ({
       type: 'button' as const,
       action_id: b.id,
-      text: { type: 'plain_text' as const, text: truncate(b.label, SLACK_LIMITS.buttonText), emoji: true },
+      text: {
+        type: 'plain_text' as const,
+        text: truncateText(b.label, SLACK_LIMITS.buttonText),
+        emoji: true,
+      },
     })),
   };
 }
@@ -165,10 +170,5 @@ function renderActions(buttons: Button[]): KnownBlock | undefined {
 function fallbackText(view: View): string {
   const first = view.blocks.find((b) => b.kind === 'notice' || b.kind === 'text');
   const text = view.title ?? (first && 'text' in first ? first.text : 'toprank');
-  return escapeMrkdwn(truncate(text, 300));
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  return escapeMrkdwn(truncateText(text, 300));
 }

@@ -3,7 +3,6 @@ import {
   escapeMarkdown,
   maskedLink,
   safeUrl,
-  truncate,
   unescapeMarkdown,
 } from '../../../../src/adapters/discord/escape.js';
 
@@ -76,13 +75,5 @@ describe('safeUrl and maskedLink', () => {
     expect(maskedLink('@a_b]', 'https://www.tiktok.com/@a_b')).toBe(
       '[@a\\_b\\]](https://www.tiktok.com/@a_b)',
     );
-  });
-});
-
-describe('truncate', () => {
-  it('cuts with an ellipsis, never inside an emoji', () => {
-    expect(truncate('abcdef', 4)).toBe('abc…');
-    expect(truncate('ab😀cd', 4)).toBe('ab…');
-    expect(truncate('short', 10)).toBe('short');
   });
 });
