@@ -30,6 +30,21 @@ export type ErrorCode =
   | 'storage_unavailable'
   | 'internal';
 
+/** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
+export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
+
+const unavailableReasons: Record<UnavailableReason, string> = {
+  gone: 'the channel no longer exists',
+  forbidden: 'the bot is not allowed to post there',
+  archived: 'the channel is archived',
+  unauthorized: 'the bot token was revoked',
+};
+
+/** A channel's unavailability as users read it (in errors and in paused subscriptions). */
+export function describeUnavailable(reason: UnavailableReason): string {
+  return unavailableReasons[reason];
+}
+
 /** Fields a code may carry; each sentence reads only what its code sets. */
 export interface ErrorFields {
   option?: string;

@@ -60,6 +60,8 @@ export function createLogger(settings: LoggerSettings): Logger {
   };
   if (settings.destination) return pino(options, settings.destination);
   // A person at a terminal gets readable lines; services and pipes get JSON.
-  if (process.stdout.isTTY) options.transport = { target: 'pino-pretty', options: { colorize: true } };
+  if (process.stdout.isTTY && settings.level !== 'silent') {
+    options.transport = { target: 'pino-pretty', options: { colorize: true } };
+  }
   return pino(options);
 }

@@ -59,6 +59,18 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
     why: 'adapters translate; jobs use them',
   },
   {
+    layer: 'src/http',
+    forbidden: (t) =>
+      chatLibraries.test(t) || /^(src\/(adapters|jobs|keyapi|ranking|subscriptions)|commands)\//.test(t),
+    why: 'HTTP routes requests; it knows no platform and no business rule',
+  },
+  {
+    layer: 'src/sample',
+    forbidden: (t) =>
+      chatLibraries.test(t) || /^(src\/(adapters|jobs|chat|subscriptions)|commands)\//.test(t),
+    why: 'the sample KeyAPI speaks only the seed contract',
+  },
+  {
     layer: 'src/jobs',
     forbidden: (t) => /^(src\/adapters|commands)\//.test(t),
     why: 'jobs reach platforms through the port',

@@ -2,7 +2,10 @@
  * The port every platform adapter implements, and the only way jobs reach a platform.
  * Adapters translate; they hold no business rules.
  */
-import { ToprankError } from '../errors.js';
+import { describeUnavailable, ToprankError, type UnavailableReason } from '../errors.js';
+
+export type { UnavailableReason } from '../errors.js';
+
 import type { ChannelRef, Platform } from './channel-ref.js';
 import type { View } from './view.js';
 
@@ -32,28 +35,15 @@ export interface ChatAdapter {
   send(to: ChannelRef, view: View, options?: SendOptions): Promise<PostedRef>;
 }
 
-/** Why a channel cannot take posts: each pauses its subscriptions rather than being retried. */
-export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
-
 /** The channel no longer exists, or the bot may not post there. Permanent: do not retry. */
 export class ChannelUnavailableError extends ToprankError {
   readonly channel: ChannelRef;
   readonly unavailable: UnavailableReason;
 
-  constructor(channel: ChannelRef, reason: UnavailableReason, detail?: string) {
-    super('channel_unavailable', { reason: detail ?? describeReason(reason) });
+  constructor(channel: ChannelRef, reason: UnavailableReason) {
+    super('channel_unavailable', { reason: describeUnavailable(reason) });
     this.name = 'ChannelUnavailableError';
     this.channel = channel;
     this.unavailable = reason;
   }
-}
-
-function describeReason(reason: UnavailableReason): string {
-  const words: Record<UnavailableReason, string> = {
-    gone: 'the channel no longer exists',
-    forbidden: 'the bot is not allowed to post there',
-    archived: 'the channel is archived',
-    unauthorized: 'the bot token was revoked',
-  };
-  return words[reason];
 }

@@ -10,8 +10,6 @@ import { ToprankError } from '../errors.js';
 export interface CreditBudget {
   /** Claims one credit for a request about to be sent; throws credit_budget_exhausted when none is left. */
   take(): Promise<void>;
-  /** Credits spent today, across every process. */
-  spentToday(): Promise<number>;
 }
 
 export interface CreditBudgetOptions {
@@ -54,9 +52,6 @@ export function createCreditBudget(options: CreditBudgetOptions): CreditBudget {
         );
       }
       throw new ToprankError('credit_budget_exhausted', { limit });
-    },
-    async spentToday() {
-      return Number((await redis.get(keyFor(now().toISOString().slice(0, 10)))) ?? 0);
     },
   };
 }
