@@ -1,11 +1,13 @@
 /**
  * /toprank-subscribe: subscribes this channel to a digest of a leaderboard (daily, weekly on Monday,
  * monthly on the 1st, at a time in a zone), optionally with rank-movement alerts. Refuses a repeat
- * and a full channel; needs Manage Channels. Reaches the scheduler only through the SchedulePort.
+ * and a full channel, but resumes a paused repeat; needs Manage Channels. Reaches the scheduler only
+ * through the SchedulePort.
  */
 import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
@@ -15,6 +17,7 @@ import {
   slotIdOf,
   slotOf,
 } from '../src/subscriptions/subscription.js';
+import { canonicalTimeZone } from '../src/time-zone.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { queryOptions, toLeaderboardQuery } from './query-options.js';
 
@@ -34,7 +37,13 @@ const timeOption = {
 const timezoneOption = {
   description: 'IANA time zone of the delivery time, e.g. Europe/Paris (default from DIGEST_TIMEZONE)',
   type: 'string',
-  schema: z.string().trim().refine(isTimeZone).optional(),
+  // One spelling per zone (`utc` → `UTC`), so equal zones share one slot and one scheduler.
+  schema: z
+    .string()
+    .trim()
+    .refine(isTimeZone)
+    .transform((zone) => canonicalTimeZone(zone) ?? zone)
+    .optional(),
   allowed: 'an IANA time zone such as America/New_York, Europe/Paris or UTC',
   example: 'America/New_York',
 } satisfies OptionSpec;
@@ -93,7 +102,7 @@ export const toprankSubscribe = defineCommand({
       channel: ctx.channel,
       query,
       time: input.time ?? defaults.time,
-      timezone: input.timezone ?? defaults.timezone,
+      timezone: input.timezone ?? canonicalTimeZone(defaults.timezone) ?? defaults.timezone,
       alerts: input.alerts,
       alertClimb: input.alert_climb,
       state: { status: 'active' },
@@ -102,6 +111,8 @@ export const toprankSubscribe = defineCommand({
     };
     const result = await store.add(subscription, maxPerChannel);
     if (!result.added && result.reason === 'exists') {
+      const resumed = await resumePaused(ctx.services.subscriptions, result.existingId, ctx.now());
+      if (resumed) return resumed;
       throw new ToprankError('subscription_exists', { subscriptionId: result.existingId });
     }
     if (!result.added) throw new ToprankError('subscription_limit', { limit: result.limit });
@@ -118,3 +129,25 @@ export const toprankSubscribe = defineCommand({
     );
   },
 });
+
+/**
+ * Subscribing again to a paused subscription's query is how a channel comes back once the bot may post
+ * there again: resume it, with its own schedule and alerts. Undefined when it is not paused.
+ */
+async function resumePaused(
+  services: SubscriptionServices,
+  id: string,
+  now: Date,
+): Promise<ReturnType<typeof noticeView> | undefined> {
+  const paused = await services.store.get(id);
+  if (paused?.state.status !== 'paused') return undefined;
+  await services.store.resume(id);
+  await services.schedules.ensure(slotIdOf(paused));
+  const slot = slotOf(paused);
+  const next = describeInstant(nextFireTime(slot, now), slot.timezone);
+  return noticeView(
+    'info',
+    `Resumed \`${id}\` (paused since ${paused.state.at.slice(0, 10)}: ${paused.state.detail}): ${describeQuery(paused.query)}, ${describeSlot(slot)}. Next delivery ${next}.`,
+    false,
+  );
+}

@@ -23,6 +23,12 @@ export interface SendOptions {
    * Discord gets it as an enforced `nonce`, Slack as message metadata checked before posting.
    */
   deliveryId?: string;
+  /**
+   * An earlier attempt of this delivery may have posted (it started and did not finish). Only then does
+   * Slack look the delivery up in the channel's history: conversations.history is a Tier 3 method
+   * (about 50 calls a minute per workspace), too scarce to spend on every first post.
+   */
+  mayHavePosted?: boolean;
 }
 
 export interface ChatAdapter {

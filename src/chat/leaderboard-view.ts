@@ -103,8 +103,8 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
   return [String(row.rank), formatMovement(row.movement), cleanName(creator.nickname), handle, ...metrics];
 }
 
-/** Nicknames are untrusted: no line breaks or control characters, and a sane length. */
-function cleanName(name: string): string {
+/** Nicknames are untrusted: no line breaks or control characters, and a sane length (adapters escape markup). */
+export function cleanName(name: string): string {
   const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
   return truncateText(flat, 64) || '–';
 }

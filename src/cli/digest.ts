@@ -47,7 +47,8 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
       );
       const when = describePeriod(outcome.period);
       if (outcome.status === 'skipped') {
-        lines.push(`${slotId}: ${when} already ran; its digests are not sent twice.`);
+        // Manual runs go past a slot skipped as too late; only a slot whose digests were queued stops here.
+        lines.push(`${slotId}: ${when} already ran and queued its digests; they are not sent twice.`);
         continue;
       }
       if (outcome.status === 'done') {
@@ -55,8 +56,12 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
           `${slotId}: ${when}: ${outcome.queries} distinct queries, ${outcome.queued} digests queued.`,
         );
       } else if (outcome.status === 'not_published') {
+        const missing = [
+          outcome.unpublished > 0 && `is not published yet for ${outcome.unpublished} queries`,
+          outcome.unreachable > 0 && `could not be fetched from KeyAPI for ${outcome.unreachable} queries`,
+        ].filter(Boolean);
         lines.push(
-          `${slotId}: ${when} is not published yet for ${outcome.unpublished} queries; those were not sent.`,
+          `${slotId}: ${when} ${missing.join(' and ')}; those were not sent (${outcome.queued} digests queued).`,
         );
       }
       for (const s of await deps.core.subscriptions.store.listBySlot(slotId)) {

@@ -3,6 +3,7 @@
  * them: a new #1, creators entering the top `limit`, climbs of at least `climb` places, drop-outs.
  * Pure: each creator gets at most one event, the most telling one.
  */
+import { cleanName } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
 import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
@@ -68,14 +69,8 @@ export function alertEvents(
   return events;
 }
 
-/** Nicknames are untrusted: one line, a sane length (adapters escape the markup). */
-function clean(name: string): string {
-  const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-  return flat.length > 64 ? `${flat.slice(0, 63)}…` : flat || '–';
-}
-
 function eventLine(event: AlertEvent): string {
-  const name = clean(event.name);
+  const name = cleanName(event.name);
   if (event.kind === 'new_leader') {
     return `👑 New #1: ${name}${event.previousRank ? ` (up from #${event.previousRank})` : ''}`;
   }

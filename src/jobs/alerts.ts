@@ -2,32 +2,37 @@
  * The daily alert check: for every alert-enabled subscription's query, once per newly published day
  * (found with a one-page probe), store the day's snapshot, compare it with the day before, and queue
  * one alert delivery per subscription that has events. Named `alert-<sub>-<day>`, never posted twice.
+ * The scheduled check looks back a few days, so a day KeyAPI publishes late is still checked.
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import { ToprankError } from '../errors.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import {
+  leaderboardQueryOf,
   queryHash,
   type Subscription,
   type SubscriptionQuery,
-  toLeaderboardQuery,
 } from '../subscriptions/subscription.js';
 import { alertEvents } from './alert-events.js';
-import { type CollectDeps, isPermanent } from './collect.js';
+import type { CollectDeps } from './collect.js';
 import { alertJobId } from './job-id.js';
 import { type AlertCheckData, alertCheckDataSchema, deliverJobOptions } from './queues.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
+import { isTransient, permanentCode, probe } from './upstream.js';
 
 /** What an alert check needs: the tick's collaborators, without its probe timing. */
 export type AlertDeps = Omit<CollectDeps, 'timing'>;
+
+/** Days the scheduled check looks back over (yesterday and the two before it, UTC). */
+const ALERT_LOOKBACK_DAYS = 3;
 
 export interface AlertCheckOutcome {
   date: string;
   /** Distinct daily queries watched. */
   queries: number;
-  /** Queries whose day was not published yet (checked again next run). */
+  /** Queries whose day was not published yet, or KeyAPI failed for (checked again next run). */
   unpublished: number;
   /** Alert messages queued (one per subscription with events). */
   queued: number;
@@ -40,27 +45,29 @@ export function dailyQuery(query: SubscriptionQuery): SubscriptionQuery {
 
 const day = (date: string): Period => ({ type: 'day', date });
 
-function probe(leaderboards: LeaderboardService, query: SubscriptionQuery, date: string): Promise<boolean> {
-  const base = { region: query.region, type: 'day' as const, by: query.by, limit: 10 };
-  return leaderboards.isPublished(toLeaderboardQuery(base, date), day(date));
-}
-
-/** The day's board and the day before's, from snapshots when stored, else fetched (and stored). */
+/**
+ * The day's board and the day before's, from snapshots when stored, else fetched (and stored). The
+ * day before is undefined when it was never published: there is nothing to compare with.
+ */
 export async function dailyPair(
   deps: Pick<AlertDeps, 'leaderboards' | 'snapshots'>,
   query: SubscriptionQuery,
   date: string,
-): Promise<{ current: Leaderboard; previous: Leaderboard }> {
+): Promise<{ current: Leaderboard; previous: Leaderboard | undefined }> {
   const hash = queryHash(query);
   const load = async (d: string) => {
     const stored = await deps.snapshots.get(hash, periodKey(day(d)));
     if (stored) return stored;
-    const board = await deps.leaderboards.get(toLeaderboardQuery(query, d));
+    const board = await deps.leaderboards.get(leaderboardQueryOf(query, d));
     await deps.snapshots.put(hash, board);
     return board;
   };
   const current = await load(date);
-  return { current, previous: await load(addDays(date, -1)) };
+  const previous = await load(addDays(date, -1)).catch((error: unknown) => {
+    if (error instanceof ToprankError && error.code === 'not_published') return undefined;
+    throw error;
+  });
+  return { current, previous };
 }
 
 /** Checks `date` (default: yesterday, UTC) for every alerting query; safe to run any number of times. */
@@ -82,14 +89,23 @@ export async function runAlertCheck(
     const query = dailyQuery((group[0] as Subscription).query);
     const checkedKey = `${prefix}:alerts-checked:${hash}:${date}`;
     if (await redis.exists(checkedKey)) continue;
-    if (!(await probe(deps.leaderboards, query, date))) {
+    let pair: Awaited<ReturnType<typeof dailyPair>> | undefined;
+    try {
+      if (await probe(deps.leaderboards, query, day(date))) pair = await dailyPair(deps, query, date);
+    } catch (error) {
+      // One query's outage must not hold back the others; the next run checks this one again.
+      if (!isTransient(error)) throw error;
+      log.warn({ date, query, err: (error as ToprankError).code }, 'KeyAPI failed for an alert query');
+    }
+    if (!pair) {
       outcome.unpublished += 1;
       continue;
     }
-    const { current, previous } = await dailyPair(deps, query, date);
+    const { current, previous } = pair;
     const jobs = group
       .filter(
         (sub) =>
+          previous !== undefined &&
           previous.rows.length > 0 &&
           alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb }).length > 0,
       )
@@ -106,14 +122,29 @@ export async function runAlertCheck(
   return outcome;
 }
 
-/** The BullMQ processor of the alerts queue. */
+/**
+ * The scheduled check: each of the last few days, oldest first (so each day's "day before" is stored
+ * first). Days already checked cost nothing; one not published yet costs one probe per query per run.
+ */
+async function runRecentAlertChecks(deps: AlertDeps): Promise<AlertCheckOutcome[]> {
+  const today = toDateString((deps.now ?? (() => new Date()))());
+  const outcomes: AlertCheckOutcome[] = [];
+  for (let back = ALERT_LOOKBACK_DAYS; back >= 1; back--) {
+    outcomes.push(await runAlertCheck(deps, { date: addDays(today, -back) }));
+  }
+  return outcomes;
+}
+
+/** The BullMQ processor of the alerts queue: a given date alone, else the last few days. */
 export function createAlertCheckProcessor(deps: AlertDeps) {
-  return async (job: Job<AlertCheckData>): Promise<AlertCheckOutcome> => {
+  return async (job: Job<AlertCheckData>): Promise<AlertCheckOutcome[]> => {
     const data = alertCheckDataSchema.parse(job.data);
+    const jobDeps = { ...deps, log: deps.log.child({ jobId: job.id }) };
     try {
-      return await runAlertCheck({ ...deps, log: deps.log.child({ jobId: job.id }) }, data);
+      return data.date ? [await runAlertCheck(jobDeps, data)] : await runRecentAlertChecks(jobDeps);
     } catch (error) {
-      if (isPermanent(error)) throw new UnrecoverableError(String((error as { code: string }).code));
+      const permanent = permanentCode(error);
+      if (permanent) throw new UnrecoverableError(permanent);
       throw error;
     }
   };

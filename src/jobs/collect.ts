@@ -1,31 +1,29 @@
 /**
  * The tick of a delivery slot: load its subscriptions, fetch each distinct query once (with the
  * previous period, for movement), store the snapshot and fan out one delivery job per subscription,
- * named by subscription and period. An unpublished period is probed with one page and waited for
- * until a deadline, then the latest published period is posted, labelled as such.
+ * named by subscription and period. An unpublished period, or a KeyAPI outage, is probed with one page
+ * and waited for until a deadline, then the latest published period is posted, labelled as such.
+ * Each query group fails on its own: one bad group never holds back the others' digests.
  */
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { KeyApiError } from '../keyapi/errors.js';
-import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { periodKey, shiftPeriod } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import {
+  leaderboardQueryOf,
   queryHash,
   type Subscription,
   type SubscriptionQuery,
-  toLeaderboardQuery,
 } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { digestJobId } from './job-id.js';
 import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
 import { MARKER_TTL_SECONDS, targetPeriod, tickDoneKey, tickStartedKey } from './tick-state.js';
-
-/** How far back to look for a published period once the deadline has passed. */
-const MAX_FALLBACK = 3;
+import { isTransient, permanentCode, probe } from './upstream.js';
 
 export interface TickTiming {
   /** A tick first started more than this after its fire time is skipped (logged), never posted stale. */
@@ -70,9 +68,16 @@ export interface TickRequest {
 
 export type TickOutcome =
   | { status: 'done'; period: Period; queries: number; queued: number; fellBack: number }
-  | { status: 'waiting'; period: Period; unpublished: number; retryInMs: number }
-  | { status: 'not_published'; period: Period; unpublished: number; queued: number }
+  | { status: 'waiting'; period: Period; unpublished: number; unreachable: number; retryInMs: number }
+  | { status: 'not_published'; period: Period; unpublished: number; unreachable: number; queued: number }
   | { status: 'skipped'; period: Period; reason: 'outside_catch_up_window' | 'already_done' };
+
+/** What became of one query group in a tick. */
+type GroupResult =
+  | { status: 'queued'; queued: number; fellBack: boolean }
+  /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
+  | { status: 'unpublished'; unreachable: boolean }
+  | { status: 'failed'; error: unknown };
 
 export async function runTick(deps: CollectDeps, request: TickRequest): Promise<TickOutcome> {
   const { store, leaderboards, snapshots, redis, prefix, log } = deps;
@@ -83,7 +88,10 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   const period = request.period ?? targetPeriod(slot, firedAt);
   const ctx = { slotId: request.slotId, period: periodKey(period) };
 
-  if (await redis.exists(tickDoneKey(prefix, request.slotId, period))) {
+  const done = await redis.get(tickDoneKey(prefix, request.slotId, period));
+  // A slot skipped as too late posted nothing, so an operator may still backfill it; delivery job ids
+  // and sent markers keep that from posting anything twice.
+  if (done !== null && !(request.mode === 'manual' && done === 'skipped')) {
     return { status: 'skipped', period, reason: 'already_done' };
   }
   const firstStart = await redis.set(
@@ -110,50 +118,80 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   }
 
   const pastDeadline = request.mode === 'scheduled' && now >= firedAt + timing.publishDeadlineMs;
+
+  async function collectGroup(hash: string, subs: Subscription[]): Promise<GroupResult> {
+    const query = (subs[0] as Subscription).query;
+    let board: Leaderboard | undefined;
+    let unreachable = false;
+    try {
+      if (await probe(leaderboards, query, period)) {
+        board = await leaderboards.get(leaderboardQueryOf(query, period.date));
+      }
+    } catch (error) {
+      if (!isTransient(error)) return { status: 'failed', error };
+      unreachable = true;
+      log.warn({ ...ctx, query, err: errorCode(error) }, 'KeyAPI failed for a query: probing again later');
+    }
+    if (!board && pastDeadline) {
+      try {
+        board = await latestPublished(leaderboards, query, period);
+      } catch (error) {
+        if (!isTransient(error)) return { status: 'failed', error };
+      }
+      if (!board) log.error({ ...ctx, query }, 'no published period to post after the deadline');
+    }
+    if (!board) return { status: 'unpublished', unreachable };
+    await snapshots.put(hash, board);
+    const queued = await fanOut(deps.deliver, subs, period, board.period);
+    return { status: 'queued', queued, fellBack: board.fellBackFrom !== undefined };
+  }
+
+  const results = await Promise.all([...groups].map(([hash, subs]) => collectGroup(hash, subs)));
   let queued = 0;
   let unpublished = 0;
+  let unreachable = 0;
   let fellBack = 0;
-  await Promise.all(
-    [...groups.entries()].map(async ([hash, subs]) => {
-      const query = (subs[0] as Subscription).query;
-      let board: Leaderboard | undefined;
-      if (await probe(leaderboards, query, period)) {
-        board = await leaderboards.get(toLeaderboardQuery(query, period.date));
-      } else if (pastDeadline) {
-        board = await latestPublished(leaderboards, query, period);
-        if (board) fellBack += 1;
-        else log.error({ ...ctx, query }, 'no published period to post after the deadline');
-      }
-      if (!board) {
-        unpublished += 1;
-        return;
-      }
-      await snapshots.put(hash, board);
-      const added = await fanOut(deps.deliver, subs, period, board.period);
-      queued += added;
-    }),
-  );
+  const failures: unknown[] = [];
+  for (const result of results) {
+    if (result.status === 'queued') {
+      queued += result.queued;
+      if (result.fellBack) fellBack += 1;
+    } else if (result.status === 'failed') failures.push(result.error);
+    else if (result.unreachable) unreachable += 1;
+    else unpublished += 1;
+  }
+  if (failures.length > 0) {
+    // The other groups' deliveries are queued already; a rerun re-adds them under the same job ids.
+    log.error(
+      { ...ctx, failed: failures.length, err: errorCode(failures[0]) },
+      'tick failed for some queries',
+    );
+    throw failures.find((f) => permanentCode(f) !== undefined) ?? failures[0];
+  }
 
-  if (unpublished > 0 && !pastDeadline) {
-    if (request.mode === 'manual') return { status: 'not_published', period, unpublished, queued };
+  const waitingFor = unpublished + unreachable;
+  if (waitingFor > 0 && !pastDeadline) {
+    if (request.mode === 'manual')
+      return { status: 'not_published', period, unpublished, unreachable, queued };
     const waited = now - firedAt;
     const retryInMs = Math.min(
       Math.max(timing.minProbeDelayMs, waited / 2, 0),
       timing.maxProbeDelayMs,
       Math.max(firedAt + timing.publishDeadlineMs - now, 0) + 1,
     );
-    log.info({ ...ctx, unpublished, retryInMs }, 'period not published yet: probing again later');
-    return { status: 'waiting', period, unpublished, retryInMs };
+    log.info(
+      { ...ctx, unpublished, unreachable, retryInMs },
+      'period not published yet: probing again later',
+    );
+    return { status: 'waiting', period, unpublished, unreachable, retryInMs };
   }
   await redis.set(tickDoneKey(prefix, request.slotId, period), 'done', 'EX', MARKER_TTL_SECONDS);
   log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
   return { status: 'done', period, queries: groups.size, queued, fellBack };
 }
 
-/** One page (one credit) of the unfiltered ranking says whether the period is out: filters can empty it. */
-function probe(leaderboards: LeaderboardService, query: SubscriptionQuery, period: Period): Promise<boolean> {
-  const base = { region: query.region, type: query.type, by: query.by, limit: 10 };
-  return leaderboards.isPublished(toLeaderboardQuery(base, period.date), period);
+function errorCode(error: unknown): string {
+  return (error as { code?: unknown })?.code ? String((error as { code: unknown }).code) : String(error);
 }
 
 async function latestPublished(
@@ -164,7 +202,7 @@ async function latestPublished(
   for (let step = 1; step <= MAX_FALLBACK; step++) {
     const earlier = shiftPeriod(wanted, -step);
     if (await probe(leaderboards, query, earlier)) {
-      const board = await leaderboards.get(toLeaderboardQuery(query, earlier.date));
+      const board = await leaderboards.get(leaderboardQueryOf(query, earlier.date));
       return { ...board, fellBackFrom: wanted };
     }
   }
@@ -195,14 +233,6 @@ async function fanOut(
   return subs.length;
 }
 
-/** Permanent KeyAPI failures: retrying burns nothing but time, so the job stops. */
-export function isPermanent(error: unknown): boolean {
-  return (
-    error instanceof KeyApiError &&
-    (error.code === 'keyapi_unauthorized' || error.code === 'keyapi_credits_exhausted')
-  );
-}
-
 /** The BullMQ processor of the tick queue. */
 export function createCollectProcessor(deps: CollectDeps) {
   return async (job: Job<TickData>, token?: string): Promise<TickOutcome> => {
@@ -217,7 +247,8 @@ export function createCollectProcessor(deps: CollectDeps) {
         { slotId: data.slotId, firedAt, period, mode: 'scheduled' },
       );
     } catch (error) {
-      if (isPermanent(error)) throw new UnrecoverableError((error as KeyApiError).code);
+      const permanent = permanentCode(error);
+      if (permanent) throw new UnrecoverableError(permanent);
       throw error;
     }
     if (outcome.status === 'waiting') {

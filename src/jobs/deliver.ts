@@ -2,7 +2,8 @@
  * A delivery job: render the digest or the alert for its subscription and post it through the
  * ChatAdapter port, paced within the platform's limits. A delivery already recorded is not posted
  * again; a retry after an unknown outcome passes the same delivery id, which the adapter checks
- * (Discord nonce, Slack metadata). A gone or forbidden channel pauses its subscriptions.
+ * (Discord nonce, Slack metadata). A gone or forbidden channel pauses its subscriptions; a rejected
+ * bot token is the operator's to fix and pauses nothing.
  */
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -38,6 +39,13 @@ export interface DeliverDeps {
 export type DeliverOutcome =
   | { status: 'posted' | 'duplicate'; channel: string }
   | { status: 'skipped'; reason: 'already_sent' | 'removed' | 'paused' | 'no_events' };
+
+/** The setting that holds each platform's bot token, named in the log when the platform rejects it. */
+const tokenVariables: Record<Platform, string> = {
+  discord: 'DISCORD_TOKEN',
+  slack: 'SLACK_BOT_TOKEN',
+  console: 'the console adapter',
+};
 
 const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
 
@@ -97,10 +105,20 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     }
 
     try {
-      const posted = await adapter.send(sub.channel, view, { deliveryId });
+      // Started before (killed or stalled mid-send) or failed before: the outcome of that try is unknown.
+      const mayHavePosted = job.attemptsStarted > 1 || job.attemptsMade > 0;
+      const posted = await adapter.send(sub.channel, view, { deliveryId, mayHavePosted });
       await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
       return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
     } catch (error) {
+      if (error instanceof ChannelUnavailableError && error.unavailable === 'unauthorized') {
+        // The token is the bot's, not the channel's: pausing would silence every channel for good.
+        log.error(
+          { platform, channel: sub.channel },
+          `the ${platform} token was rejected: check ${tokenVariables[platform]}`,
+        );
+        throw new UnrecoverableError(`${platform} token rejected`);
+      }
       if (error instanceof ChannelUnavailableError) {
         const paused = await store.pauseChannel(sub.channel, {
           status: 'paused',

@@ -64,6 +64,9 @@ export function createSchedules(deps: SchedulesDeps): Schedules {
   async function release(slotId: string): Promise<void> {
     if ((await store.listBySlot(slotId)).length > 0) return;
     if (await queue.removeJobScheduler(schedulerIdOf(slotId))) log.info({ slotId }, 'slot unscheduled');
+    // A subscribe between our check and the removal saw the scheduler still there and left it to us:
+    // look again, now that it is gone, and put it back for the newcomer.
+    if ((await store.listBySlot(slotId)).length > 0) await ensure(slotId);
   }
 
   async function catchUp(slotId: string, now: Date): Promise<boolean> {

@@ -76,8 +76,23 @@ export function periodKey(period: Period): string {
   return `${period.type}-${period.date}`;
 }
 
-const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Short English month names, January first. */
+export const monthNames = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+/** Short English weekday names, Sunday first (as `getUTCDay` counts and Intl's en-US `short` spells them). */
+export const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** A period in words: "Tue 24 Nov 2026", "week of Mon 23 Nov 2026", "Nov 2026". */
 export function describePeriod(period: Period): string {

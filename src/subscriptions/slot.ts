@@ -1,15 +1,17 @@
 /**
  * Delivery slots: cadence × time × zone, the unit one job scheduler serves, and the wall-clock maths
  * of when a slot fires (daily; weekly on Monday; monthly on the 1st), done with Intl so no cron
- * library is needed here. Pure; imports nothing but ranking types.
+ * library is needed here. Pure; imports ranking's calendar helpers and the zone names, nothing else.
  */
+import { addDays, dayNames, monthNames } from '../ranking/period.js';
 import type { RankType } from '../ranking/types.js';
+import { canonicalTimeZone } from '../time-zone.js';
 
 export interface Slot {
   cadence: RankType;
   /** HH:MM, 24-hour, in `timezone`. */
   time: string;
-  /** IANA zone, e.g. America/New_York. */
+  /** IANA zone in its canonical spelling (see time-zone.ts), e.g. America/New_York. */
   timezone: string;
 }
 
@@ -28,14 +30,9 @@ export function parseSlotId(id: string): Slot {
   return { cadence, time: `${hh}:${mm}`, timezone };
 }
 
-/** True when `zone` is an IANA time zone this runtime knows. */
+/** True when `zone` is an IANA time zone this runtime knows, in any spelling. */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0 && !zone.includes(':');
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 interface WallClock {
@@ -66,14 +63,13 @@ export function wallClock(instant: Date, zone: string): WallClock {
     formatters.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
-  const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   return {
     year: Number(parts.year),
     month: Number(parts.month),
     day: Number(parts.day),
     hour: Number(parts.hour),
     minute: Number(parts.minute),
-    weekday: weekdays.indexOf(String(parts.weekday)),
+    weekday: dayNames.indexOf(String(parts.weekday)),
   };
 }
 
@@ -83,17 +79,28 @@ export function localDate(instant: Date, zone: string): string {
   return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
 }
 
-/** The instant at which the wall clock in `zone` reads `date` `time` (a skipped hour moves forward). */
+/** How far `zone`'s wall clock is ahead of UTC at `instant` (minute-aligned), in ms. */
+function offsetAt(instant: number, zone: string): number {
+  const c = wallClock(new Date(instant), zone);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - instant;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The instant at which the wall clock in `zone` reads `date` `time`. A time that occurs twice (clocks
+ * going back) is its first occurrence; a time skipped by clocks going forward moves forward by the gap
+ * (02:30 on a spring-forward night in New York is 03:30 EDT), as BullMQ's cron fires then too.
+ */
 export function zonedInstant(date: string, time: string, zone: string): Date {
   const wanted = Date.parse(`${date}T${time}:00Z`);
-  let guess = wanted;
-  // Two corrections settle any offset, DST edges included.
-  for (let i = 0; i < 2; i++) {
-    const c = wallClock(new Date(guess), zone);
-    const seen = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute);
-    guess += wanted - seen;
-  }
-  return new Date(guess);
+  // No zone changes its offset twice within two days, so the offsets a day before and after cover it.
+  const before = offsetAt(wanted - DAY_MS, zone);
+  const after = offsetAt(wanted + DAY_MS, zone);
+  const candidates = [wanted - before, wanted - after].sort((a, b) => a - b);
+  const valid = candidates.find((at) => at + offsetAt(at, zone) === wanted);
+  // In a gap neither reads `time`: keeping the offset in force before the change lands after the gap.
+  return new Date(valid ?? wanted - before);
 }
 
 function isFireDay(cadence: RankType, date: string): boolean {
@@ -103,16 +110,10 @@ function isFireDay(cadence: RankType, date: string): boolean {
   return true;
 }
 
-function addDay(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The first time the slot fires strictly after `after`. */
 export function nextFireTime(slot: Slot, after: Date): Date {
   let date = localDate(after, slot.timezone);
-  for (let i = 0; i < 40; i++, date = addDay(date, 1)) {
+  for (let i = 0; i < 40; i++, date = addDays(date, 1)) {
     if (!isFireDay(slot.cadence, date)) continue;
     const at = zonedInstant(date, slot.time, slot.timezone);
     if (at.getTime() > after.getTime()) return at;
@@ -123,7 +124,7 @@ export function nextFireTime(slot: Slot, after: Date): Date {
 /** The last time the slot fired at or before `at`. */
 export function previousFireTime(slot: Slot, at: Date): Date {
   let date = localDate(at, slot.timezone);
-  for (let i = 0; i < 40; i++, date = addDay(date, -1)) {
+  for (let i = 0; i < 40; i++, date = addDays(date, -1)) {
     if (!isFireDay(slot.cadence, date)) continue;
     const fired = zonedInstant(date, slot.time, slot.timezone);
     if (fired.getTime() <= at.getTime()) return fired;
@@ -134,10 +135,8 @@ export function previousFireTime(slot: Slot, at: Date): Date {
 /** "Mon 30 Nov 2026, 09:00 (America/New_York)": an instant in the slot's own terms. */
 export function describeInstant(instant: Date, zone: string): string {
   const c = wallClock(instant, zone);
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const hhmm = `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
-  return `${days[c.weekday]} ${c.day} ${months[c.month - 1]} ${c.year}, ${hhmm} (${zone})`;
+  return `${dayNames[c.weekday]} ${c.day} ${monthNames[c.month - 1]} ${c.year}, ${hhmm} (${zone})`;
 }
 
 /** The schedule in words: "weekly on Monday at 09:00 America/New_York". */

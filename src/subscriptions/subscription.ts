@@ -93,8 +93,8 @@ export function queryHash(query: SubscriptionQuery): string {
   return createHash('sha1').update(canonical(query)).digest('hex').slice(0, 16);
 }
 
-/** The ranking-service query for a subscription's leaderboard in a given period. */
-export function toLeaderboardQuery(query: SubscriptionQuery, date?: string): LeaderboardQuery {
+/** The ranking service's first-page query for a subscription's leaderboard, in the period holding `date`. */
+export function leaderboardQueryOf(query: SubscriptionQuery, date?: string): LeaderboardQuery {
   return {
     region: query.region,
     type: query.type,

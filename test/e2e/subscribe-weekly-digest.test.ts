@@ -123,4 +123,27 @@ describe('subscribe a channel to a weekly digest', () => {
       'Invalid `timezone`: "Mars/Base" is not an IANA time zone',
     );
   });
+
+  it('puts zones spelled differently in one slot with one scheduler', async () => {
+    const other = { ...ctx, channel: 'console:other' };
+    expect(await run('toprank-subscribe', 'region:US type:week timezone:utc')).toContain(
+      'weekly on Monday at 09:00 UTC',
+    );
+    expect(await run('toprank-subscribe', 'region:US type:week timezone:UTC', other)).toContain(
+      'weekly on Monday at 09:00 UTC',
+    );
+    expect(await run('toprank-subscribe', 'region:GB type:week timezone:america/new_york')).toContain(
+      'weekly on Monday at 09:00 America/New_York',
+    );
+    expect(await t.core.subscriptions.store.listSlots()).toEqual([
+      'week-0900-America/New_York',
+      'week-0900-UTC',
+    ]);
+    const queue = createTickQueue(t.redis.redis, t.redis.prefix);
+    expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+      'digest-week-0900-America/New_York',
+      'digest-week-0900-UTC',
+    ]);
+    await queue.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * A capturing ChatAdapter for job tests: records every send in Redis (so several worker processes
- * share one record), dedups a repeated delivery id as Discord's nonce and Slack's metadata do, and
- * fails as a real platform would for channels listed as gone.
+ * share one record), dedups a repeated delivery id as Discord's nonce and Slack's metadata do, fails
+ * as a real platform would for channels listed as gone or with a rejected token, and can hold sends
+ * after posting (a latch on a Redis key) so a test can kill a process with its outcome unknown.
  */
 import type { Redis } from 'ioredis';
 import type { ChannelRef, Platform } from '../../src/chat/channel-ref.js';
@@ -20,6 +21,8 @@ export interface CapturedPost {
   title: string;
   text: string;
   pid: number;
+  /** What the delivery job told the adapter (SendOptions.mayHavePosted). */
+  mayHavePosted: boolean;
 }
 
 export interface CapturingAdapter extends ChatAdapter {
@@ -35,8 +38,15 @@ export interface CapturingAdapterConfig {
   key: string;
   platform?: Platform;
   gone?: ReadonlySet<ChannelRef>;
-  /** Wait this long inside each send (to kill a process mid-post). */
+  /** Wait this long inside each send (to let two processes overlap). */
   sendDelayMs?: number;
+  /** Every send fails as a platform does for a revoked bot token. */
+  tokenRejected?: boolean;
+  /**
+   * While this Redis key exists, each send holds after posting and recording, before returning: the
+   * message is out but the job never learns it, as when a process dies mid-send. Delete it to release.
+   */
+  holdKey?: string;
 }
 
 /** The plain text of a view, as a reader would see it. */
@@ -60,6 +70,7 @@ export function createCapturingAdapter(config: CapturingAdapterConfig): Capturin
     async stop() {},
     isReady: () => true,
     async send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
+      if (config.tokenRejected) throw new ChannelUnavailableError(to, 'unauthorized');
       if (config.gone?.has(to)) throw new ChannelUnavailableError(to, 'gone');
       if (config.sendDelayMs) await new Promise((resolve) => setTimeout(resolve, config.sendDelayMs));
       const deliveryId = options.deliveryId ?? `none-${Math.random()}`;
@@ -71,10 +82,14 @@ export function createCapturingAdapter(config: CapturingAdapterConfig): Capturin
         title: view.title ?? '',
         text: viewText(view),
         pid: process.pid,
+        mayHavePosted: options.mayHavePosted === true,
       };
       const write = redis.multi().rpush(`${key}:fake-chat:calls`, JSON.stringify(post));
       if (fresh) write.rpush(`${key}:fake-chat:posts`, JSON.stringify(post));
       await write.exec();
+      while (config.holdKey && (await redis.exists(config.holdKey))) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       return { channel: to, messageId: deliveryId, duplicate: !fresh };
     },
     calls: () => read('calls'),

@@ -28,6 +28,7 @@ const adapter = createCapturingAdapter({
   redis: core.redis,
   key: prefix,
   sendDelayMs: Number(env.SEND_DELAY_MS ?? 0),
+  holdKey: env.HOLD_KEY,
 });
 const workers = await startWorkers({
   core,

@@ -181,7 +181,8 @@ export class SlackAdapter implements ChatAdapter {
     if (ref.platform !== 'slack') throw new Error(`not a Slack channel: ${to}`);
     const { deliveryId } = options;
     try {
-      if (deliveryId) {
+      // A first attempt cannot have posted: skip the rate-limited history lookup (SendOptions.mayHavePosted).
+      if (deliveryId && options.mayHavePosted) {
         const earlier = await this.findDelivery(ref.channel, deliveryId);
         if (earlier) return { channel: to, messageId: earlier, duplicate: true };
       }

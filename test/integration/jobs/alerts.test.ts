@@ -1,10 +1,12 @@
 /**
  * Rank-movement alerts with real Redis and BullMQ against a crafted pair of daily rankings: exactly
  * the expected events, each subscription's own thresholds, nothing posted again on a repeat (the
- * scheduled check or `alerts run`), and no message for a day without events.
+ * scheduled check or `alerts run`), no message for a day without events, and a day published after
+ * the next UTC midnight still checked by the scheduled check.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
+import type { AlertCheckOutcome } from '../../../src/jobs/alerts.js';
 import type { RunningWorkers } from '../../../src/jobs/worker.js';
 import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
@@ -29,15 +31,17 @@ describe('rank-movement alerts', () => {
   let t: TestCore;
   let adapter: CapturingAdapter;
   let workers: RunningWorkers | undefined;
+  let rankings: Record<string, string[]>;
   const log = createTestLog({ level: 'silent' }).log;
 
   beforeEach(async () => {
     keyapi = await startFakeKeyApi();
-    serveCraftedRankings(keyapi, {
+    rankings = {
       'day-2026-11-22': before,
       'day-2026-11-23': before,
       'day-2026-11-24': after,
-    });
+    };
+    serveCraftedRankings(keyapi, rankings);
     t = await createTestCore(keyapi.url);
     adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
   });
@@ -102,5 +106,40 @@ describe('rank-movement alerts', () => {
     });
     expect(report).toContain('1 watched queries, 0 not published yet, 0 alert messages queued');
     expect(await adapter.calls()).toHaveLength(0);
+  });
+
+  it('checks a day published after the next UTC midnight, oldest unchecked day first', async () => {
+    // At 01:15 UTC on the 25th the 23rd has only just been published (with the moves), the 24th not yet.
+    rankings['day-2026-11-23'] = after;
+    delete rankings['day-2026-11-24'];
+    const sub = makeSubscription({
+      channel: 'discord:5',
+      alerts: true,
+      alertClimb: 3,
+      query: { region: 'US', type: 'week', by: 'followers', limit: 8 },
+    });
+    await t.core.subscriptions.store.add(sub, 25);
+    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log, {
+      now: () => new Date('2026-11-25T01:15:00Z'),
+    });
+
+    await workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-1' });
+    await waitUntil('the late day is alerted', async () => (await adapter.posts()).length >= 1);
+    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    const [post] = await adapter.posts();
+    expect(post?.deliveryId).toBe(`alert-${sub.id}-2026-11-23`);
+    expect(post?.text).toContain('👑 New #1: Creator H (up from #8)');
+
+    // The next hourly run: the 23rd is checked already, the 24th still unpublished; nothing new.
+    await workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
+    await waitUntil('the queues are idle again', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    expect(await adapter.calls()).toHaveLength(1);
+    const second = await workers.queues.alerts.getJob('hourly-2');
+    const outcomes = (second?.returnvalue ?? []) as AlertCheckOutcome[];
+    expect(outcomes.map((o) => [o.date, o.unpublished])).toEqual([
+      ['2026-11-22', 0],
+      ['2026-11-23', 0],
+      ['2026-11-24', 1],
+    ]);
   });
 });

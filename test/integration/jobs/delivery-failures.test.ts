@@ -1,6 +1,7 @@
 /**
  * A channel that is gone (Discord 404, Slack channel_not_found) pauses its subscriptions with the
- * reason, visible in /toprank-subscriptions, and its delivery ends at once instead of retrying.
+ * reason, visible in /toprank-subscriptions, and its delivery ends at once instead of retrying; the
+ * same /toprank-subscribe resumes it. A rejected bot token pauses nothing: it is logged for the operator.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runTextCommand } from '../../../commands/index.js';
@@ -80,5 +81,66 @@ describe('delivery to a gone channel', () => {
       now: () => TEST_NOW,
     });
     expect(viewText(list)).toContain('paused since 2026-11-23: the channel no longer exists');
+
+    // The channel is back (the bot was re-invited): subscribing to the same query again resumes it.
+    const manager = {
+      channel: 'discord:404',
+      user: { id: 'u1', canManageChannel: true },
+      services: t.core,
+      log,
+      now: () => TEST_NOW,
+    };
+    const q = FIVE_QUERIES[0];
+    const again = await runTextCommand(
+      'toprank-subscribe',
+      `region:${q?.region} type:${q?.type} by:${q?.by} limit:${q?.limit}`,
+      manager,
+    );
+    expect(viewText(again)).toContain(`Resumed \`${gone.id}\``);
+    expect(viewText(again)).toContain('weekly on Monday at 09:00 UTC');
+    expect((await t.core.subscriptions.store.get(gone.id))?.state).toEqual({ status: 'active' });
+    expect((await t.core.subscriptions.store.get(goneToo.id))?.state.status).toBe('paused');
+    expect(await t.core.subscriptions.store.listByChannel('discord:404')).toHaveLength(2);
+    // An active repeat is still refused, pointing at the subscription.
+    const repeat = await runTextCommand('toprank-subscribe', 'region:US type:week limit:10', manager);
+    expect(viewText(repeat)).toBe(`This channel already has that subscription (\`${gone.id}\`).`);
+  });
+
+  it('pauses nothing when the platform rejects the bot token, and says which token to check', async () => {
+    const testLog = createTestLog({ level: 'info' });
+    const revoked = createCapturingAdapter({
+      redis: t.redis.redis,
+      key: t.redis.prefix,
+      tokenRejected: true,
+    });
+    const subs = [
+      makeSubscription({ channel: 'discord:1', query: FIVE_QUERIES[0] }),
+      makeSubscription({ channel: 'discord:2', query: FIVE_QUERIES[1] }),
+    ];
+    for (const sub of subs) await t.core.subscriptions.store.add(sub, 25);
+    workers = await startTestWorkers(t.core, new Map([['discord', revoked]]), testLog.log, {
+      now: () => new Date('2026-11-23T09:01:00Z'),
+    });
+    await workers.queues.tick.add('tick', {
+      slotId: 'week-0900-UTC',
+      firedAt: Date.parse('2026-11-23T09:00:00Z'),
+    });
+    const jobs = subs.map((s) => digestJobId(s.id, 'week-2026-11-16'));
+    await waitUntil('both deliveries have ended', async () => {
+      const states = await Promise.all(
+        jobs.map(async (id) => (await workers?.queues.deliver.getJob(id))?.getState()),
+      );
+      return states.every((state) => state === 'failed');
+    });
+
+    for (const id of jobs) expect((await workers.queues.deliver.getJob(id))?.attemptsMade).toBe(1);
+    for (const sub of subs) {
+      expect((await t.core.subscriptions.store.get(sub.id))?.state).toEqual({ status: 'active' });
+    }
+    const rejected = testLog.lines().filter((l) => l.level === 50 && String(l.msg).includes('token'));
+    expect(rejected.map((l) => l.msg)).toEqual([
+      'the discord token was rejected: check DISCORD_TOKEN',
+      'the discord token was rejected: check DISCORD_TOKEN',
+    ]);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * `toprank digest run`: an operator's tick now, for a slot and a past week (a backfill), delivered
- * once; a second run, or the scheduled tick after it, posts nothing again.
+ * once; a second run, or the scheduled tick after it, posts nothing again. A slot the scheduler
+ * skipped (missed beyond the catch-up window) can still be backfilled.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDigestCommand } from '../../../src/cli/digest.js';
+import { runTick } from '../../../src/jobs/collect.js';
+import { createJobParts } from '../../../src/jobs/worker.js';
 import {
   type SampleKeyApiServer,
   startSampleKeyApiServer,
@@ -46,10 +49,37 @@ describe('digest run', () => {
     const first = await runDigestCommand(args, deps);
     expect(first).toContain('week-0900-UTC: week of Mon 9 Nov 2026: 3 distinct queries, 6 digests queued.');
     expect(first).toContain('Deliveries: 6 delivered or already there, 0 failed, 0 still pending.');
-    expect(await runDigestCommand(args, deps)).toContain('already ran; its digests are not sent twice');
+    expect(await runDigestCommand(args, deps)).toContain(
+      'already ran and queued its digests; they are not sent twice',
+    );
     const posts = await adapter.calls();
     expect(posts).toHaveLength(6);
     expect(posts.every((p) => p.deliveryId.endsWith('-week-2026-11-09'))).toBe(true);
+  });
+
+  it('backfills a slot the scheduler skipped as too late, once', async () => {
+    await addMany(t.core.subscriptions.store, 4, FIVE_QUERIES.slice(0, 2));
+    // The workers came back at 16:00, seven hours after Monday 09:00: the scheduled tick skips the slot.
+    const { base, queues } = createJobParts(t.core, log, { now: () => new Date('2026-11-23T16:00:00Z') });
+    const skipped = await runTick(
+      { ...base, log },
+      { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z'), mode: 'scheduled' },
+    );
+    await queues.close();
+    expect(skipped).toMatchObject({ status: 'skipped', reason: 'outside_catch_up_window' });
+
+    const deps = {
+      core: t.core,
+      adapters: new Map([['discord' as const, adapter]]),
+      log,
+      options: FAST_OPTIONS,
+    };
+    const args = ['run', '--type', 'week', '--date', '2026-11-16', '--slot', 'week-0900-UTC'];
+    const first = await runDigestCommand(args, deps);
+    expect(first).toContain('week of Mon 16 Nov 2026: 2 distinct queries, 4 digests queued.');
+    expect(first).toContain('Deliveries: 4 delivered or already there, 0 failed, 0 still pending.');
+    expect(await runDigestCommand(args, deps)).toContain('already ran and queued its digests');
+    expect(await adapter.calls()).toHaveLength(4);
   });
 
   it('names a bad flag', async () => {

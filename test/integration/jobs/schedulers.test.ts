@@ -1,7 +1,8 @@
 /**
  * Slot schedulers on real BullMQ: the cron and zone of each cadence, the next run BullMQ computes
  * against our own wall-clock maths (Monday 09:00 New York across the end of DST, the 1st of the
- * month, daily), created by the first subscriber, removed with the last, reconciled at start.
+ * month, daily, a time skipped by DST), created by the first subscriber, removed with the last (even
+ * when a subscriber arrives while it is being removed), reconciled at start.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTickQueue } from '../../../src/jobs/queues.js';
@@ -9,6 +10,7 @@ import { createSchedules, cronOf, type Schedules } from '../../../src/jobs/sched
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import { nextFireTime, parseSlotId, slotId } from '../../../src/subscriptions/slot.js';
 import { slotIdOf } from '../../../src/subscriptions/subscription.js';
+import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
 import { obliterateQueues } from '../../helpers/jobs.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
@@ -99,6 +101,53 @@ describe('slot schedulers', () => {
     await store().remove(b.id);
     await schedules.release(slotIdOf(b));
     expect(await queue.getJobSchedulersCount()).toBe(0);
+  });
+
+  it('fires a time skipped by DST just after the gap, as our own maths says', async () => {
+    // 02:30 does not exist in New York on 8 March 2026; both BullMQ and we fire at 03:30 EDT.
+    const id = slotId({ cadence: 'day', time: '02:30', timezone: 'America/New_York' });
+    expect(await nextRun(id, '2026-03-08T05:00:00Z')).toBe('2026-03-08T07:30:00.000Z');
+    expect(nextFireTime(parseSlotId(id), new Date('2026-03-08T05:00:00Z')).toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+  });
+
+  it('keeps the scheduler of a subscriber who arrives while the last one leaves', async () => {
+    const leaving = makeSubscription({ timezone: 'Asia/Tokyo' });
+    const arriving = makeSubscription({ timezone: 'Asia/Tokyo' });
+    const slot = slotIdOf(leaving);
+    const real = store();
+    await real.add(leaving, 25);
+    await schedules.ensure(slot);
+
+    // The subscribe runs right after release has seen the slot empty, before it removes the
+    // scheduler: its ensure finds the scheduler still there and leaves it.
+    let interleaved = false;
+    const racing: SubscriptionStore = Object.assign(Object.create(real) as SubscriptionStore, {
+      async listBySlot(id: string) {
+        const subs = await real.listBySlot(id);
+        if (!interleaved) {
+          interleaved = true;
+          await real.add(arriving, 25);
+          await schedules.ensure(slotIdOf(arriving));
+        }
+        return subs;
+      },
+    });
+    const releasing = createSchedules({
+      queue,
+      store: racing,
+      redis: r.redis,
+      prefix: r.prefix,
+      log: createTestLog({ level: 'silent' }).log,
+      catchUpWindowMs: 3 * 3600_000,
+    });
+    await real.remove(leaving.id);
+    await releasing.release(slot);
+
+    expect(interleaved).toBe(true);
+    expect(await real.listBySlot(slot)).toHaveLength(1);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slot}`]);
   });
 
   it('reconciles at start: creates missing schedulers and removes orphans', async () => {

@@ -1,6 +1,6 @@
 /**
- * Slot maths without I/O: ids, fire times in a zone (DST included), the previous fire time that
- * catch-up looks for, and the words /toprank-subscriptions shows.
+ * Slot maths without I/O: ids, fire times in a zone (DST included, gaps and repeats too), the previous
+ * fire time that catch-up looks for, one spelling per zone, and the words /toprank-subscriptions shows.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +12,7 @@ import {
   slotId,
   zonedInstant,
 } from '../../../src/subscriptions/slot.js';
+import { canonicalTimeZone } from '../../../src/time-zone.js';
 
 describe('slot', () => {
   it('round-trips an id with no colon in it', () => {
@@ -31,6 +32,36 @@ describe('slot', () => {
     expect(zonedInstant('2026-07-01', '23:30', 'Asia/Kolkata').toISOString()).toBe(
       '2026-07-01T18:00:00.000Z',
     );
+  });
+
+  it('moves a time skipped by the clocks going forward to after the gap, as cron does', () => {
+    // New York skips 02:00–03:00 on 8 March 2026: 02:30 happens at 03:30 EDT.
+    expect(zonedInstant('2026-03-08', '02:30', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+    expect(zonedInstant('2026-03-29', '02:30', 'Europe/Paris').toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    const daily = parseSlotId('day-0230-America/New_York');
+    expect(nextFireTime(daily, new Date('2026-03-08T05:00:00Z')).toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+  });
+
+  it('takes the first of a time that happens twice when the clocks go back', () => {
+    // 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST) on 1 November 2026.
+    expect(zonedInstant('2026-11-01', '01:30', 'America/New_York').toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+  });
+
+  it('spells each zone one way, so utc and UTC make one slot', () => {
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone(' america/new_york ')).toBe('America/New_York');
+    expect(canonicalTimeZone('Europe/Paris')).toBe('Europe/Paris');
+    for (const bad of ['', 'Mars/Olympus', '+01:00', 'UTC:1']) expect(canonicalTimeZone(bad)).toBeUndefined();
+    const id = (timezone: string) => slotId({ cadence: 'week', time: '09:00', timezone });
+    expect(id(canonicalTimeZone('utc') ?? '')).toBe(id(canonicalTimeZone('UTC') ?? ''));
   });
 
   it('finds the previous fire time for catch-up, including the one that just fell', () => {
