@@ -102,7 +102,7 @@ export const toprankSubscribe = defineCommand({
       channel: ctx.channel,
       query,
       time: input.time ?? defaults.time,
-      timezone: input.timezone ?? canonicalTimeZone(defaults.timezone) ?? defaults.timezone,
+      timezone: input.timezone ?? defaults.timezone,
       alerts: input.alerts,
       alertClimb: input.alert_climb,
       state: { status: 'active' },

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { canonicalTimeZone } from './time-zone.js';
 
 const secretNames = [
   'KEYAPI_TOKEN',
@@ -13,15 +14,6 @@ const secretNames = [
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
 ];
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const optionalText = z.string().trim().optional();
 
@@ -89,7 +81,12 @@ const schema = z.object({
   DIGEST_TIMEZONE: z
     .string()
     .trim()
-    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
+    .transform((zone, ctx) => {
+      const canonical = canonicalTimeZone(zone);
+      if (!canonical)
+        ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris or UTC' });
+      return canonical ?? zone;
+    })
     .default('UTC'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

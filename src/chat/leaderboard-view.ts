@@ -70,7 +70,8 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
   const view: View = {
     title,
     blocks,
-    footer: `${describePeriod(period)} · movement vs ${describePeriod(board.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
+    // 🆕 means "not in the previous period's top <to>": movement is measured against that many ranks.
+    footer: `${describePeriod(period)} · movement vs top ${to} of ${describePeriod(board.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
   };
   if (options.paging) view.actions = pagingButtons(board, to);
   return view;

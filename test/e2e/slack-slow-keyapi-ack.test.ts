@@ -82,4 +82,15 @@ describe('a slow KeyAPI', () => {
     expect(reply.response_type).toBe('in_channel');
     expect(creatorLines(reply.blocks).map((l) => l.rank)).toEqual([1, 2, 3]);
   });
+
+  it('lets an acknowledged command finish its answer when the bot is stopped meanwhile', async () => {
+    const { responseId } = await app.slash('region:US type:day limit:3');
+    await gate.firstRequest;
+    const stopping = app.adapter.stop();
+    gate.open();
+    await stopping;
+    // stop() returned only after the answer went out.
+    const [reply] = app.fake.web.responses(responseId);
+    expect(creatorLines(reply?.blocks).map((l) => l.rank)).toEqual([1, 2, 3]);
+  });
 });

@@ -79,3 +79,9 @@ describe('a malformed REDIS_URL', () => {
     expect(problems({ REDIS_URL: 'redis//:hunter2secret@host:6379' })).not.toContain('hunter2secret');
   });
 });
+
+describe('DIGEST_TIMEZONE', () => {
+  it('is stored in its canonical spelling, so utc and UTC name one delivery slot', () => {
+    expect(loadConfig({ DIGEST_TIMEZONE: 'america/new_york' }).DIGEST_TIMEZONE).toBe('America/New_York');
+  });
+});

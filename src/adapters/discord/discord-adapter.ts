@@ -38,6 +38,7 @@ import {
   type SendOptions,
 } from '../../chat/chat-adapter.js';
 import { errorView } from '../../chat/dispatch.js';
+import { createInFlight } from '../../chat/in-flight.js';
 import { noticeView, type View } from '../../chat/view.js';
 import { messageFor, ToprankError } from '../../errors.js';
 import { describeDiscordError, discordCode } from './describe-discord-error.js';
@@ -76,7 +77,7 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly log: Logger;
   private readonly deferAfterMs: number;
   private readonly now: () => Date;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = createInFlight();
   private readonly recent = new RecentPosts();
 
   constructor(private readonly config: DiscordAdapterConfig) {
@@ -92,7 +93,7 @@ export class DiscordAdapter implements ChatAdapter {
     this.client = new Client(options);
     // Job workers post without logging in to the gateway; REST only needs the token.
     this.client.rest.setToken(config.token);
-    this.client.on(Events.InteractionCreate, (interaction) => this.track(this.handle(interaction)));
+    this.client.on(Events.InteractionCreate, (interaction) => this.inFlight.track(this.handle(interaction)));
     this.client.on(Events.Error, (error) =>
       this.log.error(describeDiscordError(error), 'discord client error'),
     );
@@ -111,8 +112,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Lets interactions being answered finish (a few seconds at most), then disconnects. */
   async stop(): Promise<void> {
-    const settled = Promise.allSettled([...this.inFlight]);
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await this.inFlight.settle(5000);
     await this.client.destroy();
   }
 
@@ -164,11 +164,6 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   // ---- interactions ---------------------------------------------------------------------------
-
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
-  }
 
   /** Every interaction ends answered: a failure anywhere falls back to a private sentence. */
   private async handle(interaction: Interaction): Promise<void> {

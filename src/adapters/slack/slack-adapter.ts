@@ -23,6 +23,7 @@ import {
   type UnavailableReason,
 } from '../../chat/chat-adapter.js';
 import { errorView } from '../../chat/dispatch.js';
+import { createInFlight } from '../../chat/in-flight.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
 import { ToprankError } from '../../errors.js';
@@ -88,6 +89,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly app: App;
   private readonly http: HTTPReceiver | undefined;
   private readonly socket: SocketModeReceiver | undefined;
+  private readonly inFlight = createInFlight();
   private readonly log: Logger;
   private readonly config: SlackAdapterConfig;
   private botId: string | undefined;
@@ -165,7 +167,9 @@ export class SlackAdapter implements ChatAdapter {
     this.started = true;
   }
 
+  /** Lets acknowledged commands finish their answer (a few seconds at most), then disconnects. */
   async stop(): Promise<void> {
+    await this.inFlight.settle(5000);
     if (this.socket && this.started) await this.app.stop();
     this.started = false;
     this.connected = false;
@@ -254,8 +258,11 @@ export class SlackAdapter implements ChatAdapter {
         // Slack gives 3 s for the ack; the KeyAPI fetch comes after it, the answer through response_url.
         await ack();
         const ctx = this.context(slackChannel(body.team_id, body.channel_id), body.user_id, body.trigger_id);
-        const view = await runTextCommand(command.name, unescapeSlackText(body.text), ctx);
-        await this.reply(respond, view, false);
+        const answer = runTextCommand(command.name, unescapeSlackText(body.text), ctx).then((view) =>
+          this.reply(respond, view, false),
+        );
+        this.inFlight.track(answer);
+        await answer;
       });
     }
   }
@@ -277,7 +284,9 @@ export class SlackAdapter implements ChatAdapter {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
       }
-      await this.reply(respond, await pending, true);
+      const answer = pending.then((view) => this.reply(respond, view, true));
+      this.inFlight.track(answer);
+      await answer;
     });
   }
 
