@@ -72,8 +72,8 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
   },
   {
     layer: 'src/jobs',
-    forbidden: (t) => /^(src\/adapters|commands)\//.test(t),
-    why: 'jobs reach platforms through the port',
+    forbidden: (t) => /^(src\/(adapters|keyapi)|commands)\//.test(t),
+    why: 'jobs use ranking for data and reach platforms through the port',
   },
 ];
 
