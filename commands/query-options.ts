@@ -23,7 +23,7 @@ export const regionOption = {
   required: true,
 } satisfies OptionSpec;
 
-export const typeOption = {
+const typeOption = {
   description: 'Ranking period: day, week (starts Monday) or month (starts on the 1st)',
   type: 'string',
   schema: lower.pipe(z.enum(rankTypes)).default('day'),
@@ -32,7 +32,7 @@ export const typeOption = {
   choices: rankTypes,
 } satisfies OptionSpec;
 
-export const byOption = {
+const byOption = {
   description: 'Sort by followers gained or by sales',
   type: 'string',
   schema: lower.pipe(z.enum(rankBys)).default('followers'),
@@ -41,7 +41,7 @@ export const byOption = {
   choices: rankBys,
 } satisfies OptionSpec;
 
-export const categoryOption = {
+const categoryOption = {
   description: 'Creator category, e.g. Beauty',
   type: 'string',
   schema: text.max(80).optional(),
@@ -50,7 +50,7 @@ export const categoryOption = {
   autocomplete: 'category',
 } satisfies OptionSpec;
 
-export const productCategoryOption = {
+const productCategoryOption = {
   description: 'Product category id, e.g. 601450',
   type: 'string',
   schema: text.regex(/^\d{1,12}$/).optional(),
@@ -58,7 +58,7 @@ export const productCategoryOption = {
   example: '601450',
 } satisfies OptionSpec;
 
-export const limitOption = {
+const limitOption = {
   description: 'How many creators to show, 1–50',
   type: 'integer',
   schema: z.coerce.number().int().min(1).max(50).default(10),

@@ -13,7 +13,7 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-export const REDIS_INSTALL_HINT = 'apt-get install -y redis-server   (or: brew install redis)';
+const REDIS_INSTALL_HINT = 'apt-get install -y redis-server   (or: brew install redis)';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {

@@ -25,7 +25,7 @@ const redactPaths = [
 ];
 
 /** Replaces each secret in `text` with [redacted]. */
-export function scrub(text: string, secrets: readonly string[]): string {
+function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 6) out = out.split(secret).join('[redacted]');
   return out;

@@ -15,7 +15,7 @@ import { parseSlotId } from '../subscriptions/slot.js';
 import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
 import type { DemoIo } from './demo.js';
 
-export const DEMO_SUBSCRIBE =
+const DEMO_SUBSCRIBE =
   '/toprank-subscribe region:US type:week by:sales limit:5 time:09:00 timezone:UTC alerts:on alert_climb:3';
 
 async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {

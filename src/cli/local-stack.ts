@@ -18,7 +18,7 @@ export interface LocalStack {
 }
 
 /** Fails fast, naming the fix, when Redis does not answer. */
-export async function assertRedisReachable(url: string): Promise<void> {
+async function assertRedisReachable(url: string): Promise<void> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
   let timer: NodeJS.Timeout | undefined;

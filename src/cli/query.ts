@@ -14,7 +14,7 @@ import type { Leaderboard } from '../ranking/types.js';
 import type { Core } from '../services.js';
 
 /** The leaderboard as one JSON object (ids as strings, exactly as KeyAPI sent them). */
-export function leaderboardJson(board: Leaderboard) {
+function leaderboardJson(board: Leaderboard) {
   return {
     query: board.query,
     period: {

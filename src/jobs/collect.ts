@@ -259,7 +259,7 @@ export function createCollectProcessor(deps: CollectDeps) {
   };
 }
 
-export function parsePeriodKey(key: string): Period {
+function parsePeriodKey(key: string): Period {
   const match = /^(day|week|month)-(\d{4}-\d{2}-\d{2})$/.exec(key);
   if (!match) throw new Error(`not a period key: ${key}`);
   return { type: match[1] as Period['type'], date: match[2] as string };

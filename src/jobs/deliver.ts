@@ -50,7 +50,7 @@ const tokenVariables: Record<Platform, string> = {
 const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
 
 /** The id that names a delivery everywhere: job id, sent marker, and the adapter's idempotency key. */
-export function deliveryIdOf(data: DeliverData): string {
+function deliveryIdOf(data: DeliverData): string {
   return data.kind === 'digest'
     ? `deliver-${data.subscriptionId}-${data.periodKey}`
     : `alert-${data.subscriptionId}-${data.date}`;

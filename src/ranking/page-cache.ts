@@ -12,12 +12,12 @@ export interface PageCache {
   categories(region: string): Promise<string[]>;
 }
 
-export const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
-export const FRESH_PAGE_TTL_SECONDS = 10 * 60;
-export const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
+const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
+const FRESH_PAGE_TTL_SECONDS = 10 * 60;
+const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
 
 /** The cache key of a request; every parameter that changes the answer is part of it. */
-export function pageKey(prefix: string, r: RankingRequest): string {
+function pageKey(prefix: string, r: RankingRequest): string {
   const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
   return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
 }

@@ -21,8 +21,7 @@ export interface SampleCreator {
   mostCategory: [string, string, string];
 }
 
-export const sampleRegions = ['US', 'GB', 'ID', 'TH', 'VN', 'MY', 'PH', 'SG', 'MX', 'BR'];
-export const sampleCategories = [
+const sampleCategories = [
   'Beauty & Personal Care',
   'Fashion',
   'Home & Living',
@@ -76,7 +75,7 @@ const styles = [
 ];
 
 /** FNV-1a: a stable 32-bit hash of a string. */
-export function hash(text: string): number {
+function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -86,7 +85,7 @@ export function hash(text: string): number {
 }
 
 /** A uniform number in [0, 1) determined by `key`. */
-export function unit(key: string): number {
+function unit(key: string): number {
   return hash(key) / 2 ** 32;
 }
 

@@ -47,7 +47,7 @@ interface WallClock {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall clock in `zone` at `instant`. */
-export function wallClock(instant: Date, zone: string): WallClock {
+function wallClock(instant: Date, zone: string): WallClock {
   let format = formatters.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {

@@ -30,7 +30,7 @@ export const subscriptionQuerySchema = z.object({
 
 export type SubscriptionQuery = z.output<typeof subscriptionQuerySchema>;
 
-export const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized'] as const;
+const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized'] as const;
 
 const stateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('active') }),

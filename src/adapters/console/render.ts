@@ -9,7 +9,7 @@ import { type Block, type Button, type Cell, cellText, type View } from '../../c
 const controlPattern = /(?![\n\t])[\p{Cc}\u2028\u2029]/gu;
 
 /** Untrusted text made safe to print. */
-export function escapeConsole(text: string): string {
+function escapeConsole(text: string): string {
   return text.replace(controlPattern, '');
 }
 

@@ -45,7 +45,7 @@ export function discordCode(error: unknown): number | string | undefined {
 }
 
 /** A URL's path with interaction and webhook tokens replaced, and no query string. */
-export function routeOf(url: string): string {
+function routeOf(url: string): string {
   let path = url;
   try {
     path = new URL(url).pathname;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 /** Discord's nonce limit: "up to 25 characters". */
-export const NONCE_LENGTH = 25;
+const NONCE_LENGTH = 25;
 
 /** The same delivery id always gives the same nonce: 25 hex digits (100 bits) of its SHA-256. */
 export function deliveryNonce(deliveryId: string): string {

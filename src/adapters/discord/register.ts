@@ -29,11 +29,11 @@ export interface RegisterResult {
  * - Send Messages: post digests and alerts there (interaction replies need no permission);
  * - Embed Links: leaderboards are embeds, which Discord strips without it.
  */
-export const BOT_PERMISSIONS =
+const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
 
 /** `bot` adds the bot user (for channel posts); `applications.commands` lets it own slash commands. */
-export const BOT_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands] as const;
+const BOT_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands] as const;
 
 /** The URL a server admin opens to add the bot. */
 export function inviteUrl(applicationId: string): string {

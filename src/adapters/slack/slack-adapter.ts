@@ -33,7 +33,7 @@ import { SLACK_EVENTS_PATH } from './manifest.js';
 import { renderSlack } from './render.js';
 
 /** The message metadata event type that marks a delivery, so a retry can find it (DESIGN.md, Jobs). */
-export const DELIVERY_EVENT_TYPE = 'toprank_delivery';
+const DELIVERY_EVENT_TYPE = 'toprank_delivery';
 
 export interface SlackAdapterConfig {
   /** Bot token (`xoxb-…`). */
