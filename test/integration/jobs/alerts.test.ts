@@ -4,22 +4,12 @@
  * scheduled check or `alerts run`), no message for a day without events, and a day published after
  * the next UTC midnight still checked by the scheduled check.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
 import type { AlertCheckOutcome } from '../../../src/jobs/alerts.js';
-import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
-import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
-import { type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
-import {
-  FAST_OPTIONS,
-  obliterateQueues,
-  queuesIdle,
-  startTestWorkers,
-  waitUntil,
-} from '../../helpers/jobs.js';
+import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
-import { createTestCore, type TestCore } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x', 'y'];
@@ -27,45 +17,28 @@ const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x', 'y'];
 const after = ['h', 'a', 'g', 'b', 'c', 'i', 'd', 'e', 'f', 'x'];
 
 describe('rank-movement alerts', () => {
-  let keyapi: FakeKeyApi;
-  let t: TestCore;
-  let adapter: CapturingAdapter;
-  let workers: RunningWorkers | undefined;
-  let rankings: Record<string, string[]>;
-  const log = createTestLog({ level: 'silent' }).log;
-
-  beforeEach(async () => {
-    keyapi = await startFakeKeyApi();
-    rankings = {
+  const fx = useJobsFixture({
+    rankings: () => ({
       'day-2026-11-22': before,
       'day-2026-11-23': before,
       'day-2026-11-24': after,
-    };
-    serveCraftedRankings(keyapi, rankings);
-    t = await createTestCore(keyapi.url);
-    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
+    }),
   });
-  afterEach(async () => {
-    await workers?.close();
-    workers = undefined;
-    await obliterateQueues(t.redis.redis, t.redis.prefix);
-    await t.close();
-    await keyapi.close();
-  });
+  const log = createTestLog({ level: 'silent' }).log;
 
   it('posts exactly the expected events once per channel, and nothing on a repeat', async () => {
     const query = { region: 'US', type: 'week' as const, by: 'followers' as const, limit: 8 };
     const strict = makeSubscription({ channel: 'discord:1', query, alerts: true, alertClimb: 3 });
     const loose = makeSubscription({ channel: 'discord:2', query, alerts: true, alertClimb: 10 });
     const quiet = makeSubscription({ channel: 'discord:3', query, alerts: false });
-    for (const sub of [strict, loose, quiet]) await t.core.subscriptions.store.add(sub, 25);
-    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log);
+    for (const sub of [strict, loose, quiet]) await fx.t.core.subscriptions.store.add(sub, 25);
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log);
 
-    await workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-1' });
-    await waitUntil('two alerts are posted', async () => (await adapter.posts()).length >= 2);
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    await fx.workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-1' });
+    await waitUntil('two alerts are posted', async () => (await fx.adapter.posts()).length >= 2);
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
 
-    const posts = await adapter.posts();
+    const posts = await fx.adapter.posts();
     const byChannel = Object.fromEntries(posts.map((p) => [p.channel, p]));
     expect(Object.keys(byChannel).sort()).toEqual(['discord:1', 'discord:2']);
     expect(byChannel['discord:1']?.title).toBe('Rank alert · 🇺🇸 US daily top 8 by followers');
@@ -83,58 +56,58 @@ describe('rank-movement alerts', () => {
     ]);
 
     // The scheduled check again, and the operator's command: no event is posted twice.
-    await workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-2' });
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    await fx.workers.queues.alerts.add('alert-check', { date: '2026-11-24' }, { jobId: 'check-2' });
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
     const report = await runAlertsCommand(['run', '--date', '2026-11-24'], {
-      core: t.core,
-      adapters: new Map([['discord', adapter]]),
+      core: fx.t.core,
+      adapters: new Map([['discord', fx.adapter]]),
       log,
       options: FAST_OPTIONS,
     });
     expect(report).toContain('0 alert messages queued');
-    expect(await adapter.calls()).toHaveLength(2);
+    expect(await fx.adapter.calls()).toHaveLength(2);
   });
 
   it('posts nothing for a day without events', async () => {
     const sub = makeSubscription({ channel: 'discord:9', alerts: true, alertClimb: 1 });
-    await t.core.subscriptions.store.add(sub, 25);
+    await fx.t.core.subscriptions.store.add(sub, 25);
     const report = await runAlertsCommand(['run', '--date', '2026-11-23'], {
-      core: t.core,
-      adapters: new Map([['discord', adapter]]),
+      core: fx.t.core,
+      adapters: new Map([['discord', fx.adapter]]),
       log,
       options: FAST_OPTIONS,
     });
     expect(report).toContain('1 watched queries, 0 not published yet, 0 alert messages queued');
-    expect(await adapter.calls()).toHaveLength(0);
+    expect(await fx.adapter.calls()).toHaveLength(0);
   });
 
   it('checks a day published after the next UTC midnight, oldest unchecked day first', async () => {
     // At 01:15 UTC on the 25th the 23rd has only just been published (with the moves), the 24th not yet.
-    rankings['day-2026-11-23'] = after;
-    delete rankings['day-2026-11-24'];
+    fx.rankings['day-2026-11-23'] = after;
+    delete fx.rankings['day-2026-11-24'];
     const sub = makeSubscription({
       channel: 'discord:5',
       alerts: true,
       alertClimb: 3,
       query: { region: 'US', type: 'week', by: 'followers', limit: 8 },
     });
-    await t.core.subscriptions.store.add(sub, 25);
-    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log, {
+    await fx.t.core.subscriptions.store.add(sub, 25);
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
       now: () => new Date('2026-11-25T01:15:00Z'),
     });
 
-    await workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-1' });
-    await waitUntil('the late day is alerted', async () => (await adapter.posts()).length >= 1);
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
-    const [post] = await adapter.posts();
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-1' });
+    await waitUntil('the late day is alerted', async () => (await fx.adapter.posts()).length >= 1);
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    const [post] = await fx.adapter.posts();
     expect(post?.deliveryId).toBe(`alert-${sub.id}-2026-11-23`);
     expect(post?.text).toContain('👑 New #1: Creator H (up from #8)');
 
     // The next hourly run: the 23rd is checked already, the 24th still unpublished; nothing new.
-    await workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
-    await waitUntil('the queues are idle again', () => queuesIdle(t.redis.redis, t.redis.prefix));
-    expect(await adapter.calls()).toHaveLength(1);
-    const second = await workers.queues.alerts.getJob('hourly-2');
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
+    await waitUntil('the queues are idle again', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    expect(await fx.adapter.calls()).toHaveLength(1);
+    const second = await fx.workers.queues.alerts.getJob('hourly-2');
     const outcomes = (second?.returnvalue ?? []) as AlertCheckOutcome[];
     expect(outcomes.map((o) => [o.date, o.unpublished])).toEqual([
       ['2026-11-22', 0],

@@ -3,80 +3,50 @@
  * reason, visible in /toprank-subscriptions, and its delivery ends at once instead of retrying; the
  * same /toprank-subscribe resumes it. A rejected bot token pauses nothing: it is logged for the operator.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTextCommand } from '../../../commands/index.js';
 import { digestJobId } from '../../../src/jobs/job-id.js';
-import type { RunningWorkers } from '../../../src/jobs/worker.js';
-import {
-  type SampleKeyApiServer,
-  startSampleKeyApiServer,
-} from '../../../src/sample/sample-keyapi-server.js';
-import {
-  type CapturingAdapter,
-  createCapturingAdapter,
-  viewText,
-} from '../../fakes/capturing-chat-adapter.js';
-import { obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { createCapturingAdapter, viewText } from '../../fakes/capturing-chat-adapter.js';
+import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { FIVE_QUERIES, makeSubscription } from '../../helpers/subscriptions.js';
-import { createTestCore, TEST_NOW, type TestCore } from '../../helpers/test-core.js';
+import { TEST_NOW } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 describe('delivery to a gone channel', () => {
-  let sample: SampleKeyApiServer;
-  let t: TestCore;
-  let adapter: CapturingAdapter;
-  let workers: RunningWorkers | undefined;
+  const fx = useJobsFixture({ adapter: { gone: new Set(['discord:404']) } });
   const log = createTestLog({ level: 'silent' }).log;
-
-  beforeAll(async () => {
-    sample = await startSampleKeyApiServer({ today: () => '2026-11-25' });
-  });
-  afterAll(() => sample.close());
-  beforeEach(async () => {
-    t = await createTestCore(sample.url);
-    adapter = createCapturingAdapter({
-      redis: t.redis.redis,
-      key: t.redis.prefix,
-      gone: new Set(['discord:404']),
-    });
-  });
-  afterEach(async () => {
-    await workers?.close();
-    workers = undefined;
-    await obliterateQueues(t.redis.redis, t.redis.prefix);
-    await t.close();
-  });
 
   it('pauses every subscription of the channel with the reason and does not retry', async () => {
     const gone = makeSubscription({ channel: 'discord:404', query: FIVE_QUERIES[0] });
     const goneToo = makeSubscription({ channel: 'discord:404', query: FIVE_QUERIES[1], time: '10:00' });
     const fine = makeSubscription({ channel: 'discord:200', query: FIVE_QUERIES[0] });
-    for (const sub of [gone, goneToo, fine]) await t.core.subscriptions.store.add(sub, 25);
-    workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log, {
+    for (const sub of [gone, goneToo, fine]) await fx.t.core.subscriptions.store.add(sub, 25);
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
       now: () => new Date('2026-11-23T09:01:00Z'),
     });
-    await workers.queues.tick.add('tick', {
+    await fx.workers.queues.tick.add('tick', {
       slotId: 'week-0900-UTC',
       firedAt: Date.parse('2026-11-23T09:00:00Z'),
     });
-    await waitUntil('the healthy channel has its digest', async () => (await adapter.posts()).length >= 1);
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    await waitUntil('the healthy channel has its digest', async () => (await fx.adapter.posts()).length >= 1);
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
 
-    const failed = await workers.queues.deliver.getJob(digestJobId(gone.id, 'week-2026-11-16'));
+    const failed = await fx.workers.queues.deliver.getJob(digestJobId(gone.id, 'week-2026-11-16'));
     expect(await failed?.getState()).toBe('failed');
     expect(failed?.attemptsMade).toBe(1);
     for (const id of [gone.id, goneToo.id]) {
-      expect((await t.core.subscriptions.store.get(id))?.state).toMatchObject({
+      expect((await fx.t.core.subscriptions.store.get(id))?.state).toMatchObject({
         status: 'paused',
         reason: 'gone',
       });
     }
-    expect((await t.core.subscriptions.store.get(fine.id))?.state).toEqual({ status: 'active' });
+    expect((await fx.t.core.subscriptions.store.get(fine.id))?.state).toEqual({ status: 'active' });
 
     const list = await runTextCommand('toprank-subscriptions', '', {
       channel: 'discord:404',
       user: { id: 'u1' },
-      services: t.core,
+      services: fx.t.core,
       log,
       now: () => TEST_NOW,
     });
@@ -86,7 +56,7 @@ describe('delivery to a gone channel', () => {
     const manager = {
       channel: 'discord:404',
       user: { id: 'u1', canManageChannel: true },
-      services: t.core,
+      services: fx.t.core,
       log,
       now: () => TEST_NOW,
     };
@@ -98,9 +68,9 @@ describe('delivery to a gone channel', () => {
     );
     expect(viewText(again)).toContain(`Resumed \`${gone.id}\``);
     expect(viewText(again)).toContain('weekly on Monday at 09:00 UTC');
-    expect((await t.core.subscriptions.store.get(gone.id))?.state).toEqual({ status: 'active' });
-    expect((await t.core.subscriptions.store.get(goneToo.id))?.state.status).toBe('paused');
-    expect(await t.core.subscriptions.store.listByChannel('discord:404')).toHaveLength(2);
+    expect((await fx.t.core.subscriptions.store.get(gone.id))?.state).toEqual({ status: 'active' });
+    expect((await fx.t.core.subscriptions.store.get(goneToo.id))?.state.status).toBe('paused');
+    expect(await fx.t.core.subscriptions.store.listByChannel('discord:404')).toHaveLength(2);
     // An active repeat is still refused, pointing at the subscription.
     const repeat = await runTextCommand('toprank-subscribe', 'region:US type:week limit:10', manager);
     expect(viewText(repeat)).toBe(`This channel already has that subscription (\`${gone.id}\`).`);
@@ -109,33 +79,33 @@ describe('delivery to a gone channel', () => {
   it('pauses nothing when the platform rejects the bot token, and says which token to check', async () => {
     const testLog = createTestLog({ level: 'info' });
     const revoked = createCapturingAdapter({
-      redis: t.redis.redis,
-      key: t.redis.prefix,
+      redis: fx.t.redis.redis,
+      key: fx.t.redis.prefix,
       tokenRejected: true,
     });
     const subs = [
       makeSubscription({ channel: 'discord:1', query: FIVE_QUERIES[0] }),
       makeSubscription({ channel: 'discord:2', query: FIVE_QUERIES[1] }),
     ];
-    for (const sub of subs) await t.core.subscriptions.store.add(sub, 25);
-    workers = await startTestWorkers(t.core, new Map([['discord', revoked]]), testLog.log, {
+    for (const sub of subs) await fx.t.core.subscriptions.store.add(sub, 25);
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', revoked]]), testLog.log, {
       now: () => new Date('2026-11-23T09:01:00Z'),
     });
-    await workers.queues.tick.add('tick', {
+    await fx.workers.queues.tick.add('tick', {
       slotId: 'week-0900-UTC',
       firedAt: Date.parse('2026-11-23T09:00:00Z'),
     });
     const jobs = subs.map((s) => digestJobId(s.id, 'week-2026-11-16'));
     await waitUntil('both deliveries have ended', async () => {
       const states = await Promise.all(
-        jobs.map(async (id) => (await workers?.queues.deliver.getJob(id))?.getState()),
+        jobs.map(async (id) => (await fx.workers?.queues.deliver.getJob(id))?.getState()),
       );
       return states.every((state) => state === 'failed');
     });
 
-    for (const id of jobs) expect((await workers.queues.deliver.getJob(id))?.attemptsMade).toBe(1);
+    for (const id of jobs) expect((await fx.workers.queues.deliver.getJob(id))?.attemptsMade).toBe(1);
     for (const sub of subs) {
-      expect((await t.core.subscriptions.store.get(sub.id))?.state).toEqual({ status: 'active' });
+      expect((await fx.t.core.subscriptions.store.get(sub.id))?.state).toEqual({ status: 'active' });
     }
     const rejected = testLog.lines().filter((l) => l.level === 50 && String(l.msg).includes('token'));
     expect(rejected.map((l) => l.msg)).toEqual([

@@ -3,45 +3,25 @@
  * once; a second run, or the scheduled tick after it, posts nothing again. A slot the scheduler
  * skipped (missed beyond the catch-up window) can still be backfilled.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDigestCommand } from '../../../src/cli/digest.js';
 import { runTick } from '../../../src/jobs/collect.js';
 import { createJobParts } from '../../../src/jobs/worker.js';
-import {
-  type SampleKeyApiServer,
-  startSampleKeyApiServer,
-} from '../../../src/sample/sample-keyapi-server.js';
-import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
-import { FAST_OPTIONS, obliterateQueues } from '../../helpers/jobs.js';
+import { FAST_OPTIONS } from '../../helpers/jobs.js';
+import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { addMany, FIVE_QUERIES } from '../../helpers/subscriptions.js';
-import { createTestCore, type TestCore } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 describe('digest run', () => {
-  let sample: SampleKeyApiServer;
-  let t: TestCore;
-  let adapter: CapturingAdapter;
+  const fx = useJobsFixture();
   const log = createTestLog({ level: 'silent' }).log;
 
-  beforeAll(async () => {
-    sample = await startSampleKeyApiServer({ today: () => '2026-11-25' });
-  });
-  afterAll(() => sample.close());
-  beforeEach(async () => {
-    t = await createTestCore(sample.url);
-    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
-  });
-  afterEach(async () => {
-    await obliterateQueues(t.redis.redis, t.redis.prefix);
-    await t.close();
-  });
-
   it('backfills a past week once, whatever the number of runs', async () => {
-    await addMany(t.core.subscriptions.store, 6, FIVE_QUERIES.slice(0, 3));
-    await addMany(t.core.subscriptions.store, 2, FIVE_QUERIES.slice(0, 1), { time: '18:00' });
+    await addMany(fx.t.core.subscriptions.store, 6, FIVE_QUERIES.slice(0, 3));
+    await addMany(fx.t.core.subscriptions.store, 2, FIVE_QUERIES.slice(0, 1), { time: '18:00' });
     const deps = {
-      core: t.core,
-      adapters: new Map([['discord' as const, adapter]]),
+      core: fx.t.core,
+      adapters: new Map([['discord' as const, fx.adapter]]),
       log,
       options: FAST_OPTIONS,
     };
@@ -52,15 +32,15 @@ describe('digest run', () => {
     expect(await runDigestCommand(args, deps)).toContain(
       'already ran and queued its digests; they are not sent twice',
     );
-    const posts = await adapter.calls();
+    const posts = await fx.adapter.calls();
     expect(posts).toHaveLength(6);
     expect(posts.every((p) => p.deliveryId.endsWith('-week-2026-11-09'))).toBe(true);
   });
 
   it('backfills a slot the scheduler skipped as too late, once', async () => {
-    await addMany(t.core.subscriptions.store, 4, FIVE_QUERIES.slice(0, 2));
+    await addMany(fx.t.core.subscriptions.store, 4, FIVE_QUERIES.slice(0, 2));
     // The workers came back at 16:00, seven hours after Monday 09:00: the scheduled tick skips the slot.
-    const { base, queues } = createJobParts(t.core, log, { now: () => new Date('2026-11-23T16:00:00Z') });
+    const { base, queues } = createJobParts(fx.t.core, log, { now: () => new Date('2026-11-23T16:00:00Z') });
     const skipped = await runTick(
       { ...base, log },
       { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z'), mode: 'scheduled' },
@@ -69,8 +49,8 @@ describe('digest run', () => {
     expect(skipped).toMatchObject({ status: 'skipped', reason: 'outside_catch_up_window' });
 
     const deps = {
-      core: t.core,
-      adapters: new Map([['discord' as const, adapter]]),
+      core: fx.t.core,
+      adapters: new Map([['discord' as const, fx.adapter]]),
       log,
       options: FAST_OPTIONS,
     };
@@ -79,11 +59,11 @@ describe('digest run', () => {
     expect(first).toContain('week of Mon 16 Nov 2026: 2 distinct queries, 4 digests queued.');
     expect(first).toContain('Deliveries: 4 delivered or already there, 0 failed, 0 still pending.');
     expect(await runDigestCommand(args, deps)).toContain('already ran and queued its digests');
-    expect(await adapter.calls()).toHaveLength(4);
+    expect(await fx.adapter.calls()).toHaveLength(4);
   });
 
   it('names a bad flag', async () => {
-    const deps = { core: t.core, adapters: new Map(), log };
+    const deps = { core: fx.t.core, adapters: new Map(), log };
     await expect(runDigestCommand(['run', '--type', 'year'], deps)).rejects.toMatchObject({
       code: 'invalid_option',
     });

@@ -4,22 +4,14 @@
  * deadline the latest published period is posted, or nothing but a logged error; a permanent failure
  * (402) still ends the tick at once, after the healthy groups were delivered.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningWorkers } from '../../../src/jobs/worker.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createKeyApiClient, type RankingPage } from '../../../src/keyapi/client.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
 import type { PageCache } from '../../../src/ranking/page-cache.js';
-import { type CapturingAdapter, createCapturingAdapter } from '../../fakes/capturing-chat-adapter.js';
-import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
-import {
-  errorBody,
-  type FakeKeyApi,
-  type RecordedKeyApiRequest,
-  startFakeKeyApi,
-} from '../../fakes/keyapi-server.js';
-import { obliterateQueues, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { errorBody, type RecordedKeyApiRequest } from '../../fakes/keyapi-server.js';
+import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
-import { createTestCore, type TestCore } from '../../helpers/test-core.js';
 import { createTestLog, type TestLog } from '../../helpers/test-log.js';
 
 /** Published pages only, as the Redis cache amounts to with production probe spacing (see unpublished.test.ts). */
@@ -39,10 +31,9 @@ const slotId = 'week-0900-UTC';
 const firedAt = Date.parse('2026-11-23T09:00:00Z');
 
 describe('a tick while KeyAPI fails for some queries', () => {
-  let keyapi: FakeKeyApi;
-  let t: TestCore;
-  let adapter: CapturingAdapter;
-  let workers: RunningWorkers | undefined;
+  const fx = useJobsFixture({
+    rankings: () => ({ 'week-2026-11-16': ids, 'week-2026-11-09': [...ids].reverse() }),
+  });
   let testLog: TestLog;
   /** Answers this status instead of the ranking for the requests it matches. */
   let failing: { status: number; when: (r: RecordedKeyApiRequest) => boolean } | undefined;
@@ -56,51 +47,40 @@ describe('a tick while KeyAPI fails for some queries', () => {
   });
 
   beforeEach(async () => {
-    keyapi = await startFakeKeyApi();
-    serveCraftedRankings(keyapi, { 'week-2026-11-16': ids, 'week-2026-11-09': [...ids].reverse() });
-    const crafted = keyapi.fallback;
+    const crafted = fx.keyapi.fallback;
     failing = undefined;
-    keyapi.fallback = (request) =>
+    fx.keyapi.fallback = (request) =>
       failing?.when(request)
         ? { status: failing.status, body: errorBody(failing.status, 'upstream failure') }
         : crafted(request);
-    t = await createTestCore(keyapi.url);
-    adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
     testLog = createTestLog({ level: 'info' });
-    for (const sub of [us, gb]) await t.core.subscriptions.store.add(sub, 25);
-  });
-  afterEach(async () => {
-    await workers?.close();
-    workers = undefined;
-    await obliterateQueues(t.redis.redis, t.redis.prefix);
-    await t.close();
-    await keyapi.close();
+    for (const sub of [us, gb]) await fx.t.core.subscriptions.store.add(sub, 25);
   });
 
   async function runTickAt(now: string, jobId: string) {
     // One attempt per request: the client's own retries are not what this test is about.
     const client = createKeyApiClient({
-      baseUrl: keyapi.url,
+      baseUrl: fx.keyapi.url,
       token: 'test-key-123456',
       qps: 100,
       log: testLog.log,
       maxAttempts: 1,
     });
     const leaderboards = createLeaderboardService({ client, cache: publishedPagesOnly(), log: testLog.log });
-    workers = await startTestWorkers(
-      { ...t.core, leaderboards },
-      new Map([['discord', adapter]]),
+    fx.workers = await startTestWorkers(
+      { ...fx.t.core, leaderboards },
+      new Map([['discord', fx.adapter]]),
       testLog.log,
       {
         now: () => new Date(now),
         reconcile: false,
       },
     );
-    await workers.queues.tick.add('tick', { slotId, firedAt }, { jobId });
-    return workers;
+    await fx.workers.queues.tick.add('tick', { slotId, firedAt }, { jobId });
+    return fx.workers;
   }
 
-  const channels = async () => (await adapter.calls()).map((c) => c.channel).sort();
+  const channels = async () => (await fx.adapter.calls()).map((c) => c.channel).sort();
 
   it('delivers the healthy query, waits out the outage of the other, then delivers it too', async () => {
     failing = { status: 500, when: (r) => r.params.region === 'GB' };
@@ -108,15 +88,15 @@ describe('a tick while KeyAPI fails for some queries', () => {
     await waitUntil('the healthy channel has its digest', async () =>
       (await channels()).includes('discord:1'),
     );
-    const gbRequests = () => keyapi.requests.filter((r) => r.params.region === 'GB').length;
+    const gbRequests = () => fx.keyapi.requests.filter((r) => r.params.region === 'GB').length;
     await waitUntil('the failing query is probed again', async () => gbRequests() >= 3);
     expect(await (await running.queues.tick.getJob('tick-outage'))?.getState()).not.toBe('failed');
     expect(await channels()).toEqual(['discord:1']);
 
     failing = undefined;
     await waitUntil('the other channel has its digest', async () => (await channels()).length >= 2);
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
-    const calls = await adapter.calls();
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    const calls = await fx.adapter.calls();
     expect(calls.map((c) => c.channel).sort()).toEqual(['discord:1', 'discord:2']);
     expect(calls.every((c) => !c.text.includes('not published yet'))).toBe(true);
     expect(await (await running.queues.tick.getJob('tick-outage'))?.getState()).toBe('completed');
@@ -126,17 +106,17 @@ describe('a tick while KeyAPI fails for some queries', () => {
     // The wanted week fails for everyone; the week before answers for US only.
     failing = { status: 503, when: (r) => r.params.date === '2026-11-16' || r.params.region === 'GB' };
     // Seven hours after the slot: past the six-hour deadline (the tick started in time, then waited).
-    await t.redis.redis.set(`${t.redis.prefix}:tick-started:${slotId}:week-2026-11-16`, '1');
+    await fx.t.redis.redis.set(`${fx.t.redis.prefix}:tick-started:${slotId}:week-2026-11-16`, '1');
     const running = await runTickAt('2026-11-23T16:00:00Z', 'tick-late');
     await waitUntil('the tick has finished', async () =>
       ['completed', 'failed'].includes(
         String(await (await running.queues.tick.getJob('tick-late'))?.getState()),
       ),
     );
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
 
     expect(await (await running.queues.tick.getJob('tick-late'))?.getState()).toBe('completed');
-    const calls = await adapter.calls();
+    const calls = await fx.adapter.calls();
     expect(calls.map((c) => c.channel)).toEqual(['discord:1']);
     expect(calls[0]?.text).toContain(
       'The ranking for week of Mon 16 Nov 2026 is not published yet; showing week of Mon 9 Nov 2026.',
@@ -154,7 +134,7 @@ describe('a tick while KeyAPI fails for some queries', () => {
       'the tick has failed',
       async () => (await (await running.queues.tick.getJob('tick-402'))?.getState()) === 'failed',
     );
-    await waitUntil('the queues are idle', () => queuesIdle(t.redis.redis, t.redis.prefix));
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
 
     const tick = await running.queues.tick.getJob('tick-402');
     expect(tick?.attemptsMade).toBe(1);
