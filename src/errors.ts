@@ -8,6 +8,7 @@
 export type ErrorCode =
   | 'invalid_option'
   | 'unknown_option'
+  | 'unknown_flag'
   | 'malformed_input'
   | 'unknown_command'
   | 'not_published'
@@ -81,6 +82,7 @@ export class ToprankError extends Error {
 const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'invalid_option',
   'unknown_option',
+  'unknown_flag',
   'malformed_input',
   'unknown_command',
   'subscription_exists',
@@ -101,6 +103,7 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
       ? `Invalid \`${f.option}\`: expected ${f.allowed}.`
       : `Invalid \`${f.option}\`: "${f.value}" is not ${f.allowed}.`,
   unknown_option: (f) => `\`${f.option}\` is not an option of /${f.command}. Options: ${f.allowed}.`,
+  unknown_flag: (f) => `\`${f.option}\` is not a flag of \`toprank ${f.command}\`. Flags: ${f.allowed}.`,
   malformed_input: (f) =>
     `Could not read "${f.value}": write options as key:value, e.g. region:US type:week. Try \`/${f.command} help\`.`,
   unknown_command: (f) => `Unknown command \`${f.command}\`. Try \`/toprank help\`.`,

@@ -36,7 +36,7 @@ export function parseFlags(
     const name = (args[i] ?? '').replace(/^--/, '');
     const value = args[i + 1];
     if (!allowed.includes(name) || value === undefined || !args[i]?.startsWith('--')) {
-      throw new ToprankError('unknown_option', {
+      throw new ToprankError('unknown_flag', {
         option: args[i] ?? '',
         command,
         allowed: allowed.map((a) => `--${a}`).join(', '),

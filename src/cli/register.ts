@@ -28,7 +28,7 @@ export async function runRegister(args: string[], config: Config, log: Logger): 
   const url = take('--url', true);
   const socketMode = take('--socket-mode', false) === true;
   if (rest.length > 0 || url === true) {
-    throw new ToprankError('unknown_option', {
+    throw new ToprankError('unknown_flag', {
       option: rest[0] ?? '--url',
       command: 'register',
       allowed: flags,
