@@ -1,7 +1,10 @@
 /**
  * Crafted rankings served by the scriptable KeyAPI: for each period, the creators' user ids in rank
  * order. A period with no entry answers an empty `data` array, as KeyAPI does before publishing.
+ * Also the page cache those tests use in place of Redis's.
  */
+import type { RankingPage } from '../../src/keyapi/client.js';
+import type { PageCache } from '../../src/ranking/page-cache.js';
 import { envelope, type FakeKeyApi } from './keyapi-server.js';
 
 const rankTypes: Record<string, string> = { '1': 'day', '2': 'week', '3': 'month' };
@@ -22,5 +25,20 @@ export function serveCraftedRankings(fake: FakeKeyApi, rankings: Record<string, 
       total_sale_cnt: 5_000 - i,
     }));
     return { body: envelope(rows) };
+  };
+}
+
+/**
+ * A page cache that keeps published pages only: what the Redis cache amounts to in production, where
+ * probes are spaced further apart (10 min and more) than an empty page is cached (5 min).
+ */
+export function publishedPagesOnly(): PageCache {
+  const pages = new Map<string, RankingPage>();
+  return {
+    get: async (request) => pages.get(JSON.stringify(request)),
+    set: async (request, page) => {
+      if (page.rows.length > 0) pages.set(JSON.stringify(request), page);
+    },
+    categories: async () => [],
   };
 }

@@ -4,28 +4,12 @@
  * posts the latest published period, saying so.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RankingPage } from '../../../src/keyapi/client.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
-import type { PageCache } from '../../../src/ranking/page-cache.js';
+import { publishedPagesOnly } from '../../fakes/crafted-rankings.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestLog } from '../../helpers/test-log.js';
-
-/**
- * Keeps published pages only: what the Redis cache amounts to in production, where probes are spaced
- * further apart (10 min and more) than an empty page is cached (5 min).
- */
-function publishedPagesOnly(): PageCache {
-  const pages = new Map<string, RankingPage>();
-  return {
-    get: async (request) => pages.get(JSON.stringify(request)),
-    set: async (request, page) => {
-      if (page.rows.length > 0) pages.set(JSON.stringify(request), page);
-    },
-    categories: async () => [],
-  };
-}
 
 const thirty = Array.from({ length: 30 }, (_, i) => `c${i + 1}`);
 const weekKey = 'week-2026-11-16';

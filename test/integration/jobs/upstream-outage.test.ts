@@ -5,26 +5,14 @@
  * (402) still ends the tick at once, after the healthy groups were delivered.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createKeyApiClient, type RankingPage } from '../../../src/keyapi/client.js';
+import { createKeyApiClient } from '../../../src/keyapi/client.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
-import type { PageCache } from '../../../src/ranking/page-cache.js';
+import { publishedPagesOnly } from '../../fakes/crafted-rankings.js';
 import { errorBody, type RecordedKeyApiRequest } from '../../fakes/keyapi-server.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestLog, type TestLog } from '../../helpers/test-log.js';
-
-/** Published pages only, as the Redis cache amounts to with production probe spacing (see unpublished.test.ts). */
-function publishedPagesOnly(): PageCache {
-  const pages = new Map<string, RankingPage>();
-  return {
-    get: async (request) => pages.get(JSON.stringify(request)),
-    set: async (request, page) => {
-      if (page.rows.length > 0) pages.set(JSON.stringify(request), page);
-    },
-    categories: async () => [],
-  };
-}
 
 const ids = Array.from({ length: 10 }, (_, i) => `c${i + 1}`);
 const slotId = 'week-0900-UTC';
