@@ -58,6 +58,8 @@ export interface UserRef {
 
 export interface CommandContext {
   channel: ChannelRef;
+  /** The Discord server the command came from, when the platform says (stored on subscriptions). */
+  team?: string;
   user: UserRef;
   services: CommandServices;
   log: Logger;

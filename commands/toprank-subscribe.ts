@@ -100,6 +100,7 @@ export const toprankSubscribe = defineCommand({
     const subscription: Subscription = {
       id: newSubscriptionId(),
       channel: ctx.channel,
+      ...(ctx.team ? { team: ctx.team } : {}),
       query,
       time: input.time ?? defaults.time,
       timezone: input.timezone ?? defaults.timezone,

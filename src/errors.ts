@@ -29,16 +29,18 @@ export type ErrorCode =
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
-  | 'internal';
+  | 'internal'
+  | 'shard_out_of_range';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
-export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
+export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized' | 'removed';
 
 const unavailableReasons: Record<UnavailableReason, string> = {
   gone: 'the channel no longer exists',
   forbidden: 'the bot is not allowed to post there',
   archived: 'the channel is archived',
   unauthorized: 'the bot token was revoked',
+  removed: 'the bot was removed from the server',
 };
 
 /** A channel's unavailability as users read it (in errors and in paused subscriptions). */
@@ -131,6 +133,8 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+  shard_out_of_range: (f) =>
+    `DISCORD_SHARD_IDS lists shard ${f.value}, but Discord recommends ${f.limit} shard(s) (ids 0 to ${Number(f.limit) - 1}): fix DISCORD_SHARD_IDS, or set DISCORD_SHARDS to a number.`,
 };
 
 /** The sentence a user sees for this error. */

@@ -60,6 +60,14 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return subs.length;
   }
 
+  async pauseTeam(team: string, channels: string[], state: PauseState): Promise<number> {
+    const subs = [...this.subs.values()].filter(
+      (s) => (s.team === team || channels.includes(s.channel)) && s.state.status === 'active',
+    );
+    for (const sub of subs) sub.state = { ...state };
+    return subs.length;
+  }
+
   async resume(id: string): Promise<void> {
     const sub = this.subs.get(id);
     if (sub) sub.state = { status: 'active' };

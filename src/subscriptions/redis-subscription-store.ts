@@ -4,6 +4,7 @@
  * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
  */
 import type { Redis } from 'ioredis';
+import { teamSubscriptionsKey } from '../keys.js';
 import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
 import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 
@@ -17,6 +18,7 @@ redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[6])
 if ARGV[5] == '1' then redis.call('SADD', KEYS[5], ARGV[2]) end
 redis.call('SET', KEYS[6], ARGV[2])
+if KEYS[7] then redis.call('SADD', KEYS[7], ARGV[2]) end
 return {'added'}`;
 
 const removeScript = `
@@ -26,6 +28,7 @@ redis.call('SREM', KEYS[3], ARGV[1])
 if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('SREM', KEYS[5], ARGV[1])
 if redis.call('GET', KEYS[6]) == ARGV[1] then redis.call('DEL', KEYS[6]) end
+if KEYS[7] then redis.call('SREM', KEYS[7], ARGV[1]) end
 return 1`;
 
 export class RedisSubscriptionStore implements SubscriptionStore {
@@ -43,15 +46,17 @@ export class RedisSubscriptionStore implements SubscriptionStore {
       `${p}:subs:slots`,
       `${p}:subs:alerting`,
       `${p}:subs:query:${sub.channel}:${queryHash(sub.query)}`,
+      ...(sub.team ? [teamSubscriptionsKey(p, sub.team)] : []),
     ];
   }
 
   async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
     const sub = subscriptionSchema.parse(subscription);
+    const keys = this.keys(sub);
     const result = (await this.redis.eval(
       addScript,
-      6,
-      ...this.keys(sub),
+      keys.length,
+      ...keys,
       JSON.stringify(sub),
       sub.id,
       String(Date.parse(sub.createdAt) || Date.now()),
@@ -67,7 +72,8 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   async remove(id: string): Promise<Subscription | undefined> {
     const sub = await this.get(id);
     if (!sub) return undefined;
-    const removed = await this.redis.eval(removeScript, 6, ...this.keys(sub), sub.id, slotIdOf(sub));
+    const keys = this.keys(sub);
+    const removed = await this.redis.eval(removeScript, keys.length, ...keys, sub.id, slotIdOf(sub));
     return removed === 1 ? sub : undefined;
   }
 
@@ -119,6 +125,15 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     const subs = (await this.listByChannel(channel)).filter((s) => s.state.status === 'active');
     for (const sub of subs) await this.setState(sub, state);
     return subs.length;
+  }
+
+  async pauseTeam(team: string, channels: string[], state: PauseState): Promise<number> {
+    const ids = await this.redis.smembers(teamSubscriptionsKey(this.prefix, team));
+    const byChannel = await Promise.all(channels.map((channel) => this.listByChannel(channel)));
+    const subs = new Map([...(await this.getMany(ids)), ...byChannel.flat()].map((s) => [s.id, s]));
+    const active = [...subs.values()].filter((s) => s.state.status === 'active');
+    for (const sub of active) await this.setState(sub, state);
+    return active.length;
   }
 
   async resume(id: string): Promise<void> {

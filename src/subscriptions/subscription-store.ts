@@ -29,5 +29,11 @@ export interface SubscriptionStore {
   pause(id: string, state: PauseState): Promise<void>;
   /** Pauses every subscription of a channel (it is gone or forbids the bot); returns how many. */
   pauseChannel(channel: string, state: PauseState): Promise<number>;
+  /**
+   * Pauses every subscription of a team (the bot left its Discord server): those stored with the team,
+   * and those of `channels` (the team's channels, for subscriptions made before the team was stored).
+   * Returns how many.
+   */
+  pauseTeam(team: string, channels: string[], state: PauseState): Promise<number>;
   resume(id: string): Promise<void>;
 }

@@ -30,7 +30,7 @@ export const subscriptionQuerySchema = z.object({
 
 export type SubscriptionQuery = z.output<typeof subscriptionQuerySchema>;
 
-const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized'] as const;
+const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized', 'removed'] as const;
 
 const stateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('active') }),
@@ -49,6 +49,11 @@ export const subscriptionSchema = z.object({
   /** Short and free of `:`, so it can sit in BullMQ job ids. */
   id: z.string().regex(/^[a-z0-9]{4,12}$/),
   channel: channelRefSchema,
+  /** The Discord server of the channel (absent on subscriptions made before it was stored). */
+  team: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/)
+    .optional(),
   query: subscriptionQuerySchema,
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone'),
