@@ -30,6 +30,21 @@ const snowflake = (what: string) =>
     message: `must be a ${what} (a number of 17–20 digits)`,
   });
 
+/** `0,1`, `0-3` or both (`0-3,8`): the gateway shards one bot process holds, sorted, each once. */
+const shardIds = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/, 'must be shard ids such as 0,1 or 0-3')
+  .transform((list, ctx) => {
+    const ids = new Set<number>();
+    for (const part of list.split(',')) {
+      const [from = 0, to = from] = part.split('-').map(Number);
+      if (to < from) ctx.addIssue({ code: 'custom', message: `has a backwards range ${part}` });
+      for (let id = from; id <= to; id += 1) ids.add(id);
+    }
+    return [...ids].sort((a, b) => a - b);
+  });
+
 const schema = z.object({
   KEYAPI_TOKEN: optionalText,
   KEYAPI_BASE_URL: url('https://api.keyapi.ai').default('https://api.keyapi.ai'),
@@ -57,6 +72,17 @@ const schema = z.object({
       message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
     })
     .optional(),
+  DISCORD_PUBLIC_KEY: optionalText.refine((s) => s === undefined || /^[0-9a-f]{64}$/i.test(s), {
+    message:
+      "must be the application's public key: 64 hex characters (Developer Portal, General Information)",
+  }),
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a number of shards such as 2')
+    .transform((s) => (s === 'auto' ? ('auto' as const) : Number(s)))
+    .optional(),
+  DISCORD_SHARD_IDS: shardIds.optional(),
   SLACK_BOT_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
   }),
@@ -114,7 +140,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
   // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
   const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
-  const missing = missingCompanions(env);
+  const missing = [...missingCompanions(env), ...(result.success ? shardProblems(result.data) : [])];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
   const problems = issues.map((issue) => {
@@ -139,10 +165,29 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
     ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
     ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
     ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
+    ['DISCORD_PUBLIC_KEY', 'DISCORD_TOKEN'],
+    ['DISCORD_SHARDS', 'DISCORD_TOKEN'],
+    ['DISCORD_SHARD_IDS', 'DISCORD_SHARDS'],
   ];
   return needs
     .filter(([given, needed]) => set(given) && !set(needed))
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
+}
+
+/** Sharding is the gateway's: it does not mix with HTTP interactions, and ids stay below the count. */
+function shardProblems(config: Config): string[] {
+  const count = config.DISCORD_SHARDS;
+  if (count !== undefined && config.DISCORD_PUBLIC_KEY) {
+    return [
+      'DISCORD_SHARDS applies to the gateway only: unset it, or unset DISCORD_PUBLIC_KEY to use the gateway',
+    ];
+  }
+  const outside = typeof count === 'number' ? config.DISCORD_SHARD_IDS?.find((id) => id >= count) : undefined;
+  return outside === undefined
+    ? []
+    : [
+        `DISCORD_SHARD_IDS lists shard ${outside}, but DISCORD_SHARDS is ${count} (ids 0 to ${Number(count) - 1})`,
+      ];
 }
 
 /** The environment, after reading `.env` when present. */

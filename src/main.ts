@@ -22,7 +22,8 @@ import { createCore } from './services.js';
 const usage = `Usage: toprank <command>
 
   start [--role all|bot|worker]  run the bot (bot: Discord, Slack, HTTP; worker: digests and alerts)
-  register                       register Discord slash commands and print the invite URL
+  register [--url https://host]  register Discord slash commands; print the invite and
+                                 Interactions Endpoint URLs
   register --slack-manifest [file] [--url https://host] [--socket-mode]
                                  write the Slack app manifest
   query <key:value…> [--json]    print a leaderboard (sample data when KEYAPI_TOKEN is unset)

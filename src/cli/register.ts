@@ -1,12 +1,13 @@
 /**
- * `toprank register`: Discord's slash commands (one bulk overwrite, guild or global) and the invite
- * URL; or, with `--slack-manifest [file] [--url https://host] [--socket-mode]`, the Slack app manifest
+ * `toprank register [--url https://host]`: Discord's slash commands (one bulk overwrite, guild or
+ * global), the invite URL and the Interactions Endpoint URL for HTTP interactions; or, with `--slack-manifest [file] [--url https://host] [--socket-mode]`, the Slack app manifest
  * as JSON (which Slack's "create from manifest" accepts), to the file or to stdout.
  */
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { DISCORD_INTERACTIONS_PATH } from '../adapters/discord/interactions-endpoint.js';
 import { inviteUrl, registerDiscordCommands } from '../adapters/discord/register.js';
-import { buildSlackManifest } from '../adapters/slack/manifest.js';
+import { buildSlackManifest, PLACEHOLDER_BASE_URL } from '../adapters/slack/manifest.js';
 import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 
@@ -54,8 +55,10 @@ export async function runRegister(args: string[], config: Config, log: Logger): 
     result.scope === 'guild'
       ? `to server ${result.guildId} (instant)`
       : 'globally (can take up to an hour to show)';
+  const base = (typeof url === 'string' ? url : PLACEHOLDER_BASE_URL).replace(/\/+$/, '');
   return [
     `Registered ${result.commands.map((c) => `/${c}`).join(', ')} ${where}.`,
     `Invite the bot: ${inviteUrl(config.DISCORD_APPLICATION_ID ?? '')}`,
+    `Interactions over HTTP (DISCORD_PUBLIC_KEY set): in the Developer Portal, General Information, set the Interactions Endpoint URL to ${base}${DISCORD_INTERACTIONS_PATH}`,
   ].join('\n');
 }

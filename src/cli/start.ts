@@ -7,13 +7,18 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { createInteractionClaim } from '../adapters/discord/interaction-claim.js';
+import {
+  createInteractionsEndpoint,
+  DISCORD_INTERACTIONS_PATH,
+} from '../adapters/discord/interactions-endpoint.js';
 import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 import { healthRoute, metricsRoute } from '../http/health.js';
-import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createHttpServer, type HttpServer, type RouteHandler } from '../http/server.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
 import { type Core, createCore } from '../services.js';
@@ -52,6 +57,8 @@ export interface PlatformAdapters {
   live: ChatAdapter[];
   /** Bolt's listener for POST /slack/events (Slack in HTTP mode). */
   slackListener: RequestListener | undefined;
+  /** Platform routes of the bot role, such as POST /discord/interactions (DISCORD_PUBLIC_KEY set). */
+  routes: Record<string, RouteHandler>;
 }
 
 /** The configured platforms. `serve` takes users' commands too (gateway session, Socket Mode). */
@@ -64,17 +71,31 @@ export function createPlatformAdapters(
   const adapters = new Map<Platform, ChatAdapter>();
   const live: ChatAdapter[] = [];
   let slackListener: RequestListener | undefined;
+  const routes: Record<string, RouteHandler> = {};
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+    const publicKey = config.DISCORD_PUBLIC_KEY;
+    const shards = config.DISCORD_SHARDS;
     const discord = createDiscordAdapter({
       token: config.DISCORD_TOKEN,
       applicationId: config.DISCORD_APPLICATION_ID,
       apiUrl: config.DISCORD_API_URL,
       services: core,
       log: log.child({ component: 'discord' }),
+      interactions: publicKey ? 'http' : 'gateway',
+      shards: shards === undefined ? undefined : { count: shards, ids: config.DISCORD_SHARD_IDS },
+      // However many bot processes receive an interaction, one answers it.
+      claim: createInteractionClaim(core.redis, core.prefix),
     });
     adapters.set('discord', discord);
     // Posting needs only REST; a gateway session would also take users' interactions.
     if (serve) live.push(discord);
+    if (serve && publicKey) {
+      routes[`POST ${DISCORD_INTERACTIONS_PATH}`] = createInteractionsEndpoint({
+        publicKey,
+        handle: (payload, first) => discord.handleInteraction(payload, first),
+        log,
+      });
+    }
   }
   const slackConfig = slackAdapterConfigFrom(config, {
     services: core,
@@ -88,13 +109,18 @@ export function createPlatformAdapters(
     live.push(slack);
     if (serve) slackListener = slack.requestListener;
   }
-  return { adapters, live, slackListener };
+  return { adapters, live, slackListener, routes };
 }
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
   const metrics = createMetrics();
   const core = createCore(config, log, { metrics });
-  const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
+  const { adapters, live, slackListener, routes } = createPlatformAdapters(
+    config,
+    core,
+    log,
+    role !== 'worker',
+  );
   if (adapters.size === 0) {
     log.warn(
       'neither Discord nor Slack is configured: serving health and metrics only (see README, Going live)',
@@ -124,6 +150,7 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
       log,
       slack: slackListener,
       routes: {
+        ...routes,
         'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
         'GET /metrics': metricsRoute(metrics),
       },

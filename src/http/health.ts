@@ -30,11 +30,15 @@ export function healthRoute(deps: HealthDeps): RouteHandler {
       ...(redis === 'down' ? ['redis'] : []),
       ...Object.keys(adapters).filter((p) => adapters[p] === 'down'),
     ];
+    const platforms = Object.fromEntries(
+      deps.adapters.flatMap((a) => (a.health ? [[a.platform, a.health()]] : [])),
+    );
     const body = {
       status: down.length === 0 ? 'ok' : 'down',
       role: deps.role,
       redis,
       adapters,
+      ...(Object.keys(platforms).length > 0 && { platforms }),
       ...(down.length > 0 && { down }),
     };
     res.writeHead(down.length === 0 ? 200 : 503, { 'content-type': 'application/json' });

@@ -85,3 +85,47 @@ describe('DIGEST_TIMEZONE', () => {
     expect(loadConfig({ DIGEST_TIMEZONE: 'america/new_york' }).DIGEST_TIMEZONE).toBe('America/New_York');
   });
 });
+
+describe('Discord at scale', () => {
+  const bot = { DISCORD_TOKEN: 'abc.def.ghi', DISCORD_APPLICATION_ID: '123456789012345678' };
+
+  it('reads shard ids as lists and ranges, sorted and each once', () => {
+    const config = loadConfig({ ...bot, DISCORD_SHARDS: '8', DISCORD_SHARD_IDS: '4-6,0,5' });
+    expect(config.DISCORD_SHARDS).toBe(8);
+    expect(config.DISCORD_SHARD_IDS).toEqual([0, 4, 5, 6]);
+    expect(loadConfig({ ...bot, DISCORD_SHARDS: 'auto' }).DISCORD_SHARDS).toBe('auto');
+  });
+
+  it('refuses a shard id at or above the shard count', () => {
+    expect(problems({ ...bot, DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0-2' })).toContain(
+      'DISCORD_SHARD_IDS lists shard 2, but DISCORD_SHARDS is 2 (ids 0 to 1)',
+    );
+  });
+
+  it('refuses malformed shard settings, naming what they take', () => {
+    const message = problems({ ...bot, DISCORD_SHARDS: 'many', DISCORD_SHARD_IDS: '0;1' });
+    expect(message).toContain('DISCORD_SHARDS must be auto or a number of shards such as 2');
+    expect(message).toContain('DISCORD_SHARD_IDS must be shard ids such as 0,1 or 0-3');
+    expect(problems({ ...bot, DISCORD_SHARDS: '4', DISCORD_SHARD_IDS: '3-1' })).toContain(
+      'DISCORD_SHARD_IDS has a backwards range 3-1',
+    );
+  });
+
+  it('asks for a shard count with shard ids, and for the token with the public key', () => {
+    expect(problems({ ...bot, DISCORD_SHARD_IDS: '0' })).toContain(
+      'DISCORD_SHARDS is required when DISCORD_SHARD_IDS is set',
+    );
+    expect(problems({ DISCORD_PUBLIC_KEY: 'ab'.repeat(32) })).toContain(
+      'DISCORD_TOKEN is required when DISCORD_PUBLIC_KEY is set',
+    );
+  });
+
+  it('refuses a public key that is not 64 hex characters, and shards with HTTP interactions', () => {
+    expect(problems({ ...bot, DISCORD_PUBLIC_KEY: 'not-a-key' })).toContain(
+      "DISCORD_PUBLIC_KEY must be the application's public key",
+    );
+    expect(problems({ ...bot, DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_SHARDS: '2' })).toContain(
+      'DISCORD_SHARDS applies to the gateway only',
+    );
+  });
+});

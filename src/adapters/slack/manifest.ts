@@ -30,7 +30,7 @@ export interface SlackManifestOptions {
 }
 
 /** A placeholder that tells whoever installs the app what to put there. */
-const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
+export const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
 
 /** The slice of Slack's manifest schema this app fills in. */
 export interface SlackManifest {
