@@ -1,7 +1,7 @@
 /**
  * The subscription store contract, run against Redis (real server) and memory: duplicates refused
  * with the existing id, the per-channel limit, indexes by channel and slot kept exact, pausing a
- * channel, and records validated when read.
+ * channel or a team, and records validated when read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemorySubscriptionStore } from '../../../src/subscriptions/memory-subscription-store.js';
@@ -83,6 +83,25 @@ describe.each(stores)('%s subscription store', (_name, open) => {
     ).toMatchObject({
       added: true,
     });
+  });
+
+  it("pauses a team's subscriptions, stored with it or found by its channels, and forgets removed ones", async () => {
+    const store = await open();
+    const stored = makeSubscription({ channel: 'discord:11', team: '900' });
+    const gone = makeSubscription({ channel: 'discord:12', team: '900' });
+    const older = makeSubscription({ channel: 'discord:13' });
+    const otherTeam = makeSubscription({ channel: 'discord:14', team: '901' });
+    for (const sub of [stored, gone, older, otherTeam]) await store.add(sub, 25);
+    await store.remove(gone.id);
+    const removed = { status: 'paused' as const, reason: 'removed' as const, detail: 'removed', at: 'x' };
+
+    expect(await store.pauseTeam('900', ['discord:13'], removed)).toBe(2);
+    expect((await store.get(stored.id))?.state).toEqual(removed);
+    expect((await store.get(older.id))?.state).toEqual(removed);
+    expect((await store.get(otherTeam.id))?.state).toEqual({ status: 'active' });
+    expect(await store.get(gone.id)).toBeUndefined();
+    // Already paused: nothing more to pause.
+    expect(await store.pauseTeam('900', ['discord:13'], removed)).toBe(0);
   });
 });
 
