@@ -13,6 +13,8 @@ export interface SendOptions {
   forged?: boolean;
   /** Sends this body instead of the signed one (a body changed in transit). */
   tamperedBody?: string;
+  /** Another endpoint than the default (one of several bot processes). */
+  to?: string;
 }
 
 export interface EndpointAnswer {
@@ -47,8 +49,9 @@ export class FakeInteractionsSender {
     const key = options.forged ? this.otherKey : this.privateKey;
     const signature = sign(null, Buffer.from(timestamp + body), key).toString('hex');
     const full = 'token' in payload ? payload : undefined;
-    if (full) this.rest.registerInteraction(full);
-    const response = await fetch(this.endpoint(), {
+    // Sent again (a retry, another bot process): Discord still knows it, answered or not.
+    if (full && !this.rest.interactions.has(full.id)) this.rest.registerInteraction(full);
+    const response = await fetch(options.to ?? this.endpoint(), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
