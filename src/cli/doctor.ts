@@ -76,12 +76,21 @@ async function checkDiscord(config: Config): Promise<Check> {
     }
     if (!response.ok)
       return { name: 'Discord token', ok: false, detail: `Discord answered HTTP ${response.status}` };
-    const app = (await response.json()) as { id?: string; name?: string };
+    const app = (await response.json()) as { id?: string; name?: string; verify_key?: string };
     if (app.id !== config.DISCORD_APPLICATION_ID) {
       return {
         name: 'Discord token',
         ok: false,
         detail: `the token belongs to application ${app.id}: set DISCORD_APPLICATION_ID=${app.id}`,
+      };
+    }
+    const publicKey = config.DISCORD_PUBLIC_KEY?.toLowerCase();
+    if (publicKey && publicKey !== app.verify_key) {
+      // A wrong key refuses every interaction Discord sends over HTTP (401), and the portal refuses the URL.
+      return {
+        name: 'Discord token',
+        ok: false,
+        detail: `DISCORD_PUBLIC_KEY is not this application's public key: set DISCORD_PUBLIC_KEY=${app.verify_key}`,
       };
     }
     return { name: 'Discord token', ok: true, detail: `application "${app.name}" (${app.id})` };

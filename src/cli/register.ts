@@ -59,6 +59,6 @@ export async function runRegister(args: string[], config: Config, log: Logger): 
   return [
     `Registered ${result.commands.map((c) => `/${c}`).join(', ')} ${where}.`,
     `Invite the bot: ${inviteUrl(config.DISCORD_APPLICATION_ID ?? '')}`,
-    `Interactions over HTTP (DISCORD_PUBLIC_KEY set): in the Developer Portal, General Information, set the Interactions Endpoint URL to ${base}${DISCORD_INTERACTIONS_PATH}`,
+    `Interactions over HTTP (with DISCORD_PUBLIC_KEY): In the Developer Portal, General Information, set the Interactions Endpoint URL to ${base}${DISCORD_INTERACTIONS_PATH}`,
   ].join('\n');
 }

@@ -31,12 +31,28 @@ describe('toprank register', () => {
     expect(result.stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${discord.applicationId}&scope=bot+applications.commands`,
     );
+    expect(result.stdout).toContain(
+      'set the Interactions Endpoint URL to https://YOUR-PUBLIC-HOST/discord/interactions',
+    );
     expect(discord.rest.registeredCommands.guilds[discord.guildId]?.map((c) => c.name)).toEqual([
       'toprank',
       'toprank-subscribe',
       'toprank-subscriptions',
       'toprank-unsubscribe',
     ]);
+  });
+
+  it('prints the Interactions Endpoint URL on the host given with --url', async () => {
+    const result = await runCli(['register', '--url', 'https://bot.example.com/'], {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.apiBase,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'In the Developer Portal, General Information, set the Interactions Endpoint URL to https://bot.example.com/discord/interactions',
+    );
   });
 
   it('writes the HTTP-mode Slack manifest to a file, pointing at the given host', async () => {

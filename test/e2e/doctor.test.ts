@@ -64,4 +64,12 @@ describe('toprank doctor', () => {
     expect(result.stdout + result.stderr).not.toContain('xoxb-wrong-token-123');
     expect(result.code).toBe(1);
   });
+
+  it("names the application's public key when DISCORD_PUBLIC_KEY is another one", async () => {
+    const result = await runCli(['doctor'], { ...env, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) });
+    expect(result.stdout).toContain(
+      `✗ Discord token: DISCORD_PUBLIC_KEY is not this application's public key: set DISCORD_PUBLIC_KEY=${'0'.repeat(64)}`,
+    );
+    expect(result.code).toBe(1);
+  });
 });

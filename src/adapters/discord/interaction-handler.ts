@@ -139,7 +139,6 @@ export function createInteractionHandler(config: InteractionHandlerConfig): Inte
         if (!reply.acknowledged) await reply.respond([]);
         return;
       }
-      if (payload.type === InteractionType.Ping) return;
       const notice = renderDiscord(noticeView('error', messageFor(new ToprankError('platform_error'))));
       if (!reply.acknowledged) await reply.reply(notice);
       else if (reply.acknowledged === 'defer')
@@ -199,8 +198,6 @@ export function createInteractionHandler(config: InteractionHandlerConfig): Inte
       }
       const reply = new InteractionReply(config.rest, config.applicationId, payload.token, first);
       try {
-        const data = payload.data;
-        if (payload.type === InteractionType.Ping) return 'answered'; // answered by the HTTP endpoint
         if (payload.type === InteractionType.ApplicationCommandAutocomplete) {
           await onAutocomplete(payload, payload.data.name, reply);
         } else if (
@@ -210,11 +207,9 @@ export function createInteractionHandler(config: InteractionHandlerConfig): Inte
           await onChatInput(payload, payload.data.name, reply);
         } else if (
           payload.type === InteractionType.MessageComponent &&
-          data &&
-          'component_type' in data &&
-          data.component_type === ComponentType.Button
+          payload.data.component_type === ComponentType.Button
         ) {
-          await onButton(payload, data.custom_id, reply);
+          await onButton(payload, payload.data.custom_id, reply);
         } else {
           await reply.reply(render(unknownView(payload.id)));
         }

@@ -21,7 +21,7 @@ import type { DiscordMessage } from './render.js';
 export type FirstAnswer = (response: APIInteractionResponse) => Promise<void>;
 
 /** What the first answer was. */
-export type Acknowledged = 'reply' | 'update' | 'defer' | 'defer-update' | 'choices';
+type Acknowledged = 'reply' | 'update' | 'defer' | 'defer-update' | 'choices';
 
 const noMentions = { parse: [] };
 
