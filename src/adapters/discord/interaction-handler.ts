@@ -60,6 +60,8 @@ export interface InteractionHandler {
 type Option = APIApplicationCommandInteractionDataOption & { value?: unknown; focused?: boolean };
 
 const TIMED_OUT = Symbol('timed out');
+// A claim is one Redis SET, a millisecond; waiting longer would eat into Discord's 3 s.
+const CLAIM_WAIT_MS = 500;
 // Discord error code: the interaction expired or was never ours; it has been answered already.
 const UNKNOWN_INTERACTION = 10062;
 
@@ -179,15 +181,20 @@ export function createInteractionHandler(config: InteractionHandlerConfig): Inte
     }
   }
 
-  /** A claim that Redis cannot take is ours: answering twice beats leaving the user with no answer. */
+  /**
+   * A claim Redis cannot take, or not at once, is ours: answering twice (Discord refuses the second
+   * answer) beats leaving the user without one while Redis is down or slow.
+   */
   async function claimed(id: string): Promise<boolean> {
     if (!config.claim) return true;
     try {
-      return await config.claim(id);
+      const verdict = await within(config.claim(id), CLAIM_WAIT_MS);
+      if (verdict !== TIMED_OUT) return verdict;
+      log.warn({ interaction: id }, 'interaction claim timed out; answering');
     } catch (error) {
       log.warn({ interaction: id, err: (error as Error).message }, 'interaction claim failed; answering');
-      return true;
     }
+    return true;
   }
 
   return {
