@@ -28,14 +28,11 @@ export interface InteractionsEndpointOptions {
   /** The adapter's `handleInteraction`. */
   handle: (payload: APIInteraction, first: FirstAnswer) => Promise<HandleOutcome>;
   log: Logger;
-  /** Milliseconds since the epoch (tests move it). */
-  now?: () => number;
 }
 
 /** The route handler for `POST /discord/interactions`. */
 export function createInteractionsEndpoint(options: InteractionsEndpointOptions): RouteHandler {
   const key = ed25519PublicKey(options.publicKey);
-  const now = options.now ?? Date.now;
   const log = options.log.child({ component: 'discord-http' });
 
   return async (req, res) => {
@@ -43,7 +40,7 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
     if (!body) return plain(res, 413, 'Payload too large\n', { connection: 'close' });
     const signature = header(req.headers['x-signature-ed25519']);
     const timestamp = header(req.headers['x-signature-timestamp']);
-    if (!signed(key, signature, timestamp, body, now())) {
+    if (!signed(key, signature, timestamp, body, Date.now())) {
       log.info('refused an interaction with a bad or stale signature');
       return plain(res, 401, 'invalid request signature\n');
     }
