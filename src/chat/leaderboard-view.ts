@@ -4,7 +4,7 @@
  * Reads ranking types; never imports a platform.
  */
 
-import { formatCount, formatUsd } from '../ranking/format-number.js';
+import { formatChange, formatCount, formatUsd } from '../ranking/format-number.js';
 import { MAX_DEPTH } from '../ranking/leaderboard-service.js';
 import { formatMovement } from '../ranking/movement.js';
 import { describePeriod } from '../ranking/period.js';
@@ -92,7 +92,7 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
   const metrics =
     by === 'followers'
       ? [
-          `+${formatCount(creator.followers, locale)}`,
+          formatChange(creator.followers, locale),
           formatCount(creator.followersTotal, locale),
           formatUsd(creator.gmv, locale),
         ]

@@ -4,7 +4,7 @@
  * It knows nothing of leaderboards, periods or chat.
  */
 import type { Logger } from 'pino';
-import { codeForStatus, KeyApiError } from './errors.js';
+import { codeForEnvelope, codeForStatus, KeyApiError } from './errors.js';
 import { createPacer, type Pacer } from './pacing.js';
 import { type ApiRow, apiRowSchema, envelopeSchema, parseKeyApiJson } from './schema.js';
 
@@ -151,7 +151,7 @@ function readResponse(response: Response, body: string): RankingPage {
     json = undefined;
   }
   const envelope = envelopeSchema.safeParse(json);
-  const apiMessage = envelope.success ? (envelope.data.message ?? undefined) : undefined;
+  const apiMessage = envelope.data?.message ? untrustedMessage(envelope.data.message) : undefined;
 
   if (!response.ok) {
     throw new KeyApiError(codeForStatus(response.status), {
@@ -167,7 +167,7 @@ function readResponse(response: Response, body: string): RankingPage {
     });
   }
   if (envelope.data.code !== 0) {
-    throw new KeyApiError(codeForStatus(envelope.data.code), {
+    throw new KeyApiError(codeForEnvelope(envelope.data.code), {
       status: response.status,
       apiMessage: apiMessage ?? `code ${envelope.data.code}`,
     });
@@ -193,6 +193,24 @@ function readRows(data: unknown, status: number): ApiRow[] {
     }
     return { ...row.data, raw: item as Record<string, unknown> };
   });
+}
+
+/** The most of KeyAPI's `message` a user is shown. */
+const MAX_API_MESSAGE_LENGTH = 200;
+
+/**
+ * KeyAPI's `message` is untrusted text that reaches users' sentences: one line, without control,
+ * bidi or zero-width characters, cut to a sane length. Adapters escape the sentence's markup.
+ */
+function untrustedMessage(message: string): string {
+  const flat = message
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(flat);
+  return chars.length <= MAX_API_MESSAGE_LENGTH
+    ? flat
+    : `${chars.slice(0, MAX_API_MESSAGE_LENGTH - 1).join('')}…`;
 }
 
 function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {

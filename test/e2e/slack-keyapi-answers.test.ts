@@ -1,10 +1,11 @@
 /**
  * Story: whatever KeyAPI sends reaches Slack safely. A creator nicknamed `<!channel> hi` shows as text and
- * notifies no one; a KeyAPI out of credits (402) gets the one quota sentence of src/errors.ts, privately.
+ * notifies no one; a KeyAPI out of credits (402) gets the one quota sentence of src/errors.ts, privately;
+ * KeyAPI's own error code under HTTP 200 is asked once and answered with KeyAPI's words, as text.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor, ToprankError } from '../../src/errors.js';
-import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
+import { apiError, envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import {
   creatorLines,
   mrkdwnOf,
@@ -58,5 +59,18 @@ describe('KeyAPI answers in Slack', () => {
     expect(textsOf(reply.blocks).join('\n')).toContain(sentence);
     expect(reply.text).toContain(sentence);
     expect(creatorLines(reply.blocks)).toEqual([]);
+  });
+
+  it('answers KeyAPI’s own code 10001 under HTTP 200 with its message, asked once, as plain text', async () => {
+    keyapi.fallback = () => apiError(10001, 'region not supported <!channel>');
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    expect(reply.response_type).toBe('ephemeral');
+    expect(textsOf(reply.blocks).join('\n')).toContain(
+      'KeyAPI answered with an error (region not supported &lt;!channel&gt;).',
+    );
+    for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/<[!@]/);
+    // Not retried as an outage: one request, one credit.
+    expect(keyapi.requests).toHaveLength(1);
   });
 });
