@@ -3,7 +3,7 @@
  */
 import { leaderboardView } from '../src/chat/leaderboard-view.js';
 import { ToprankError } from '../src/errors.js';
-import { MAX_DEPTH } from '../src/ranking/leaderboard-service.js';
+import { MAX_DEPTH } from '../src/ranking/leaderboard-window.js';
 import { defineCommand } from './define-command.js';
 import { dateOption, pageOption, queryOptions, toLeaderboardQuery } from './query-options.js';
 

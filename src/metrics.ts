@@ -4,6 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { UpstreamOutcome } from './keyapi/client.js';
+import type { CacheErrorOp } from './ranking/page-cache.js';
 
 export interface Metrics {
   registry: Registry;
@@ -12,6 +13,8 @@ export interface Metrics {
   /** One upstream KeyAPI request (a paid credit), by HTTP status or failure kind. */
   upstream(outcome: UpstreamOutcome): void;
   cacheLookup(hit: boolean): void;
+  /** A page cache failure other than a Redis outage (a Redis error, a bad cached page), by operation. */
+  cacheError(op: CacheErrorOp): void;
   creditRefused(): void;
   /** A job finished: outcome completed, failed or retried. */
   job(queue: string, outcome: string): void;
@@ -40,6 +43,12 @@ export function createMetrics(): Metrics {
     labelNames: ['result'],
     registers: [registry],
   });
+  const cacheErrors = new Counter({
+    name: 'toprank_cache_errors_total',
+    help: 'Page cache failures other than a Redis outage, by operation (get, set, categories, invalid_page)',
+    labelNames: ['op'],
+    registers: [registry],
+  });
   const refused = new Counter({
     name: 'toprank_keyapi_budget_refusals_total',
     help: 'Upstream requests refused because the daily credit budget was spent',
@@ -63,6 +72,7 @@ export function createMetrics(): Metrics {
     command: (platform, command, outcome) => commands.inc({ platform, command, outcome }),
     upstream: (outcome) => upstream.inc({ status: String(outcome) }),
     cacheLookup: (hit) => cache.inc({ result: hit ? 'hit' : 'miss' }),
+    cacheError: (op) => cacheErrors.inc({ op }),
     creditRefused: () => refused.inc(),
     job: (queue, outcome) => jobs.inc({ queue, outcome }),
     deliveryLatency: (platform, seconds) => latency.observe({ platform }, seconds),

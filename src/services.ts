@@ -56,8 +56,11 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redisDown = false;
     log.info('redis connection restored');
   });
-  const cache = createRedisPageCache(redis, prefix);
   const { metrics } = options;
+  const cache = createRedisPageCache(redis, prefix, {
+    log: log.child({ component: 'page-cache' }),
+    onError: metrics?.cacheError,
+  });
   const budget =
     config.KEYAPI_DAILY_CREDIT_LIMIT > 0
       ? createCreditBudget({

@@ -5,7 +5,7 @@
  */
 
 import { formatChange, formatCount, formatUsd } from '../ranking/format-number.js';
-import { MAX_DEPTH } from '../ranking/leaderboard-service.js';
+import { leaderboardWindow } from '../ranking/leaderboard-window.js';
 import { formatMovement } from '../ranking/movement.js';
 import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
@@ -30,7 +30,7 @@ const periodWords = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
 export function leaderboardView(board: Leaderboard, options: LeaderboardViewOptions = {}): View {
   const { query, period } = board;
   const locale = options.locale ?? 'en-US';
-  const from = (query.page - 1) * query.limit + 1;
+  const { from } = leaderboardWindow(query);
   const to = from + Math.max(board.rows.length, 1) - 1;
   const filters = [query.category, query.productCategory && `product category ${query.productCategory}`]
     .filter(Boolean)
@@ -70,11 +70,20 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
   const view: View = {
     title,
     blocks,
-    // 🆕 means "not in the previous period's top <to>": movement is measured against that many ranks.
-    footer: `${describePeriod(period)} · movement vs top ${to} of ${describePeriod(board.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
+    footer: `${describePeriod(period)} · ${movementNote(board)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
   };
-  if (options.paging) view.actions = pagingButtons(board, to);
+  if (options.paging) view.actions = pagingButtons(board);
   return view;
+}
+
+/**
+ * What movement was measured against, exactly: 🆕 means "not in those ranks". E.g.
+ * "movement vs Mon 23 Nov 2026: ranks 1–10 compared".
+ */
+export function movementNote(board: Pick<Leaderboard, 'previous' | 'compared'>): string {
+  const previous = describePeriod(board.previous);
+  if (board.compared === 0) return `no movement: no ranking of ${previous} to compare`;
+  return `movement vs ${previous}: ${board.compared === 1 ? 'rank 1' : `ranks 1–${board.compared}`} compared`;
 }
 
 const startWords = { day: 'any day', week: 'Mondays', month: 'the 1st' } as const;
@@ -110,12 +119,12 @@ export function cleanName(name: string): string {
   return truncateText(flat, 64) || '–';
 }
 
-function pagingButtons(board: Leaderboard, lastRank: number): Button[] {
+function pagingButtons(board: Leaderboard): Button[] {
   const { query, period } = board;
   const buttons: Button[] = [];
   const prev = encodeLeaderboardAction(query, period.date, query.page - 1);
   const next = encodeLeaderboardAction(query, period.date, query.page + 1);
   if (prev) buttons.push({ id: prev, label: '◀ Prev', disabled: query.page <= 1 });
-  if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore || lastRank >= MAX_DEPTH });
+  if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore });
   return buttons;
 }

@@ -107,7 +107,7 @@ export async function runAlertCheck(
         (sub) =>
           previous !== undefined &&
           previous.rows.length > 0 &&
-          alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb }).length > 0,
+          alertEvents(previous, current, { climb: sub.alertClimb }).length > 0,
       )
       .map((sub) => ({
         name: 'alert',

@@ -68,10 +68,8 @@ async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): 
   const current = await deps.snapshots.get(hash, `day-${data.date}`);
   const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
   if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
-  const events = alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb });
-  return events.length > 0
-    ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample })
-    : undefined;
+  const events = alertEvents(previous, current, { climb: sub.alertClimb });
+  return events.length > 0 ? alertView(current, events, { sample: deps.sample }) : undefined;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {

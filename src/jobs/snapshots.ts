@@ -53,6 +53,7 @@ const leaderboardSchema = z.object({
         .optional(),
     }),
   ),
+  compared: z.number(),
   hasMore: z.boolean(),
 });
 

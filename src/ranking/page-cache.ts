@@ -1,15 +1,30 @@
 /**
  * Redis cache of KeyAPI pages, one key per request. A finished period never changes, so it is kept
- * long; a page that is empty (not published yet) or of a running period is kept briefly.
+ * long; a page that is empty (not published yet) or of a running period is kept briefly. It never
+ * throws: while Redis is down it is skipped (the connection logs the outage once); any other failure,
+ * and a cached page that no longer reads as one, is a miss that is logged and counted.
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
+import { rankingPageSchema } from '../keyapi/schema.js';
 
 export interface PageCache {
+  /** The cached page, or undefined on a miss; never rejects. */
   get(request: RankingRequest): Promise<RankingPage | undefined>;
+  /** Keeps a page; never rejects. */
   set(request: RankingRequest, page: RankingPage, final: boolean): Promise<void>;
   /** Creator categories seen so far in a region's pages, for autocomplete without a paid call. */
   categories(region: string): Promise<string[]>;
+}
+
+/** What failed: a Redis command of `get`, `set` or `categories`, or a cached page that is not one. */
+export type CacheErrorOp = 'get' | 'set' | 'categories' | 'invalid_page';
+
+export interface PageCacheOptions {
+  log: Logger;
+  /** Sees every failure, for metrics (toprank_cache_errors_total). */
+  onError?: (op: CacheErrorOp) => void;
 }
 
 const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
@@ -27,16 +42,55 @@ function isDown(redis: Redis): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 
-export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
+/** A cached page read back with the schema of src/keyapi/schema.ts; undefined when it is not one. */
+function readPage(text: string): RankingPage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const page = rankingPageSchema.safeParse(json);
+  return page.success ? { rows: page.data.rows, requestId: page.data.requestId } : undefined;
+}
+
+export function createRedisPageCache(redis: Redis, prefix: string, options: PageCacheOptions): PageCache {
+  const { log, onError } = options;
+  // Each kind of failure is logged when it starts, not on every lookup, until that operation works again.
+  const failing = new Set<CacheErrorOp>();
+
+  function failed(op: CacheErrorOp, cause: unknown): void {
+    onError?.(op);
+    if (failing.has(op)) return;
+    failing.add(op);
+    log.warn({ op, err: cause }, 'page cache failed: serving without it');
+  }
+
+  /** Runs a Redis operation; while Redis is down, or when it fails, gives `fallback`. */
+  async function guarded<T>(op: CacheErrorOp, fallback: T, work: () => Promise<T>): Promise<T> {
+    // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
+    if (isDown(redis)) return fallback;
+    try {
+      const result = await work();
+      failing.delete(op);
+      return result;
+    } catch (cause) {
+      // The connection dropped meanwhile: the known outage, logged once by the connection itself.
+      if (!isDown(redis)) failed(op, cause);
+      return fallback;
+    }
+  }
+
   return {
     async get(request) {
-      // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
-      if (isDown(redis)) return undefined;
-      const cached = await redis.get(pageKey(prefix, request));
-      return cached === null ? undefined : (JSON.parse(cached) as RankingPage);
+      const cached = await guarded('get', null, () => redis.get(pageKey(prefix, request)));
+      if (cached === null) return undefined;
+      const page = readPage(cached);
+      if (page) failing.delete('invalid_page');
+      else failed('invalid_page', new Error(`cached page ${pageKey(prefix, request)} is not a page`));
+      return page;
     },
     async set(request, page, final) {
-      if (isDown(redis)) return;
       const ttl =
         page.rows.length === 0
           ? EMPTY_PAGE_TTL_SECONDS
@@ -44,12 +98,16 @@ export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
             ? FINAL_PAGE_TTL_SECONDS
             : FRESH_PAGE_TTL_SECONDS;
       const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
-      const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
-      if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
-      await write.exec();
+      await guarded('set', undefined, async () => {
+        const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
+        if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
+        // A command that fails inside MULTI does not reject exec(): its error is in the replies.
+        for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+      });
     },
     async categories(region) {
-      return (await redis.smembers(`${prefix}:categories:${region}`)).sort();
+      const seen = await guarded('categories', [], () => redis.smembers(`${prefix}:categories:${region}`));
+      return seen.sort();
     },
   };
 }
