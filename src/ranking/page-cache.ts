@@ -21,6 +21,7 @@ export interface PageCache {
 /** What failed: a Redis command of `get`, `set` or `categories`, or a cached page that is not one. */
 export type CacheErrorOp = 'get' | 'set' | 'categories' | 'invalid_page';
 
+/** Where the cache reports its failures. */
 export interface PageCacheOptions {
   log: Logger;
   /** Sees every failure, for metrics (toprank_cache_errors_total). */
