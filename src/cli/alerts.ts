@@ -5,8 +5,8 @@
  */
 import { ToprankError } from '../errors.js';
 import { runAlertCheck } from '../jobs/alerts.js';
-import { alertJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
+import { alertJobId } from '../keys.js';
 import { addDays, isValidDate, toDateString } from '../ranking/period.js';
 import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 

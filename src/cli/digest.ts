@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { ToprankError } from '../errors.js';
 import { runTick } from '../jobs/collect.js';
-import { digestJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
+import { digestJobId } from '../keys.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
 import { rankTypes } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';

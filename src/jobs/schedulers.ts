@@ -6,12 +6,13 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { schedulerIdOf, slotIdOfScheduler, tickJobId, tickStartedKey } from '../keys.js';
+import { periodKey } from '../ranking/period.js';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
 import { parseSlotId, previousFireTime, type Slot } from '../subscriptions/slot.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { schedulerIdOf, slotIdOfScheduler, tickJobId } from './job-id.js';
 import { type TickData, tickJobOptions } from './queues.js';
-import { targetPeriod, tickStartedKey } from './tick-state.js';
+import { targetPeriod } from './tick-state.js';
 
 /** The cron pattern of a slot, read in the slot's zone. */
 export function cronOf(slot: Slot): string {
@@ -75,7 +76,7 @@ export function createSchedules(deps: SchedulesDeps): Schedules {
     if (now.getTime() - firedAt > deps.catchUpWindowMs) return false;
     const period = targetPeriod(slot, firedAt);
     // A tick that started (done, waiting for data, or killed) is in Redis already: nothing to catch up.
-    if (await deps.redis.exists(tickStartedKey(deps.prefix, slotId, period))) return false;
+    if (await deps.redis.exists(tickStartedKey(deps.prefix, slotId, periodKey(period)))) return false;
     await queue.add('tick', { slotId, firedAt }, { ...tickJobOptions, jobId: tickJobId(slotId, firedAt) });
     log.info({ slotId, firedAt: new Date(firedAt).toISOString() }, 'missed slot queued for catch-up');
     return true;

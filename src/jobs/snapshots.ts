@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { snapshotKey } from '../keys.js';
 import { periodKey } from '../ranking/period.js';
 import type { Leaderboard } from '../ranking/types.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
@@ -62,14 +63,18 @@ export interface SnapshotStore {
 }
 
 export function createSnapshotStore(redis: Redis, prefix: string): SnapshotStore {
-  const key = (hash: string, period: string) => `${prefix}:snap:${hash}:${period}`;
   return {
     async put(hash, board) {
       const light = { ...board, rows: board.rows.map((r) => ({ ...r, creator: { ...r.creator, raw: {} } })) };
-      await redis.set(key(hash, periodKey(board.period)), JSON.stringify(light), 'EX', MARKER_TTL_SECONDS);
+      await redis.set(
+        snapshotKey(prefix, hash, periodKey(board.period)),
+        JSON.stringify(light),
+        'EX',
+        MARKER_TTL_SECONDS,
+      );
     },
     async get(hash, period) {
-      const raw = await redis.get(key(hash, period));
+      const raw = await redis.get(snapshotKey(prefix, hash, period));
       return raw === null ? undefined : (leaderboardSchema.parse(JSON.parse(raw)) as Leaderboard);
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
+import { categoriesKey, pageKey } from '../keys.js';
 
 export interface PageCache {
   get(request: RankingRequest): Promise<RankingPage | undefined>;
@@ -15,12 +16,6 @@ export interface PageCache {
 const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
 const FRESH_PAGE_TTL_SECONDS = 10 * 60;
 const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
-
-/** The cache key of a request; every parameter that changes the answer is part of it. */
-function pageKey(prefix: string, r: RankingRequest): string {
-  const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
-  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
-}
 
 /** Lost its connection (a fresh one that is still connecting is not down). */
 function isDown(redis: Redis): boolean {
@@ -45,11 +40,11 @@ export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
             : FRESH_PAGE_TTL_SECONDS;
       const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
       const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
-      if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
+      if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
       await write.exec();
     },
     async categories(region) {
-      return (await redis.smembers(`${prefix}:categories:${region}`)).sort();
+      return (await redis.smembers(categoriesKey(prefix, region))).sort();
     },
   };
 }

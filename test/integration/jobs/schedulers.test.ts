@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTickQueue } from '../../../src/jobs/queues.js';
 import { createSchedules, cronOf, type Schedules } from '../../../src/jobs/schedulers.js';
+import { schedulerIdOf } from '../../../src/keys.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import { nextFireTime, parseSlotId, slotId } from '../../../src/subscriptions/slot.js';
 import { slotIdOf } from '../../../src/subscriptions/subscription.js';
@@ -43,10 +44,10 @@ describe('slot schedulers', () => {
 
   async function nextRun(id: string, at: string): Promise<string> {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(at) });
-    await queue.removeJobScheduler(`digest-${id}`);
+    await queue.removeJobScheduler(schedulerIdOf(id));
     await schedules.ensure(id);
     vi.useRealTimers();
-    const scheduler = await queue.getJobScheduler(`digest-${id}`);
+    const scheduler = await queue.getJobScheduler(schedulerIdOf(id));
     return new Date(Number(scheduler?.next)).toISOString();
   }
 
@@ -93,7 +94,7 @@ describe('slot schedulers', () => {
     await schedules.ensure(slotIdOf(a));
     await store().add(b, 25);
     await schedules.ensure(slotIdOf(b));
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(a)}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slotIdOf(a))]);
 
     await store().remove(a.id);
     await schedules.release(slotIdOf(a));
@@ -147,7 +148,7 @@ describe('slot schedulers', () => {
 
     expect(interleaved).toBe(true);
     expect(await real.listBySlot(slot)).toHaveLength(1);
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slot}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slot)]);
   });
 
   it('reconciles at start: creates missing schedulers and removes orphans', async () => {
@@ -160,6 +161,6 @@ describe('slot schedulers', () => {
     const report = await schedules.reconcile(new Date('2026-11-25T12:00:00Z'));
     expect(report.ensured).toEqual([slotIdOf(sub)]);
     expect(report.removed).toEqual(['week-1200-UTC']);
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(sub)}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slotIdOf(sub))]);
   });
 });
