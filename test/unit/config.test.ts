@@ -78,6 +78,43 @@ describe('a malformed REDIS_URL', () => {
   it('is shown without its password', () => {
     expect(problems({ REDIS_URL: 'redis//:hunter2secret@host:6379' })).not.toContain('hunter2secret');
   });
+
+  it('is shown without its password whatever characters the password holds', () => {
+    const message = problems({ REDIS_URL: 'redis://:se/cret@host:6379' });
+    expect(message).toContain('REDIS_URL');
+    expect(message).not.toContain('se/cret');
+    expect(message).not.toContain('cret');
+    expect(message).toContain('redis://***@host:6379');
+    expect(problems({ REDIS_URL: 'redis://:a@b/c@host' })).not.toMatch(/a@b|b\/c/);
+  });
+
+  it('with a bare % in its password names REDIS_URL and says how to write it', () => {
+    const message = problems({ REDIS_URL: 'redis://:50%off@host:6379' });
+    expect(message).toContain('REDIS_URL must percent-encode');
+    expect(message).not.toContain('URI malformed');
+    expect(message).not.toContain('50%off');
+  });
+});
+
+describe('an API URL with a user and password', () => {
+  it('is refused (fetch would refuse it) and shown without the password', () => {
+    const message = problems({ KEYAPI_BASE_URL: 'https://u:pw-secret@api.example.com' });
+    expect(message).toContain('KEYAPI_BASE_URL must not contain a user or password');
+    expect(message).not.toContain('pw-secret');
+    expect(message).toContain('https://***@api.example.com/');
+  });
+});
+
+describe('redactUrl', () => {
+  it('removes the userinfo with a URL parser, and drops up to the last @ when it cannot parse', () => {
+    expect(redactUrl('rediss://default:p%40ss@redis.internal:6380/2')).toBe(
+      'rediss://***@redis.internal:6380/2',
+    );
+    expect(redactUrl('redis://:se/cret@host')).toBe('redis://***@host');
+    expect(redactUrl('redis://user:a@b@c/d@host:6379')).toBe('redis://***@host:6379');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactUrl('https://api.keyapi.ai')).toBe('https://api.keyapi.ai');
+  });
 });
 
 describe('DIGEST_TIMEZONE', () => {
