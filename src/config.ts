@@ -51,6 +51,13 @@ function userinfoDecodes(s: string): boolean {
   }
 }
 
+const port = (example: string) =>
+  z.coerce
+    .number({ message: `must be a port number such as ${example}` })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535');
+
 const snowflake = (what: string) =>
   optionalText.refine((s) => s === undefined || /^\d{17,20}$/.test(s), {
     message: `must be a ${what} (a number of 17–20 digits)`,
@@ -99,12 +106,9 @@ const schema = z.object({
   SLACK_API_URL: apiUrl('https://slack.com/api/')
     .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
     .optional(),
-  PORT: z.coerce
-    .number({ message: 'must be a port number such as 3000' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
-    .default(3000),
+  PORT: port('3000').default(3000),
+  // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
+  METRICS_PORT: port('9464').optional(),
   DIGEST_TIME: z
     .string()
     .trim()
@@ -146,7 +150,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
   // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
   const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
-  const missing = missingCompanions(env);
+  const missing = [...missingCompanions(env), ...portClash(result.data)];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
   const problems = issues.map((issue) => {
@@ -172,6 +176,13 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
   return needs
     .filter(([given, needed]) => set(given) && !set(needed))
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
+}
+
+/** Two servers cannot listen on one port. */
+function portClash(config: Config | undefined): string[] {
+  return config?.METRICS_PORT === config?.PORT && config?.METRICS_PORT !== undefined
+    ? [`METRICS_PORT must differ from PORT (both are ${config.PORT}); unset it to serve /metrics on PORT`]
+    : [];
 }
 
 /** The environment, after reading `.env` when present. */

@@ -117,6 +117,15 @@ describe('redactUrl', () => {
   });
 });
 
+describe('METRICS_PORT', () => {
+  it('is unset by default (PORT serves /metrics) and refused when it is PORT', () => {
+    expect(loadConfig({}).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(problems({ PORT: '8080', METRICS_PORT: '8080' })).toContain('METRICS_PORT must differ from PORT');
+    expect(problems({ METRICS_PORT: 'ninety' })).toContain('METRICS_PORT must be a port number such as 9464');
+  });
+});
+
 describe('DIGEST_TIMEZONE', () => {
   it('is stored in its canonical spelling, so utc and UTC name one delivery slot', () => {
     expect(loadConfig({ DIGEST_TIMEZONE: 'america/new_york' }).DIGEST_TIMEZONE).toBe('America/New_York');
