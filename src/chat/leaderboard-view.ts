@@ -101,13 +101,15 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
           formatUsd(creator.gmv, locale),
           formatCount(creator.followersTotal, locale),
         ];
-  return [String(row.rank), formatMovement(row.movement), cleanName(creator.nickname), handle, ...metrics];
+  return [String(row.rank), formatMovement(row.movement), shortName(creator.nickname), handle, ...metrics];
 }
 
-/** Nicknames are untrusted: no line breaks or control characters, and a sane length (adapters escape markup). */
-export function cleanName(name: string): string {
-  const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-  return truncateText(flat, 64) || '–';
+/**
+ * A creator's name cut to a sane length for a row or an alert line. Its characters were cleaned where
+ * KeyAPI text enters the domain (src/ranking/clean-text.ts); adapters escape markup.
+ */
+export function shortName(name: string): string {
+  return truncateText(name, 64) || '–';
 }
 
 function pagingButtons(board: Leaderboard, lastRank: number): Button[] {

@@ -3,7 +3,7 @@
  * them: a new #1, creators entering the top `limit`, climbs of at least `climb` places, drop-outs.
  * Pure: each creator gets at most one event, the most telling one.
  */
-import { cleanName } from '../chat/leaderboard-view.js';
+import { shortName } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
 import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
@@ -70,7 +70,7 @@ export function alertEvents(
 }
 
 function eventLine(event: AlertEvent): string {
-  const name = cleanName(event.name);
+  const name = shortName(event.name);
   if (event.kind === 'new_leader') {
     return `👑 New #1: ${name}${event.previousRank ? ` (up from #${event.previousRank})` : ''}`;
   }

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { categoriesKey, pageKey } from '../keys.js';
+import { cleanText } from './clean-text.js';
 
 export interface PageCache {
   get(request: RankingRequest): Promise<RankingPage | undefined>;
@@ -38,7 +39,8 @@ export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
           : final
             ? FINAL_PAGE_TTL_SECONDS
             : FRESH_PAGE_TTL_SECONDS;
-      const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
+      // Autocomplete shows these on the platforms: cleaned like every KeyAPI text (./clean-text.ts).
+      const categories = [...new Set(page.rows.map((row) => cleanText(row.category)).filter(Boolean))];
       const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
       if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
       await write.exec();

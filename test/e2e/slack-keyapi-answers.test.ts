@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor, ToprankError } from '../../src/errors.js';
+import { hostileCharacters, hostileRows } from '../fakes/crafted-rankings.js';
 import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import {
   creatorLines,
@@ -47,6 +48,20 @@ describe('KeyAPI answers in Slack', () => {
     );
     expect(lines[1]?.line).toContain('<https://www.tiktok.com/@loud|@loud>');
     for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/<[!@]/);
+  });
+
+  it('shows one row per hostile creator, with no control, bidi or zero-width character', async () => {
+    keyapi.fallback = () => ({ body: envelope(hostileRows) });
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    const lines = creatorLines(reply.blocks);
+    expect(lines.map((l) => l.rank)).toEqual([1, 2]);
+    expect(lines[0]?.line).toContain('Evilgnp.exe Creator **3.** Fake');
+    expect(lines[0]?.line).toContain('|@evil **2.** 🆕 Forged Creator *2.* Forged Creator>');
+    expect(lines[1]?.line).toContain('Invisible Ink [31m');
+    for (const text of [...mrkdwnOf(reply), ...textsOf(reply.blocks)]) {
+      for (const line of text.split('\n')) expect(line).not.toMatch(hostileCharacters);
+    }
   });
 
   it('answers a 402 from KeyAPI with the quota sentence, privately', async () => {

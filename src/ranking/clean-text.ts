@@ -1,0 +1,22 @@
+/**
+ * KeyAPI text (nicknames, handles, categories) is untrusted: cleaned here, once, where it enters the
+ * domain, so no adapter, digest or alert ever sees a character that could fake a line or reorder one.
+ * Escaping markup and cutting to length stay with the views and adapters. Imports nothing.
+ */
+
+// Control characters (C0, C1: newline, ESC…) and line or paragraph separators would break a row in
+// two: each run becomes one space.
+const breaking = /[\p{Cc}\p{Zl}\p{Zp}]+/gu;
+// Format characters (Unicode category Cf) show nothing yet change what the rest shows: bidi overrides
+// and isolates (U+202A–202E, U+2066–2069) reverse text, zero-width ones (U+200B–200D, U+2060, U+FEFF)
+// hide inside a name. They are removed.
+const invisible = /\p{Cf}/gu;
+
+/** KeyAPI text fit for any platform: no control, separator or format character, spaces collapsed. */
+export function cleanText(text: string | null | undefined): string {
+  return (text ?? '')
+    .replace(invisible, '')
+    .replace(breaking, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
