@@ -6,6 +6,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { slotRepeatStrategy } from './slot-cron.js';
 
 export const queueNames = {
   tick: 'toprank-tick',
@@ -65,15 +66,18 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** How the tick queue, and every worker of it, computes a slot scheduler's next run. */
+export const tickSettings = { repeatStrategy: slotRepeatStrategy };
+
 /** The tick queue alone: what the command side needs to manage slot schedulers. */
 export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
-  return new Queue<TickData>(queueNames.tick, { connection, prefix });
+  return new Queue<TickData>(queueNames.tick, { connection, prefix, settings: tickSettings });
 }
 
 /** The queues on a shared connection (BullMQ does not close a connection it was given). */
 export function createQueues(connection: Redis, prefix: string): Queues {
   const options = { connection, prefix };
-  const tick = new Queue<TickData>(queueNames.tick, options);
+  const tick = createTickQueue(connection, prefix);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);
   const alerts = new Queue<AlertCheckData>(queueNames.alerts, options);
   return {

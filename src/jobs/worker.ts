@@ -15,7 +15,7 @@ import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, DEFAULT_TICK_TIMING, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
 import { createPacer, type PacingLimits } from './pacer.js';
-import { createQueues, type Queues, queueNames } from './queues.js';
+import { createQueues, type Queues, queueNames, tickSettings } from './queues.js';
 import { createSchedules, type ReconcileReport, type Schedules } from './schedulers.js';
 import { createSnapshotStore } from './snapshots.js';
 
@@ -109,7 +109,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       new Worker(
         queueNames.tick,
         createCollectProcessor({ ...base, log: log.child({ component: 'tick' }), timing: options.timing }),
-        { ...common, concurrency: 2 },
+        { ...common, concurrency: 2, settings: tickSettings },
       ),
     );
   }
