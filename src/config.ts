@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { canonicalTimeZone } from './time-zone.js';
+import { timeOfDaySchema, timeZoneSchema } from './time-zone.js';
 
 const secretNames = [
   'KEYAPI_TOKEN',
@@ -109,21 +109,8 @@ const schema = z.object({
   PORT: port('3000').default(3000),
   // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
   METRICS_PORT: port('9464').optional(),
-  DIGEST_TIME: z
-    .string()
-    .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
-    .default('09:00'),
-  DIGEST_TIMEZONE: z
-    .string()
-    .trim()
-    .transform((zone, ctx) => {
-      const canonical = canonicalTimeZone(zone);
-      if (!canonical)
-        ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris or UTC' });
-      return canonical ?? zone;
-    })
-    .default('UTC'),
+  DIGEST_TIME: timeOfDaySchema.default('09:00'),
+  DIGEST_TIMEZONE: timeZoneSchema.default('UTC'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { digestJobId, tickDoneKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
-import { periodKey, shiftPeriod } from '../ranking/period.js';
+import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import {
@@ -257,10 +257,4 @@ export function createCollectProcessor(deps: CollectDeps) {
     }
     return outcome;
   };
-}
-
-function parsePeriodKey(key: string): Period {
-  const match = /^(day|week|month)-(\d{4}-\d{2}-\d{2})$/.exec(key);
-  if (!match) throw new Error(`not a period key: ${key}`);
-  return { type: match[1] as Period['type'], date: match[2] as string };
 }

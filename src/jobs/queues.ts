@@ -6,6 +6,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { isValidDate, parsePeriodKey } from '../ranking/period.js';
+import { subscriptionIdSchema } from '../subscriptions/subscription.js';
 import { slotRepeatStrategy } from './slot-cron.js';
 
 export const queueNames = {
@@ -14,9 +16,9 @@ export const queueNames = {
   alerts: 'toprank-alerts',
 } as const;
 
-const periodKeySchema = z.string().regex(/^(day|week|month)-\d{4}-\d{2}-\d{2}$/);
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const idSchema = z.string().regex(/^[a-z0-9]{1,12}$/);
+const periodKeySchema = z.string().refine((key) => parsePeriodKey(key) !== undefined);
+const dateSchema = z.string().refine(isValidDate);
+const idSchema = subscriptionIdSchema;
 
 /** A tick of one slot: from a scheduler (fire time from the job) or added with a fire time or period. */
 export const tickDataSchema = z.object({

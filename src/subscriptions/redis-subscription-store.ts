@@ -12,7 +12,13 @@ import {
   slotSubscriptionsKey,
   subscriptionKey,
 } from '../keys.js';
-import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+import {
+  isSubscriptionId,
+  queryHash,
+  type Subscription,
+  slotIdOf,
+  subscriptionSchema,
+} from './subscription.js';
 import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 
 const addScript = `
@@ -80,7 +86,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   async get(id: string): Promise<Subscription | undefined> {
-    if (!/^[a-z0-9]{1,12}$/.test(id)) return undefined;
+    if (!isSubscriptionId(id)) return undefined;
     const raw = await this.redis.get(subscriptionKey(this.prefix, id));
     return raw === null ? undefined : subscriptionSchema.parse(JSON.parse(raw));
   }

@@ -126,6 +126,13 @@ describe('METRICS_PORT', () => {
   });
 });
 
+describe('DIGEST_TIME', () => {
+  it('reads a time the way /toprank-subscribe does (one rule for HH:MM): 9:30 is 09:30', () => {
+    expect(loadConfig({ DIGEST_TIME: '9:30' }).DIGEST_TIME).toBe('09:30');
+    expect(problems({ DIGEST_TIME: '24:00' })).toContain('DIGEST_TIME must be a 24-hour time HH:MM');
+  });
+});
+
 describe('DIGEST_TIMEZONE', () => {
   it('is stored in its canonical spelling, so utc and UTC name one delivery slot', () => {
     expect(loadConfig({ DIGEST_TIMEZONE: 'america/new_york' }).DIGEST_TIMEZONE).toBe('America/New_York');
