@@ -21,7 +21,7 @@ export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promi
       allowed: 'a date YYYY-MM-DD',
     });
   }
-  const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
+  const { base, queues } = createJobParts(deps.core, deps.options);
   const jobIds: string[] = [];
   let report: string;
   try {

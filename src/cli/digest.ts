@@ -35,7 +35,7 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
   if (slots.length === 0)
     return `No ${type.data} subscriptions${flags.slot ? ` in slot ${flags.slot}` : ''}: nothing to run.`;
 
-  const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
+  const { base, queues } = createJobParts(deps.core, deps.options);
   const lines: string[] = [];
   const jobIds: string[] = [];
   try {

@@ -15,9 +15,10 @@ import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 import { healthRoute, metricsRoute } from '../http/health.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
+import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
-import { type Core, createCore } from '../services.js';
+import { createCore } from '../services.js';
 
 export const roles = ['all', 'bot', 'worker'] as const;
 export type Role = (typeof roles)[number];
@@ -60,7 +61,7 @@ export interface PlatformAdapters {
 /** The configured platforms. `serve` takes users' commands too (gateway session, Socket Mode). */
 export function createPlatformAdapters(
   config: Config,
-  core: Core,
+  core: ScheduledCore,
   log: Logger,
   serve: boolean,
 ): PlatformAdapters {
@@ -96,7 +97,7 @@ export function createPlatformAdapters(
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
   const metrics = createMetrics();
-  const core = createCore(config, log, { metrics });
+  const core = withSchedules(createCore(config, log, { metrics }), log);
   const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
   if (adapters.size === 0) {
     log.warn(

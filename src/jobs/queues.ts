@@ -76,10 +76,13 @@ export function createTickQueue(connection: Redis, prefix: string): Queue<TickDa
   return new Queue<TickData>(queueNames.tick, { connection, prefix, settings: tickSettings });
 }
 
-/** The queues on a shared connection (BullMQ does not close a connection it was given). */
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * The queues on a shared connection (BullMQ does not close a connection it was given). A process
+ * passes the tick queue it already has (src/jobs/scheduling.ts), which stays its owner's to close.
+ */
+export function createQueues(connection: Redis, prefix: string, tickQueue?: Queue<TickData>): Queues {
   const options = { connection, prefix };
-  const tick = createTickQueue(connection, prefix);
+  const tick = tickQueue ?? createTickQueue(connection, prefix);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);
   const alerts = new Queue<AlertCheckData>(queueNames.alerts, options);
   return {
@@ -87,7 +90,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     deliver,
     alerts,
     async close() {
-      await Promise.all([tick.close(), deliver.close(), alerts.close()]);
+      await Promise.all([tickQueue ? undefined : tick.close(), deliver.close(), alerts.close()]);
     },
   };
 }
