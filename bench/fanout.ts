@@ -9,6 +9,7 @@ import type { ChannelRef, Platform } from '../src/chat/channel-ref.js';
 import type { ChatAdapter, PostedRef, SendOptions } from '../src/chat/chat-adapter.js';
 import { loadConfig } from '../src/config.js';
 import { createQueues } from '../src/jobs/queues.js';
+import { withSchedules } from '../src/jobs/scheduling.js';
 import { startWorkers } from '../src/jobs/worker.js';
 import { startLocalRedis } from '../src/local-redis.js';
 import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
@@ -72,7 +73,10 @@ export async function runFanoutBench(redisUrl?: string): Promise<void> {
     KEYAPI_QPS: '50',
   });
   const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
-  const core = createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') });
+  const core = withSchedules(
+    createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') }),
+    log,
+  );
   const discord = fakePlatform('discord', DISCORD_PER_SECOND, false);
   const slack = fakePlatform('slack', SLACK_PER_CHANNEL_PER_SECOND, true);
   let peakRss = 0;

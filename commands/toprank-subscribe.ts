@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
-import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
+import { describeInstant, describeSlot, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
   describeQuery,
@@ -17,19 +17,14 @@ import {
   slotIdOf,
   slotOf,
 } from '../src/subscriptions/subscription.js';
-import { canonicalTimeZone } from '../src/time-zone.js';
+import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
   description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
   type: 'string',
-  schema: z
-    .string()
-    .trim()
-    .transform((s) => (/^\d:\d\d$/.test(s) ? `0${s}` : s))
-    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/))
-    .optional(),
+  schema: timeOfDaySchema.optional(),
   allowed: 'a 24-hour time written HH:MM, such as 09:00',
   example: '09:00',
 } satisfies OptionSpec;
@@ -38,12 +33,7 @@ const timezoneOption = {
   description: 'IANA time zone of the delivery time, e.g. Europe/Paris (default from DIGEST_TIMEZONE)',
   type: 'string',
   // One spelling per zone (`utc` → `UTC`), so equal zones share one slot and one scheduler.
-  schema: z
-    .string()
-    .trim()
-    .refine(isTimeZone)
-    .transform((zone) => canonicalTimeZone(zone) ?? zone)
-    .optional(),
+  schema: timeZoneSchema.optional(),
   allowed: 'an IANA time zone such as America/New_York, Europe/Paris or UTC',
   example: 'America/New_York',
 } satisfies OptionSpec;

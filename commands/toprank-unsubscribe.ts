@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
-import { slotIdOf } from '../src/subscriptions/subscription.js';
+import { slotIdOf, subscriptionIdSchema } from '../src/subscriptions/subscription.js';
 import { defineCommand, type OptionSpec } from './define-command.js';
 import { requireManageChannel } from './toprank-subscribe.js';
 
@@ -14,7 +14,7 @@ const subscriptionOption = {
   type: 'string',
   schema: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.string().regex(/^(all|[a-z0-9]{4,12})$/),
+    z.union([z.literal('all'), subscriptionIdSchema]),
   ),
   allowed: 'a subscription id from /toprank-subscriptions, or all',
   example: 'all',

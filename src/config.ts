@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { canonicalTimeZone } from './time-zone.js';
+import { timeOfDaySchema, timeZoneSchema } from './time-zone.js';
 
 const secretNames = [
   'KEYAPI_TOKEN',
@@ -25,6 +25,39 @@ const url = (example: string, protocol = /^https?:$/) =>
       message: `must be a URL such as ${example}`,
     });
 
+// fetch() refuses a URL with credentials ("Request cannot be constructed from a URL that includes
+// credentials"), and every HTTP API here takes its key from its own variable.
+const apiUrl = (example: string) =>
+  url(example).refine((s) => !URL.canParse(s) || !hasUserinfo(new URL(s)), {
+    message: 'must not contain a user or password (the key goes in its own variable)',
+  });
+
+function hasUserinfo(url: URL): boolean {
+  return url.username !== '' || url.password !== '';
+}
+
+const encodePassword = 'percent-encode %, / and @ in a password (as %25, %2F, %40)';
+
+/** True when the user and password decode (ioredis decodes them, and throws "URI malformed" on a bare %). */
+function userinfoDecodes(s: string): boolean {
+  if (!URL.canParse(s)) return true;
+  const { username, password } = new URL(s);
+  try {
+    decodeURIComponent(username);
+    decodeURIComponent(password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const port = (example: string) =>
+  z.coerce
+    .number({ message: `must be a port number such as ${example}` })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535');
+
 const snowflake = (what: string) =>
   optionalText.refine((s) => s === undefined || /^\d{17,20}$/.test(s), {
     message: `must be a ${what} (a number of 17–20 digits)`,
@@ -32,7 +65,7 @@ const snowflake = (what: string) =>
 
 const schema = z.object({
   KEYAPI_TOKEN: optionalText,
-  KEYAPI_BASE_URL: url('https://api.keyapi.ai').default('https://api.keyapi.ai'),
+  KEYAPI_BASE_URL: apiUrl('https://api.keyapi.ai').default('https://api.keyapi.ai'),
   KEYAPI_QPS: z.coerce
     .number({ message: 'must be a number such as 5' })
     .min(0.1, 'must be at least 0.1')
@@ -43,7 +76,13 @@ const schema = z.object({
     .int('must be a whole number such as 5000')
     .min(0, 'must be 0 (no limit) or more')
     .default(0),
-  REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/).default('redis://127.0.0.1:6379'),
+  REDIS_URL: url(`redis://127.0.0.1:6379; ${encodePassword}`, /^rediss?:$/)
+    .refine(userinfoDecodes, { message: encodePassword.replace('percent-encode', 'must percent-encode') })
+    // Anything after the host but a database number is a password cut short by a `/` it holds.
+    .refine((s) => !URL.canParse(s) || /^\/?\d*$/.test(new URL(s).pathname), {
+      message: `must end in host:port and at most a database number (redis://:password@host:6379/0); ${encodePassword}`,
+    })
+    .default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z
     .string()
     .trim()
@@ -52,7 +91,7 @@ const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: snowflake('Discord application id'),
   DISCORD_GUILD_ID: snowflake('Discord server (guild) id'),
-  DISCORD_API_URL: url('https://discord.com/api')
+  DISCORD_API_URL: apiUrl('https://discord.com/api')
     .refine((s) => !/\/v\d+\/?$/.test(s) && !s.endsWith('/'), {
       message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
     })
@@ -64,30 +103,14 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xapp-'), {
     message: 'must be an app-level token starting with xapp-',
   }),
-  SLACK_API_URL: url('https://slack.com/api/')
+  SLACK_API_URL: apiUrl('https://slack.com/api/')
     .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
     .optional(),
-  PORT: z.coerce
-    .number({ message: 'must be a port number such as 3000' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
-    .default(3000),
-  DIGEST_TIME: z
-    .string()
-    .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
-    .default('09:00'),
-  DIGEST_TIMEZONE: z
-    .string()
-    .trim()
-    .transform((zone, ctx) => {
-      const canonical = canonicalTimeZone(zone);
-      if (!canonical)
-        ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris or UTC' });
-      return canonical ?? zone;
-    })
-    .default('UTC'),
+  PORT: port('3000').default(3000),
+  // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
+  METRICS_PORT: port('9464').optional(),
+  DIGEST_TIME: timeOfDaySchema.default('09:00'),
+  DIGEST_TIMEZONE: timeZoneSchema.default('UTC'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -114,17 +137,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
   // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
   const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
-  const missing = missingCompanions(env);
+  const missing = [...missingCompanions(env), ...portClash(result.data)];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
   const problems = issues.map((issue) => {
     const name = String(issue.path[0]);
     const raw = env[name];
-    // Secrets are named, never shown; a Redis URL is shown without its password.
-    const shown =
-      raw === undefined || secretNames.includes(name)
-        ? ''
-        : ` (got "${name === 'REDIS_URL' ? redactUrl(raw) : raw}")`;
+    // Secrets are named, never shown; any URL is shown without its user and password.
+    const shown = raw === undefined || secretNames.includes(name) ? '' : ` (got "${redactUrl(raw)}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new ConfigError([...problems, ...missing]);
@@ -145,6 +165,13 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
 }
 
+/** Two servers cannot listen on one port. */
+function portClash(config: Config | undefined): string[] {
+  return config?.METRICS_PORT === config?.PORT && config?.METRICS_PORT !== undefined
+    ? [`METRICS_PORT must differ from PORT (both are ${config.PORT}); unset it to serve /metrics on PORT`]
+    : [];
+}
+
 /** The environment, after reading `.env` when present. */
 export function readEnvironment(): NodeJS.ProcessEnv {
   // Node 20.12+ reads .env natively; variables already set in the environment win.
@@ -152,9 +179,29 @@ export function readEnvironment(): NodeJS.ProcessEnv {
   return process.env;
 }
 
-/** A URL fit to print: any user and password in it replaced by ***. */
+/**
+ * A URL fit to print: any user and password in it replaced by ***. The parser finds the userinfo
+ * whatever it holds; a URL it cannot parse (a `/` in the password, say) loses everything between `//`
+ * and the last `@`, since the password may hold any character but the host holds no `@`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  if (URL.canParse(url)) {
+    const parsed = new URL(url);
+    // An `@` after the host means the parser ended the userinfo early (at a `/` of the password).
+    const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+    if (parsed.host !== '' && !rest.includes('@')) {
+      if (!hasUserinfo(parsed)) return url;
+      parsed.username = '***';
+      parsed.password = '';
+      return parsed.href;
+    }
+  }
+  const start = url.indexOf('//');
+  const at = url.lastIndexOf('@');
+  if (at === -1) return url;
+  // No `//` at all (`redis:pw@host`): everything before the last `@` after the scheme may be secret.
+  const from = start === -1 ? url.indexOf(':') + 1 : start + 2;
+  return at > from ? `${url.slice(0, from)}***@${url.slice(at + 1)}` : url;
 }
 
 /** Every secret value present in the configuration (the Redis password too), for log redaction. */

@@ -16,6 +16,7 @@ import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
+import { withSchedules } from './jobs/scheduling.js';
 import { createLogger } from './log.js';
 import { createCore } from './services.js';
 
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     case 'digest':
     case 'alerts': {
       const log = cliLogger(config);
-      const core = createCore(config, log);
+      const core = withSchedules(createCore(config, log), log);
       const { adapters, live } = createPlatformAdapters(config, core, log, false);
       try {
         await Promise.all(live.map((adapter) => adapter.start()));

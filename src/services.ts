@@ -1,23 +1,24 @@
 /**
- * The composition of the core: Redis, the KeyAPI client, the page cache and the leaderboard service,
- * built from the configuration. Every entry point (CLI, demo, bot, workers) starts here.
+ * The composition of the core: Redis, the KeyAPI client, the page cache, the leaderboard service and
+ * the subscription store, built from the configuration. Every entry point (CLI, demo, bot, workers)
+ * starts here; the tick queue and schedulers are added where the jobs are (src/jobs/scheduling.ts).
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
 import { type Config, redactUrl } from './config.js';
-import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
-import { createTickQueue } from './jobs/queues.js';
-import { createSchedules } from './jobs/schedulers.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
 import { createCreditBudget } from './keyapi/credit-budget.js';
 import type { Metrics } from './metrics.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
+import type { SubscriptionServices } from './subscriptions/schedule-port.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
-export interface Core extends CommandServices {
+export interface Core extends Omit<CommandServices, 'subscriptions'> {
+  /** The store and the digest defaults; the scheduler port comes with src/jobs/scheduling.ts. */
+  subscriptions: Omit<SubscriptionServices, 'schedules'>;
   /** For cache, subscriptions and markers: fails fast while Redis is down. */
   redis: Redis;
   /** For BullMQ queues and workers: waits for Redis however long it takes. */
@@ -87,19 +88,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     now: options.now,
     onCacheLookup: metrics?.cacheLookup,
   });
-  // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
-  const tickQueue = createTickQueue(queueRedis, prefix);
-  // The queue shares `queueRedis`, whose outages `redis` logs; without a listener BullMQ prints each error.
-  tickQueue.on('error', () => {});
-  const schedules = createSchedules({
-    queue: tickQueue,
-    store,
-    redis,
-    prefix,
-    log: log.child({ component: 'schedules' }),
-    catchUpWindowMs: DEFAULT_TICK_TIMING.catchUpWindowMs,
-  });
   return {
     redis,
     queueRedis,
@@ -110,7 +99,6 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     recordCommand: metrics?.command,
     subscriptions: {
       store,
-      schedules,
       defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
     },
@@ -121,7 +109,6 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         queueRedis.disconnect();
         return;
       }
-      await tickQueue.close().catch(() => {});
       await Promise.all([redis, queueRedis].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

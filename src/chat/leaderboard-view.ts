@@ -4,6 +4,7 @@
  * Reads ranking types; never imports a platform.
  */
 
+import { truncateText } from '../clean-text.js';
 import { formatChange, formatCount, formatUsd } from '../ranking/format-number.js';
 import { leaderboardWindow } from '../ranking/leaderboard-window.js';
 import { formatMovement } from '../ranking/movement.js';
@@ -11,7 +12,7 @@ import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
 import type { Leaderboard, RankedCreator } from '../ranking/types.js';
 import { encodeLeaderboardAction } from './action-id.js';
-import { type Block, type Button, type Cell, truncateText, type View } from './view.js';
+import type { Block, Button, Cell, View } from './view.js';
 
 export interface LeaderboardViewOptions {
   /** BCP 47 locale for numbers (Discord sends the user's). */
@@ -110,13 +111,15 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
           formatUsd(creator.gmv, locale),
           formatCount(creator.followersTotal, locale),
         ];
-  return [String(row.rank), formatMovement(row.movement), cleanName(creator.nickname), handle, ...metrics];
+  return [String(row.rank), formatMovement(row.movement), shortName(creator.nickname), handle, ...metrics];
 }
 
-/** Nicknames are untrusted: no line breaks or control characters, and a sane length (adapters escape markup). */
-export function cleanName(name: string): string {
-  const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-  return truncateText(flat, 64) || '–';
+/**
+ * A creator's name cut to a sane length for a row or an alert line. Its characters were cleaned where
+ * KeyAPI text enters the domain (src/ranking/clean-text.ts); adapters escape markup.
+ */
+export function shortName(name: string): string {
+  return truncateText(name, 64) || '–';
 }
 
 function pagingButtons(board: Leaderboard): Button[] {

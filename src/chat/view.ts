@@ -62,17 +62,6 @@ export function noticeView(tone: NoticeBlock['tone'], text: string, ephemeral = 
   return { blocks: [{ kind: 'notice', tone, text }], ephemeral };
 }
 
-/**
- * Cuts text to at most `max` UTF-16 units (how Discord and Slack count), ending in "…", never
- * splitting an emoji's surrogate pair.
- */
-export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  if (/[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) cut -= 1;
-  return `${text.slice(0, cut)}…`;
-}
-
 /** The plain text of a cell. */
 export function cellText(cell: Cell): string {
   return typeof cell === 'string' ? cell : cell.text;

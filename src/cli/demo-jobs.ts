@@ -7,9 +7,17 @@ import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
 import { dailyQuery } from '../jobs/alerts.js';
-import { alertCheckJobId, alertJobId, digestJobId, tickJobId } from '../jobs/job-id.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
+import {
+  alertCheckJobId,
+  alertJobId,
+  alertsCheckedKey,
+  digestJobId,
+  tickDoneKey,
+  tickJobId,
+  tickStartedKey,
+} from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
@@ -44,9 +52,9 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
   const day = addDays(toDateString(new Date()), -1);
   // The demo replays "Monday 09:00" now: forget earlier demo runs of this slot and of the alert day.
   await core.redis.del(
-    `${core.prefix}:tick-started:${slotId}:${periodKey(period)}`,
-    `${core.prefix}:tick-done:${slotId}:${periodKey(period)}`,
-    `${core.prefix}:alerts-checked:${queryHash(dailyQuery(sub.query))}:${day}`,
+    tickStartedKey(core.prefix, slotId, periodKey(period)),
+    tickDoneKey(core.prefix, slotId, periodKey(period)),
+    alertsCheckedKey(core.prefix, queryHash(dailyQuery(sub.query)), day),
   );
   const workers = await startWorkers({
     core,

@@ -5,12 +5,13 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Config, redactUrl } from '../config.js';
+import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { startLocalRedis } from '../local-redis.js';
 import { startSampleKeyApiServer } from '../sample/sample-keyapi-server.js';
-import { type Core, createCore } from '../services.js';
+import { createCore } from '../services.js';
 
 export interface LocalStack {
-  core: Core;
+  core: ScheduledCore;
   config: Config;
   /** True when the data is the built-in sample, not KeyAPI. */
   sample: boolean;
@@ -61,7 +62,7 @@ export async function openLocalStack(
     for (const close of closers.reverse()) await close();
     throw error;
   }
-  const core = createCore(effective, log);
+  const core = withSchedules(createCore(effective, log), log);
   return {
     core,
     config: effective,

@@ -4,7 +4,7 @@
  * places, drop-outs. Read from the movement the ranking service measured over the leaderboard
  * window, so an alert and the digest of the same day agree. Pure: each creator once, the most telling.
  */
-import { cleanName, movementNote } from '../chat/leaderboard-view.js';
+import { movementNote, shortName } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
 import { leaderboardWindow } from '../ranking/leaderboard-window.js';
 import { describePeriod } from '../ranking/period.js';
@@ -71,7 +71,7 @@ export function alertEvents(
 }
 
 function eventLine(event: AlertEvent): string {
-  const name = cleanName(event.name);
+  const name = shortName(event.name);
   if (event.kind === 'new_leader') {
     return `👑 New #1: ${name}${event.previousRank ? ` (up from #${event.previousRank})` : ''}`;
   }

@@ -7,6 +7,7 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { ToprankError } from '../errors.js';
+import { alertJobId, alertsCheckedKey } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import {
@@ -17,7 +18,6 @@ import {
 } from '../subscriptions/subscription.js';
 import { alertEvents } from './alert-events.js';
 import type { CollectDeps } from './collect.js';
-import { alertJobId } from './job-id.js';
 import { type AlertCheckData, alertCheckDataSchema, deliverJobOptions } from './queues.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 import { isTransient, permanentCode, probe } from './upstream.js';
@@ -87,7 +87,7 @@ export async function runAlertCheck(
   const outcome: AlertCheckOutcome = { date, queries: groups.size, unpublished: 0, queued: 0 };
   for (const [hash, group] of groups) {
     const query = dailyQuery((group[0] as Subscription).query);
-    const checkedKey = `${prefix}:alerts-checked:${hash}:${date}`;
+    const checkedKey = alertsCheckedKey(prefix, hash, date);
     if (await redis.exists(checkedKey)) continue;
     let pair: Awaited<ReturnType<typeof dailyPair>> | undefined;
     try {

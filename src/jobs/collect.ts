@@ -8,8 +8,9 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { digestJobId, tickDoneKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
-import { periodKey, shiftPeriod } from '../ranking/period.js';
+import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import {
@@ -19,10 +20,9 @@ import {
   type SubscriptionQuery,
 } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { digestJobId } from './job-id.js';
 import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { MARKER_TTL_SECONDS, targetPeriod, tickDoneKey, tickStartedKey } from './tick-state.js';
+import { MARKER_TTL_SECONDS, targetPeriod } from './tick-state.js';
 import { isTransient, permanentCode, probe } from './upstream.js';
 
 export interface TickTiming {
@@ -88,14 +88,14 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   const period = request.period ?? targetPeriod(slot, firedAt);
   const ctx = { slotId: request.slotId, period: periodKey(period) };
 
-  const done = await redis.get(tickDoneKey(prefix, request.slotId, period));
+  const done = await redis.get(tickDoneKey(prefix, request.slotId, ctx.period));
   // A slot skipped as too late posted nothing, so an operator may still backfill it; delivery job ids
   // and sent markers keep that from posting anything twice.
   if (done !== null && !(request.mode === 'manual' && done === 'skipped')) {
     return { status: 'skipped', period, reason: 'already_done' };
   }
   const firstStart = await redis.set(
-    tickStartedKey(prefix, request.slotId, period),
+    tickStartedKey(prefix, request.slotId, ctx.period),
     String(now),
     'EX',
     MARKER_TTL_SECONDS,
@@ -106,7 +106,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       { ...ctx, firedAt: new Date(firedAt).toISOString() },
       'slot missed beyond the catch-up window: skipped',
     );
-    await redis.set(tickDoneKey(prefix, request.slotId, period), 'skipped', 'EX', MARKER_TTL_SECONDS);
+    await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'skipped', 'EX', MARKER_TTL_SECONDS);
     return { status: 'skipped', period, reason: 'outside_catch_up_window' };
   }
 
@@ -185,7 +185,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     );
     return { status: 'waiting', period, unpublished, unreachable, retryInMs };
   }
-  await redis.set(tickDoneKey(prefix, request.slotId, period), 'done', 'EX', MARKER_TTL_SECONDS);
+  await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'done', 'EX', MARKER_TTL_SECONDS);
   log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
   return { status: 'done', period, queries: groups.size, queued, fellBack };
 }
@@ -257,10 +257,4 @@ export function createCollectProcessor(deps: CollectDeps) {
     }
     return outcome;
   };
-}
-
-function parsePeriodKey(key: string): Period {
-  const match = /^(day|week|month)-(\d{4}-\d{2}-\d{2})$/.exec(key);
-  if (!match) throw new Error(`not a period key: ${key}`);
-  return { type: match[1] as Period['type'], date: match[2] as string };
 }

@@ -12,6 +12,7 @@ import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
 import { leaderboardView } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
+import { deliveryIdOf, sentKey } from '../keys.js';
 import { addDays } from '../ranking/period.js';
 import { queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -20,7 +21,7 @@ import { dailyQuery } from './alerts.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { MARKER_TTL_SECONDS, sentKey } from './tick-state.js';
+import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 export interface DeliverDeps {
   store: SubscriptionStore;
@@ -48,13 +49,6 @@ const tokenVariables: Record<Platform, string> = {
 };
 
 const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
-
-/** The id that names a delivery everywhere: job id, sent marker, and the adapter's idempotency key. */
-function deliveryIdOf(data: DeliverData): string {
-  return data.kind === 'digest'
-    ? `deliver-${data.subscriptionId}-${data.periodKey}`
-    : `alert-${data.subscriptionId}-${data.date}`;
-}
 
 async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): Promise<View | undefined> {
   if (data.kind === 'digest') {

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { parseChannelRef } from '../chat/channel-ref.js';
+import { paceKey } from '../keys.js';
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
 const reserveScript = `
@@ -58,7 +59,7 @@ export function createPacer(redis: Redis, prefix: string, maxAheadMs = 2_000): P
       const [reserved, waitMs] = (await redis.eval(
         reserveScript,
         1,
-        `${prefix}:pace:${rule.bucket}`,
+        paceKey(prefix, rule.bucket),
         String(rule.intervalMs),
         String(maxAheadMs),
       )) as [number, number];

@@ -6,6 +6,9 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { isValidDate, parsePeriodKey } from '../ranking/period.js';
+import { subscriptionIdSchema } from '../subscriptions/subscription.js';
+import { slotRepeatStrategy } from './slot-cron.js';
 
 export const queueNames = {
   tick: 'toprank-tick',
@@ -13,9 +16,9 @@ export const queueNames = {
   alerts: 'toprank-alerts',
 } as const;
 
-const periodKeySchema = z.string().regex(/^(day|week|month)-\d{4}-\d{2}-\d{2}$/);
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const idSchema = z.string().regex(/^[a-z0-9]{1,12}$/);
+const periodKeySchema = z.string().refine((key) => parsePeriodKey(key) !== undefined);
+const dateSchema = z.string().refine(isValidDate);
+const idSchema = subscriptionIdSchema;
 
 /** A tick of one slot: from a scheduler (fire time from the job) or added with a fire time or period. */
 export const tickDataSchema = z.object({
@@ -65,15 +68,21 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** How the tick queue, and every worker of it, computes a slot scheduler's next run. */
+export const tickSettings = { repeatStrategy: slotRepeatStrategy };
+
 /** The tick queue alone: what the command side needs to manage slot schedulers. */
 export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
-  return new Queue<TickData>(queueNames.tick, { connection, prefix });
+  return new Queue<TickData>(queueNames.tick, { connection, prefix, settings: tickSettings });
 }
 
-/** The queues on a shared connection (BullMQ does not close a connection it was given). */
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * The queues on a shared connection (BullMQ does not close a connection it was given). A process
+ * passes the tick queue it already has (src/jobs/scheduling.ts), which stays its owner's to close.
+ */
+export function createQueues(connection: Redis, prefix: string, tickQueue?: Queue<TickData>): Queues {
   const options = { connection, prefix };
-  const tick = new Queue<TickData>(queueNames.tick, options);
+  const tick = tickQueue ?? createTickQueue(connection, prefix);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);
   const alerts = new Queue<AlertCheckData>(queueNames.alerts, options);
   return {
@@ -81,7 +90,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     deliver,
     alerts,
     async close() {
-      await Promise.all([tick.close(), deliver.close(), alerts.close()]);
+      await Promise.all([tickQueue ? undefined : tick.close(), deliver.close(), alerts.close()]);
     },
   };
 }

@@ -4,6 +4,7 @@
  * It knows nothing of leaderboards, periods or chat.
  */
 import type { Logger } from 'pino';
+import { cleanText, truncateText } from '../clean-text.js';
 import { codeForEnvelope, codeForStatus, KeyApiError } from './errors.js';
 import { createPacer, type Pacer } from './pacing.js';
 import { type ApiRow, apiRowSchema, envelopeSchema, parseKeyApiJson } from './schema.js';
@@ -198,19 +199,9 @@ function readRows(data: unknown, status: number): ApiRow[] {
 /** The most of KeyAPI's `message` a user is shown. */
 const MAX_API_MESSAGE_LENGTH = 200;
 
-/**
- * KeyAPI's `message` is untrusted text that reaches users' sentences: one line, without control,
- * bidi or zero-width characters, cut to a sane length. Adapters escape the sentence's markup.
- */
+/** KeyAPI's `message` reaches users' sentences: untrusted text, cleaned and cut (adapters escape markup). */
 function untrustedMessage(message: string): string {
-  const flat = message
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const chars = Array.from(flat);
-  return chars.length <= MAX_API_MESSAGE_LENGTH
-    ? flat
-    : `${chars.slice(0, MAX_API_MESSAGE_LENGTH - 1).join('')}…`;
+  return truncateText(cleanText(message), MAX_API_MESSAGE_LENGTH);
 }
 
 function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ToprankError } from '../errors.js';
+import { creditsKey } from '../keys.js';
 
 export interface CreditBudget {
   /** Claims one credit for a request about to be sent; throws credit_budget_exhausted when none is left. */
@@ -34,13 +35,12 @@ return spent`;
 export function createCreditBudget(options: CreditBudgetOptions): CreditBudget {
   const { redis, prefix, limit, log, onRefused } = options;
   const now = options.now ?? (() => new Date());
-  const keyFor = (day: string) => `${prefix}:credits:${day}`;
   let warnedDay: string | undefined;
 
   return {
     async take() {
       const day = now().toISOString().slice(0, 10);
-      const spent = (await redis.eval(takeScript, 1, keyFor(day), limit)) as number;
+      const spent = (await redis.eval(takeScript, 1, creditsKey(prefix, day), limit)) as number;
       if (spent !== -1) return;
       onRefused?.();
       // Said once a day per process, not once per refused request.

@@ -5,6 +5,7 @@
  * never a chat library.
  */
 import type { Logger } from 'pino';
+import { cleanText } from '../clean-text.js';
 import { ToprankError } from '../errors.js';
 import { type KeyApiClient, MAX_PAGE_SIZE, type RankingPage, type RankingRequest } from '../keyapi/client.js';
 import type { ApiRow } from '../keyapi/schema.js';
@@ -194,13 +195,15 @@ function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): Ra
   };
 }
 
+/** Where KeyAPI text enters the domain: every string a platform may show is cleaned here. */
 function toCreator(row: ApiRow): Creator {
+  const handle = cleanText(row.unique_id);
   return {
     userId: row.user_id,
-    handle: row.unique_id ?? '',
-    nickname: row.nick_name ?? row.unique_id ?? row.user_id,
+    handle,
+    nickname: cleanText(row.nick_name) || handle || row.user_id,
     avatar: row.avatar ?? undefined,
-    category: row.category ?? undefined,
+    category: cleanText(row.category) || undefined,
     followers: row.total_followers_cnt,
     followersTotal: row.total_followers_history_cnt,
     sales: row.total_sale_cnt,

@@ -6,8 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { cleanText } from '../clean-text.js';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { rankingPageSchema } from '../keyapi/schema.js';
+import { categoriesKey, pageKey } from '../keys.js';
 
 export interface PageCache {
   /** The cached page, or undefined on a miss; never rejects. */
@@ -31,12 +33,6 @@ export interface PageCacheOptions {
 const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
 const FRESH_PAGE_TTL_SECONDS = 10 * 60;
 const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
-
-/** The cache key of a request; every parameter that changes the answer is part of it. */
-function pageKey(prefix: string, r: RankingRequest): string {
-  const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
-  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
-}
 
 /** Lost its connection (a fresh one that is still connecting is not down). */
 function isDown(redis: Redis): boolean {
@@ -98,16 +94,17 @@ export function createRedisPageCache(redis: Redis, prefix: string, options: Page
           : final
             ? FINAL_PAGE_TTL_SECONDS
             : FRESH_PAGE_TTL_SECONDS;
-      const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
+      // Autocomplete shows these on the platforms: cleaned like every KeyAPI text (./clean-text.ts).
+      const categories = [...new Set(page.rows.map((row) => cleanText(row.category)).filter(Boolean))];
       await guarded('set', undefined, async () => {
         const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
-        if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
+        if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
         // A command that fails inside MULTI does not reject exec(): its error is in the replies.
         for (const [error] of (await write.exec()) ?? []) if (error) throw error;
       });
     },
     async categories(region) {
-      const seen = await guarded('categories', [], () => redis.smembers(`${prefix}:categories:${region}`));
+      const seen = await guarded('categories', [], () => redis.smembers(categoriesKey(prefix, region)));
       return seen.sort();
     },
   };

@@ -4,7 +4,21 @@
  * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
  */
 import type { Redis } from 'ioredis';
-import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
+import {
+  alertingSubscriptionsKey,
+  channelQueryKey,
+  channelSubscriptionsKey,
+  liveSlotsKey,
+  slotSubscriptionsKey,
+  subscriptionKey,
+} from '../keys.js';
+import {
+  isSubscriptionId,
+  queryHash,
+  type Subscription,
+  slotIdOf,
+  subscriptionSchema,
+} from './subscription.js';
 import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
 
 const addScript = `
@@ -37,12 +51,12 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   private keys(sub: Subscription): string[] {
     const p = this.prefix;
     return [
-      `${p}:sub:${sub.id}`,
-      `${p}:subs:channel:${sub.channel}`,
-      `${p}:subs:slot:${slotIdOf(sub)}`,
-      `${p}:subs:slots`,
-      `${p}:subs:alerting`,
-      `${p}:subs:query:${sub.channel}:${queryHash(sub.query)}`,
+      subscriptionKey(p, sub.id),
+      channelSubscriptionsKey(p, sub.channel),
+      slotSubscriptionsKey(p, slotIdOf(sub)),
+      liveSlotsKey(p),
+      alertingSubscriptionsKey(p),
+      channelQueryKey(p, sub.channel, queryHash(sub.query)),
     ];
   }
 
@@ -72,8 +86,8 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   async get(id: string): Promise<Subscription | undefined> {
-    if (!/^[a-z0-9]{1,12}$/.test(id)) return undefined;
-    const raw = await this.redis.get(`${this.prefix}:sub:${id}`);
+    if (!isSubscriptionId(id)) return undefined;
+    const raw = await this.redis.get(subscriptionKey(this.prefix, id));
     return raw === null ? undefined : subscriptionSchema.parse(JSON.parse(raw));
   }
 
@@ -82,32 +96,32 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     // Batches keep one MGET reasonable for slots with thousands of subscribers.
     for (let i = 0; i < ids.length; i += 500) {
       const batch = ids.slice(i, i + 500);
-      const raws = await this.redis.mget(...batch.map((id) => `${this.prefix}:sub:${id}`));
+      const raws = await this.redis.mget(...batch.map((id) => subscriptionKey(this.prefix, id)));
       for (const raw of raws) if (raw !== null) subs.push(subscriptionSchema.parse(JSON.parse(raw)));
     }
     return subs;
   }
 
   async listByChannel(channel: string): Promise<Subscription[]> {
-    return this.getMany(await this.redis.zrange(`${this.prefix}:subs:channel:${channel}`, '0', '-1'));
+    return this.getMany(await this.redis.zrange(channelSubscriptionsKey(this.prefix, channel), '0', '-1'));
   }
 
   async listBySlot(slotId: string): Promise<Subscription[]> {
-    const ids = (await this.redis.smembers(`${this.prefix}:subs:slot:${slotId}`)).sort();
+    const ids = (await this.redis.smembers(slotSubscriptionsKey(this.prefix, slotId))).sort();
     return this.getMany(ids);
   }
 
   async listSlots(): Promise<string[]> {
-    return (await this.redis.smembers(`${this.prefix}:subs:slots`)).sort();
+    return (await this.redis.smembers(liveSlotsKey(this.prefix))).sort();
   }
 
   async listAlerting(): Promise<Subscription[]> {
-    return this.getMany((await this.redis.smembers(`${this.prefix}:subs:alerting`)).sort());
+    return this.getMany((await this.redis.smembers(alertingSubscriptionsKey(this.prefix))).sort());
   }
 
   private async setState(sub: Subscription, state: Subscription['state']): Promise<void> {
     // XX: a subscription removed meanwhile stays removed.
-    await this.redis.set(`${this.prefix}:sub:${sub.id}`, JSON.stringify({ ...sub, state }), 'XX');
+    await this.redis.set(subscriptionKey(this.prefix, sub.id), JSON.stringify({ ...sub, state }), 'XX');
   }
 
   async pause(id: string, state: PauseState): Promise<void> {

@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { LeaderboardQuery } from '../ranking/types.js';
+import { type LeaderboardQuery, rankBys, rankTypes } from '../ranking/types.js';
+import { isTimeOfDay } from '../time-zone.js';
 import { isTimeZone, type Slot, slotId } from './slot.js';
 
 /** A channel has at most this many subscriptions. */
@@ -18,8 +19,8 @@ const channelRefSchema = z.string().regex(/^(discord:[^:]+|slack:[^:]+:[^:]+|con
 /** The leaderboard a subscription follows; `type` is also the digest cadence. */
 export const subscriptionQuerySchema = z.object({
   region: z.string().regex(/^[A-Z]{2}$/),
-  type: z.enum(['day', 'week', 'month']),
-  by: z.enum(['followers', 'sales']),
+  type: z.enum(rankTypes),
+  by: z.enum(rankBys),
   category: z.string().max(80).optional(),
   productCategory: z
     .string()
@@ -45,12 +46,19 @@ const stateSchema = z.discriminatedUnion('status', [
 
 export type SubscriptionState = z.output<typeof stateSchema>;
 
+/** A subscription id: short and free of `:`, so it can sit in BullMQ job ids and Redis keys. */
+export const subscriptionIdSchema = z.string().regex(/^[a-z0-9]{4,12}$/);
+
+/** True when `id` could name a subscription (checked before a lookup spends a Redis call). */
+export function isSubscriptionId(id: string): boolean {
+  return subscriptionIdSchema.safeParse(id).success;
+}
+
 export const subscriptionSchema = z.object({
-  /** Short and free of `:`, so it can sit in BullMQ job ids. */
-  id: z.string().regex(/^[a-z0-9]{4,12}$/),
+  id: subscriptionIdSchema,
   channel: channelRefSchema,
   query: subscriptionQuerySchema,
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  time: z.string().refine(isTimeOfDay),
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone'),
   alerts: z.boolean(),
   alertClimb: z.number().int().min(1).max(100),

@@ -6,8 +6,8 @@
 import type { APIEmbed } from 'discord.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { unescapeMarkdown } from '../../src/adapters/discord/escape.js';
+import type { ScheduledCore } from '../../src/jobs/scheduling.js';
 import { startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
-import type { Core } from '../../src/services.js';
 import type { RecordedRequest } from '../fakes/discord/discord-rest.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { createTestCore, TEST_NOW } from '../helpers/test-core.js';
@@ -28,7 +28,7 @@ export interface DiscordBotOptions {
 
 export interface DiscordBot {
   fake: FakeDiscord;
-  core: Core;
+  core: ScheduledCore;
   adapter: DiscordAdapter;
   log: TestLog;
   /** Starts another adapter (a restart) on the same core and fake; the caller stops it. */

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor, ToprankError } from '../../src/errors.js';
+import { hostileCharacters, hostileRows } from '../fakes/crafted-rankings.js';
 import { apiError, envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import {
   creatorLines,
@@ -13,6 +14,15 @@ import {
   startSlackTestApp,
   textsOf,
 } from '../helpers/slack-test-app.js';
+
+/** Every mrkdwn text object of a message's blocks. */
+function mrkdwnObjects(value: unknown): { text: string; verbatim?: boolean }[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnObjects);
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const own = record.type === 'mrkdwn' ? [record as { text: string; verbatim?: boolean }] : [];
+  return [...own, ...Object.values(record).flatMap(mrkdwnObjects)];
+}
 
 let keyapi: FakeKeyApi;
 let app: SlackTestApp;
@@ -48,6 +58,43 @@ describe('KeyAPI answers in Slack', () => {
     );
     expect(lines[1]?.line).toContain('<https://www.tiktok.com/@loud|@loud>');
     for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/<[!@]/);
+  });
+
+  it('shows one row per hostile creator, with no control, bidi or zero-width character', async () => {
+    keyapi.fallback = () => ({ body: envelope(hostileRows) });
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    const lines = creatorLines(reply.blocks);
+    expect(lines.map((l) => l.rank)).toEqual([1, 2]);
+    expect(lines[0]?.line).toContain('Evilgnp.exe Creator **3.** Fake');
+    expect(lines[0]?.line).toContain('|@evil **2.** 🆕 Forged Creator *2.* Forged Creator>');
+    expect(lines[1]?.line).toContain('Invisible Ink [31m');
+    for (const text of [...mrkdwnOf(reply), ...textsOf(reply.blocks)]) {
+      for (const line of text.split('\n')) expect(line).not.toMatch(hostileCharacters);
+    }
+  });
+
+  it('shows @here, @channel, @everyone and #general from KeyAPI as text that links and notifies no one', async () => {
+    keyapi.fallback = () => ({
+      body: envelope([
+        {
+          user_id: '7003',
+          unique_id: 'here',
+          nick_name: '@here @channel @Everyone join #general',
+          category: '#random',
+          total_followers_cnt: 8_000,
+        },
+      ]),
+    });
+    const reply = await app.response((await app.slash('region:US type:day')).responseId);
+
+    const [line] = creatorLines(reply.blocks);
+    expect(line?.line).toContain('＠here ＠channel ＠Everyone join #general');
+    for (const text of mrkdwnOf(reply)) expect(text).not.toMatch(/@(here|channel|everyone)/i);
+    // Slack link-ifies #general and parses plain mentions in a mrkdwn object unless it is verbatim.
+    const objects = mrkdwnObjects(reply.blocks);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) expect(object.verbatim).toBe(true);
   });
 
   it('answers a 402 from KeyAPI with the quota sentence, privately', async () => {

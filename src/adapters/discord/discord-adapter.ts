@@ -41,8 +41,9 @@ import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import { noticeView, type View } from '../../chat/view.js';
 import { messageFor, ToprankError } from '../../errors.js';
+import { deliveryNonce } from '../../keys.js';
 import { describeDiscordError, discordCode } from './describe-discord-error.js';
-import { deliveryNonce, RecentPosts } from './recent-posts.js';
+import { RecentPosts } from './recent-posts.js';
 import { type DiscordMessage, renderDiscord } from './render.js';
 
 export interface DiscordAdapterConfig {

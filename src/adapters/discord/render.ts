@@ -10,15 +10,8 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import {
-  type Block,
-  type Button,
-  type Cell,
-  cellText,
-  type TableBlock,
-  truncateText,
-  type View,
-} from '../../chat/view.js';
+import { type Block, type Button, type Cell, cellText, type TableBlock, type View } from '../../chat/view.js';
+import { truncateText } from '../../clean-text.js';
 import { escapeMarkdown, maskedLink } from './escape.js';
 
 /** Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */

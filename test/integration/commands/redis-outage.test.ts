@@ -5,19 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandContext, runTextCommand } from '../../../commands/index.js';
 import { loadConfig } from '../../../src/config.js';
+import { type ScheduledCore, withSchedules } from '../../../src/jobs/scheduling.js';
 import { freePort } from '../../../src/local-redis.js';
 import { createMetrics, type Metrics } from '../../../src/metrics.js';
 import {
   type SampleKeyApiServer,
   startSampleKeyApiServer,
 } from '../../../src/sample/sample-keyapi-server.js';
-import { type Core, createCore } from '../../../src/services.js';
+import { createCore } from '../../../src/services.js';
 import { TEST_NOW } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 describe('commands while Redis is down', () => {
   let sample: SampleKeyApiServer;
-  let core: Core;
+  let core: ScheduledCore;
   let ctx: CommandContext;
   let metrics: Metrics;
 
@@ -31,7 +32,7 @@ describe('commands while Redis is down', () => {
     });
     const log = createTestLog({ level: 'silent' }).log;
     metrics = createMetrics();
-    core = createCore(config, log, { now: () => TEST_NOW, metrics });
+    core = withSchedules(createCore(config, log, { now: () => TEST_NOW, metrics }), log);
     ctx = { channel: 'console:demo', user: { id: 'u1' }, services: core, log, now: () => TEST_NOW };
   });
   afterAll(async () => {

@@ -54,6 +54,15 @@ describe('/toprank', () => {
     expect(t.core.keyapi.requestCount).toBe(before);
   });
 
+  it('logs at most 200 characters of what the user typed when it refuses it', async () => {
+    const testLog = createTestLog();
+    const pasted = `${'x'.repeat(5_000)}-tail`;
+    await runTextCommand('toprank', `region:US ${pasted}`, { ...ctx, log: testLog.log });
+    const denied = testLog.lines().find((line) => line.msg === 'denied');
+    expect(denied?.fields).toEqual({ value: `${'x'.repeat(199)}…`, command: 'toprank' });
+    expect(testLog.text()).not.toContain('-tail');
+  });
+
   it('accepts values in any case and shows the top 10 by followers of yesterday by default', async () => {
     const view = await runTextCommand('toprank', 'region:us TYPE:Day', ctx);
     expect(view.title).toBe('🇺🇸 US daily top 10 by followers');

@@ -4,6 +4,7 @@
  * channel, and records validated when read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { subscriptionKey } from '../../../src/keys.js';
 import { createMemorySubscriptionStore } from '../../../src/subscriptions/memory-subscription-store.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
@@ -91,7 +92,7 @@ describe('redis subscription store', () => {
     redis = await useTestRedis();
     const store = createRedisSubscriptionStore(redis.redis, redis.prefix);
     await redis.redis.set(
-      `${redis.prefix}:sub:broken1`,
+      subscriptionKey(redis.prefix, 'broken1'),
       JSON.stringify({ id: 'broken1', channel: 'nowhere' }),
     );
     await expect(store.get('broken1')).rejects.toThrow();
