@@ -30,6 +30,11 @@ export interface OptionSpec<S extends z.ZodType = z.ZodType> {
   max?: number;
   autocomplete?: AutocompleteSource;
   required?: boolean;
+  /**
+   * Where text is typed (Slack, the terminal), one bare word is this option's value: `/toprank US` is
+   * `/toprank region:US`. At most one option of a command is positional (defineCommand checks).
+   */
+  positional?: boolean;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
@@ -75,9 +80,22 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   run(input: CommandInput<O>, ctx: CommandContext): Promise<View>;
 }
 
-/** Declares a command; the generic keeps `run`'s input typed from the option schemas. */
+/**
+ * Declares a command; the generic keeps `run`'s input typed from the option schemas. Throws when more
+ * than one option is positional: two bare words could not be told apart.
+ */
 export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {
+  const positional = Object.entries(command.options).filter(([, spec]) => spec.positional);
+  if (positional.length > 1) {
+    const names = positional.map(([name]) => name).join(', ');
+    throw new Error(`/${command.name} declares more than one positional option (${names}): at most one.`);
+  }
   return command;
+}
+
+/** The name of the command's positional option, if it declares one. */
+export function positionalOption(command: Command): string | undefined {
+  return Object.entries(command.options).find(([, spec]) => spec.positional)?.[0];
 }
 
 /**

@@ -8,7 +8,7 @@ import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
-import { type Command, type CommandContext, parseOptions } from './define-command.js';
+import { type Command, type CommandContext, parseOptions, positionalOption } from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
@@ -58,7 +58,8 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
 const usageCodes = new Set(['invalid_option', 'unknown_option', 'malformed_input']);
 
 /**
- * Runs a command typed as `key:value` text (Slack, terminal). `help` answers with usage, and so does
+ * Runs a command typed as `key:value` text (Slack, terminal), where one bare word is the command's
+ * positional option (`/toprank US`). `help` answers with usage, and so does
  * an option that does not parse, under the sentence naming what was wrong. Never throws.
  */
 export function runTextCommand(name: string, text: string, ctx: CommandContext): Promise<View> {
@@ -66,7 +67,7 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
   return dispatch(
     async () => {
       if (!command) throw new ToprankError('unknown_command', { command: name });
-      const parsed = parseKeyValueText(text, command.name);
+      const parsed = parseKeyValueText(text, command.name, positionalOption(command));
       if (parsed.help) return usageView(command);
       return command.run(parseOptions(command, parsed.values), ctx);
     },

@@ -20,6 +20,7 @@ const subscriptionOption = {
   example: 'all',
   autocomplete: 'subscription',
   required: true,
+  positional: true,
 } satisfies OptionSpec;
 
 export const toprankUnsubscribe = defineCommand({

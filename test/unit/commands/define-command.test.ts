@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineCommand, type OptionSpec, positionalOption } from '../../../commands/define-command.js';
+import { commands } from '../../../commands/index.js';
+import { noticeView } from '../../../src/chat/view.js';
+
+const word = (positional: boolean): OptionSpec => ({
+  description: 'A word',
+  type: 'string',
+  schema: z.string(),
+  allowed: 'a word',
+  example: 'hello',
+  positional,
+});
+
+describe('defineCommand', () => {
+  it('refuses a command with two positional options, naming them', () => {
+    expect(() =>
+      defineCommand({
+        name: 'twice',
+        description: 'Two bare words',
+        options: { first: word(true), second: word(true) },
+        run: async () => noticeView('info', 'never'),
+      }),
+    ).toThrow('/twice declares more than one positional option (first, second): at most one.');
+  });
+
+  it('declares the bare word of /toprank, /toprank-subscribe and /toprank-unsubscribe', () => {
+    expect(Object.fromEntries(commands.map((c) => [c.name, positionalOption(c)]))).toEqual({
+      toprank: 'region',
+      'toprank-subscribe': 'region',
+      'toprank-subscriptions': undefined,
+      'toprank-unsubscribe': 'subscription',
+    });
+  });
+});
