@@ -8,7 +8,13 @@ import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
-import { type Command, type CommandContext, parseOptions, positionalOption } from './define-command.js';
+import {
+  authorize,
+  type Command,
+  type CommandContext,
+  parseOptions,
+  positionalOption,
+} from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
@@ -48,7 +54,9 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
   return dispatch(
     async () => {
       const command = requireCommand(name);
-      return command.run(parseOptions(command, raw), ctx);
+      const input = parseOptions(command, raw);
+      await authorize(command, input, ctx);
+      return command.run(input, ctx);
     },
     ctx.log,
     { onOutcome: recordOutcome(name, ctx) },
@@ -69,7 +77,9 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
       if (!command) throw new ToprankError('unknown_command', { command: name });
       const parsed = parseKeyValueText(text, command.name, positionalOption(command));
       if (parsed.help) return usageView(command);
-      return command.run(parseOptions(command, parsed.values), ctx);
+      const input = parseOptions(command, parsed.values);
+      await authorize(command, input, ctx);
+      return command.run(input, ctx);
     },
     ctx.log,
     {

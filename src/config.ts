@@ -67,6 +67,24 @@ const schema = z.object({
   SLACK_API_URL: url('https://slack.com/api/')
     .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
     .optional(),
+  SLACK_MANAGERS: z
+    .string()
+    .trim()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+          message:
+            'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
+        }),
+      ),
+    )
+    .default([]),
   PORT: z.coerce
     .number({ message: 'must be a port number such as 3000' })
     .int('must be a whole number')
