@@ -5,6 +5,7 @@
  * (a first attempt does not read the history, which Slack rate-limits hard).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { slackChannel } from '../../src/chat/channel-ref.js';
 import { ChannelUnavailableError } from '../../src/chat/chat-adapter.js';
@@ -81,6 +82,7 @@ describe('Slack send()', () => {
     const revoked = createSlackAdapter({
       botToken: 'xoxb-revoked-0000',
       signingSecret: 'unused-secret-0000',
+      seenRequests: createRedisSeenRequests(app.core.redis.redis, app.core.redis.prefix),
       apiUrl: app.fake.apiUrl,
       services: app.core.core,
       log: createTestLog({ level: 'silent' }).log,

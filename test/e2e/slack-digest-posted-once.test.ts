@@ -5,6 +5,7 @@
  * shows the digest exactly once. Real BullMQ workers, the real Slack adapter, the fake Slack on the wire.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { slackChannel } from '../../src/chat/channel-ref.js';
 import type { View } from '../../src/chat/view.js';
@@ -29,6 +30,7 @@ describe('a digest posted to a struggling Slack', () => {
     adapter = createSlackAdapter({
       botToken: fake.web.botToken,
       signingSecret: 'unused-signing-secret',
+      seenRequests: createRedisSeenRequests(fx.t.redis.redis, fx.t.redis.prefix),
       apiUrl: fake.apiUrl,
       services: fx.t.core,
       log,

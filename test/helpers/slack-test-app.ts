@@ -3,6 +3,7 @@
  * Slack for the Web API, response_url and Socket Mode, and the one HTTP server with Bolt mounted on it.
  * Requests are signed exactly as Slack signs them (test/fakes/slack/slack-signer.ts).
  */
+import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
@@ -71,6 +72,7 @@ export async function startSlackTestApp(
   const adapter = createSlackAdapter({
     botToken: fake.web.botToken,
     signingSecret: SIGNING_SECRET,
+    seenRequests: createRedisSeenRequests(core.redis.redis, core.redis.prefix),
     appToken: options.socketMode ? APP_TOKEN : undefined,
     apiUrl: fake.apiUrl,
     services: core.core,

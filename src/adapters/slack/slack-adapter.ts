@@ -25,6 +25,7 @@ import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
 import { SLACK_EVENTS_PATH } from './manifest.js';
 import { renderSlack } from './render.js';
+import { guardSlackRequests, type SeenRequests } from './request-guard.js';
 import { createSlackManagers, type SlackManagers } from './slack-managers.js';
 import { createSlackPoster, errorName, type SlackPoster, slackErrorCode } from './slack-poster.js';
 
@@ -33,6 +34,8 @@ export interface SlackAdapterConfig {
   botToken: string;
   /** HTTP mode: the secret Bolt verifies every request's signature with. Needed unless `appToken` is set. */
   signingSecret?: string | undefined;
+  /** HTTP mode: signed requests already seen, shared by every process (request-guard.ts). Needed with `signingSecret`. */
+  seenRequests?: SeenRequests | undefined;
   /** App-level token (`xapp-…`): Socket Mode instead of HTTP. */
   appToken?: string | undefined;
   /** Web API base ending in `/api/` (default: Slack's). */
@@ -72,6 +75,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly mode: 'http' | 'socket';
   private readonly app: App;
   private readonly http: HTTPReceiver | undefined;
+  private readonly guardedListener: RequestListener | undefined;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly inFlight = createInFlight();
   private readonly log: Logger;
@@ -105,6 +109,7 @@ export class SlackAdapter implements ChatAdapter {
       this.socket.client.on('reconnecting', () => this.setConnected(false));
     } else {
       if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET.');
+      if (!config.seenRequests) throw new Error('Slack HTTP mode needs a replay guard (seenRequests).');
       this.mode = 'http';
       // Our own receiver so its request listener can sit in the one HTTP server (src/http/server.ts),
       // keeping Bolt's signature and timestamp check on every request.
@@ -112,6 +117,11 @@ export class SlackAdapter implements ChatAdapter {
         signingSecret: config.signingSecret,
         endpoints: SLACK_EVENTS_PATH,
         logger,
+      });
+      this.guardedListener = guardSlackRequests(this.http.requestListener, {
+        signingSecret: config.signingSecret,
+        seen: config.seenRequests,
+        log: this.log,
       });
     }
     this.app = new App({
@@ -142,9 +152,12 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  /** HTTP mode: the listener for `POST /slack/events`, to mount in the HTTP server. Undefined in Socket Mode. */
+  /**
+   * HTTP mode: the listener for `POST /slack/events`, to mount in the HTTP server: Bolt's, behind the
+   * size, timestamp and replay bounds of request-guard.ts. Undefined in Socket Mode.
+   */
   get requestListener(): RequestListener | undefined {
-    return this.http?.requestListener;
+    return this.guardedListener;
   }
 
   async start(): Promise<void> {
@@ -288,7 +301,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 /** The adapter's configuration from the environment's, or undefined when Slack is not configured. */
 export function slackAdapterConfigFrom(
   config: Config,
-  deps: Pick<SlackAdapterConfig, 'services' | 'log' | 'now' | 'sample'>,
+  deps: Pick<SlackAdapterConfig, 'services' | 'log' | 'now' | 'sample' | 'seenRequests'>,
 ): SlackAdapterConfig | undefined {
   if (!config.SLACK_BOT_TOKEN) return undefined;
   return {
