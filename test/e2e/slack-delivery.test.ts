@@ -145,6 +145,20 @@ describe('Slack send()', () => {
     expect(app.fake.web.calls('chat.postMessage')).toHaveLength(1);
   });
 
+  it('posts when the history cannot be read, and tells the operator which scope is missing', async () => {
+    app.fake.web.missingScope('conversations.history', 'groups:history');
+    const posted = await app.adapter.send(ref(), digest, {
+      deliveryId: 'sub4-2026-11-16',
+      mayHavePosted: true,
+    });
+
+    expect(posted.duplicate).toBe(false);
+    expect(app.fake.web.messages(CHANNEL)).toHaveLength(1);
+    const error = app.log.lines().find((l) => l.level === 50 && String(l.msg).includes('missing scope'));
+    expect(error).toMatchObject({ needed: 'groups:history' });
+    expect(String(error?.msg)).toContain('reinstall the app from the current manifest');
+  });
+
   it('posts a first attempt without reading the channel history (a Tier 3 method)', async () => {
     const posted = await app.adapter.send(ref(), digest, { deliveryId: 'sub3-2026-11-16' });
 

@@ -135,6 +135,7 @@ export class FakeSlackWebApi {
   private readonly users = new Map<string, FakeSlackUser>();
   private readonly creators = new Map<string, string>();
   private readonly userGroups = new Map<string, string[]>();
+  private readonly missingScopes = new Map<string, string>();
   private lastTsMicros = 0;
   private baseUrl = '';
 
@@ -185,6 +186,12 @@ export class FakeSlackWebApi {
   /** Answer the next `times` chat.postMessage calls late or with a 5xx, after storing their message. */
   answerPosts(rule: PostAnswerRule): void {
     this.postAnswers.push({ ...rule });
+  }
+
+  /** Answer every call of `method` with missing_scope, naming the scope it needs (null clears it). */
+  missingScope(method: string, needed: string | null): void {
+    if (needed) this.missingScopes.set(method, needed);
+    else this.missingScopes.delete(method);
   }
 
   /** Describe a member for users.info (anyone not described is a plain member). */
@@ -313,6 +320,9 @@ export class FakeSlackWebApi {
       const headers = { 'Retry-After': String(limit.retryAfter) };
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
     }
+
+    const needed = this.missingScopes.get(method);
+    if (needed) return fail('missing_scope', { needed, provided: 'commands,chat:write' });
 
     switch (method) {
       case 'auth.test':
