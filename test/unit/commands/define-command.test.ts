@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCommand, type OptionSpec, positionalOption } from '../../../commands/define-command.js';
-import { commands } from '../../../commands/index.js';
+import { commands, findCommand, usageView } from '../../../commands/index.js';
 import { noticeView } from '../../../src/chat/view.js';
 
 const word = (positional: boolean): OptionSpec => ({
@@ -32,5 +32,18 @@ describe('defineCommand', () => {
       'toprank-subscriptions': undefined,
       'toprank-unsubscribe': 'subscription',
     });
+  });
+
+  it('says in help which bare word a command takes', () => {
+    const help = (name: string) => {
+      const command = findCommand(name);
+      if (!command) throw new Error(`no /${name}`);
+      return JSON.stringify(usageView(command));
+    };
+    expect(help('toprank')).toContain('Shorthand: /toprank US means /toprank region:US.');
+    expect(help('toprank-unsubscribe')).toContain(
+      'Shorthand: /toprank-unsubscribe all means /toprank-unsubscribe subscription:all.',
+    );
+    expect(help('toprank-subscriptions')).not.toContain('Shorthand');
   });
 });
