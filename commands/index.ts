@@ -8,7 +8,13 @@ import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
-import { type Command, type CommandContext, parseOptions } from './define-command.js';
+import {
+  authorize,
+  type Command,
+  type CommandContext,
+  parseOptions,
+  positionalOption,
+} from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
@@ -48,7 +54,9 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
   return dispatch(
     async () => {
       const command = requireCommand(name);
-      return command.run(parseOptions(command, raw), ctx);
+      const input = parseOptions(command, raw);
+      await authorize(command, input, ctx);
+      return command.run(input, ctx);
     },
     ctx.log,
     { onOutcome: recordOutcome(name, ctx) },
@@ -58,7 +66,8 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
 const usageCodes = new Set(['invalid_option', 'unknown_option', 'malformed_input']);
 
 /**
- * Runs a command typed as `key:value` text (Slack, terminal). `help` answers with usage, and so does
+ * Runs a command typed as `key:value` text (Slack, terminal), where one bare word is the command's
+ * positional option (`/toprank US`). `help` answers with usage, and so does
  * an option that does not parse, under the sentence naming what was wrong. Never throws.
  */
 export function runTextCommand(name: string, text: string, ctx: CommandContext): Promise<View> {
@@ -66,9 +75,11 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
   return dispatch(
     async () => {
       if (!command) throw new ToprankError('unknown_command', { command: name });
-      const parsed = parseKeyValueText(text, command.name);
+      const parsed = parseKeyValueText(text, command.name, positionalOption(command));
       if (parsed.help) return usageView(command);
-      return command.run(parseOptions(command, parsed.values), ctx);
+      const input = parseOptions(command, parsed.values);
+      await authorize(command, input, ctx);
+      return command.run(input, ctx);
     },
     ctx.log,
     {

@@ -21,6 +21,7 @@ export const regionOption = {
   example: 'US',
   autocomplete: 'region',
   required: true,
+  positional: true,
 } satisfies OptionSpec;
 
 const typeOption = {

@@ -1,7 +1,7 @@
 /**
  * /toprank-subscribe: subscribes this channel to a digest of a leaderboard (daily, weekly on Monday,
  * monthly on the 1st, at a time in a zone), optionally with rank-movement alerts. Refuses a repeat
- * and a full channel, but resumes a paused repeat; needs Manage Channels. Reaches the scheduler only
+ * and a full channel, but resumes a paused repeat; only for who may manage the channel (authorize). Reaches the scheduler only
  * through the SchedulePort.
  */
 import { z } from 'zod';
@@ -18,7 +18,7 @@ import {
   slotOf,
 } from '../src/subscriptions/subscription.js';
 import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
-import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
+import { defineCommand, type OptionSpec } from './define-command.js';
 import { queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
@@ -64,13 +64,6 @@ const alertClimbOption = {
   max: 50,
 } satisfies OptionSpec;
 
-/** Subscription changes need Manage Channels where the platform tells us (Discord does). */
-export function requireManageChannel(ctx: CommandContext): void {
-  if (ctx.user.canManageChannel === false) {
-    throw new ToprankError('missing_permission', { permission: 'Manage Channels' });
-  }
-}
-
 export const toprankSubscribe = defineCommand({
   name: 'toprank-subscribe',
   description: 'Subscribe this channel to a leaderboard digest (daily, weekly or monthly)',
@@ -83,7 +76,6 @@ export const toprankSubscribe = defineCommand({
     alert_climb: alertClimbOption,
   },
   async run(input, ctx) {
-    requireManageChannel(ctx);
     const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
     // A digest always shows the latest period from its first rank: no date, no page.
     const { date: _date, page: _page, ...query } = toLeaderboardQuery(input);

@@ -106,6 +106,24 @@ const schema = z.object({
   SLACK_API_URL: apiUrl('https://slack.com/api/')
     .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
     .optional(),
+  SLACK_MANAGERS: z
+    .string()
+    .trim()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+          message:
+            'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
+        }),
+      ),
+    )
+    .default([]),
   PORT: port('3000').default(3000),
   // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
   METRICS_PORT: port('9464').optional(),

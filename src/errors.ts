@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'subscription_not_found'
   | 'no_subscriptions'
   | 'missing_permission'
+  | 'slack_manager_required'
+  | 'direct_message_subscription'
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
@@ -90,6 +92,8 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'subscription_not_found',
   'no_subscriptions',
   'missing_permission',
+  'slack_manager_required',
+  'direct_message_subscription',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -127,6 +131,10 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `No subscription \`${f.subscriptionId}\` in this channel. See /toprank-subscriptions.`,
   no_subscriptions: () => 'This channel has no subscriptions. Add one with /toprank-subscribe.',
   missing_permission: (f) => `You need the ${f.permission} permission to do that.`,
+  slack_manager_required: () =>
+    "Only a workspace owner or admin, the channel's creator or someone listed in SLACK_MANAGERS can change this channel's subscriptions; whoever added a subscription can also remove it.",
+  direct_message_subscription: () =>
+    'Subscriptions belong to channels: a direct message or group DM cannot take digests. Run this in a channel and invite the bot there.',
   channel_unavailable: (f) => `The bot cannot post in that channel (${f.reason}).`,
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',

@@ -160,3 +160,8 @@ export function alertingSubscriptionsKey(prefix: string): string {
 export function channelQueryKey(prefix: string, channel: string, queryHash: string): string {
   return `${prefix}:subs:query:${channel}:${queryHash}`;
 }
+
+/** A signed Slack request's (timestamp, signature) pair, kept five minutes to refuse its replay. */
+export function slackSeenRequestKey(prefix: string, timestamp: string, signature: string): string {
+  return `${prefix}:slack-seen:${timestamp}:${signature}`;
+}

@@ -17,7 +17,10 @@ export const DEMO_CHANNEL = consoleChannel('demo');
 /** The tour: each line as a user would type it, and why it is shown. */
 export const tour: { say: string; command: string }[] = [
   { say: 'Yesterday’s top 10 in the US by followers gained', command: '/toprank region:US type:day' },
-  { say: 'Last week’s best sellers, top 5', command: '/toprank region:US type:week by:sales limit:5' },
+  {
+    say: 'Last week’s best sellers, top 5 (a bare word is the region)',
+    command: '/toprank US type:week by:sales limit:5',
+  },
   {
     say: 'A date inside a week is snapped to its Monday',
     command: '/toprank region:GB type:week date:2026-11-11 limit:5',

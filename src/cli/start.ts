@@ -8,6 +8,7 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { createRedisSeenRequests } from '../adapters/slack/request-guard.js';
 import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
@@ -83,6 +84,7 @@ export function createPlatformAdapters(
   const slackConfig = slackAdapterConfigFrom(config, {
     services: core,
     log: log.child({ component: 'slack' }),
+    seenRequests: createRedisSeenRequests(core.redis, core.prefix),
   });
   if (slackConfig) {
     // Without an app token there is no Socket Mode connection to take users' commands on.

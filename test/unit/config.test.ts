@@ -138,3 +138,20 @@ describe('DIGEST_TIMEZONE', () => {
     expect(loadConfig({ DIGEST_TIMEZONE: 'america/new_york' }).DIGEST_TIMEZONE).toBe('America/New_York');
   });
 });
+
+describe('SLACK_MANAGERS', () => {
+  it('reads comma-separated user and user-group ids', () => {
+    expect(loadConfig({}).SLACK_MANAGERS).toEqual([]);
+    expect(loadConfig({ SLACK_MANAGERS: ' U012AB3CD, W0ENTERPRISE ,S0614TZR7,' }).SLACK_MANAGERS).toEqual([
+      'U012AB3CD',
+      'W0ENTERPRISE',
+      'S0614TZR7',
+    ]);
+  });
+
+  it('names the variable and what it takes when an entry is not a Slack id', () => {
+    expect(problems({ SLACK_MANAGERS: 'U012AB3CD,@ana' })).toContain(
+      'SLACK_MANAGERS must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
+    );
+  });
+});

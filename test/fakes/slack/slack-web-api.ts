@@ -73,7 +73,34 @@ const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'us
 const RESPONSE_URL_MAX_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
-type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+type Reply = {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** Answer this late (the work is done already). */
+  delayMs?: number;
+};
+
+/** How the next chat.postMessage calls are answered once their message is stored. */
+export interface PostAnswerRule {
+  times: number;
+  /** HTTP status instead of 200 (a 5xx after posting, as a struggling Slack does). */
+  status?: number;
+  /** Answer this many ms late (longer than the client's timeout: it gives up, the message stays). */
+  delayMs?: number;
+}
+
+/** A member as users.info describes them (only the fields the bot reads). */
+export interface FakeSlackUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  /** A guest. */
+  is_restricted?: boolean;
+}
+
+/** The creator conversations.info reports for a channel nobody set one for. */
+export const DEFAULT_CHANNEL_CREATOR = 'U0FOUNDER01';
 
 const ok = (body: Record<string, unknown> = {}): Reply => ({ status: 200, body: { ok: true, ...body } });
 // Slack's Web API reports failures with HTTP 200 and `ok: false` (429 is the only meaningful status).
@@ -104,6 +131,11 @@ export class FakeSlackWebApi {
   private readonly rateLimits: Required<RateLimitRule>[] = [];
   private readonly responseUrls = new Map<string, { uses: number; mintedAt: number }>();
   private readonly responseLog: RecordedResponse[] = [];
+  private readonly postAnswers: PostAnswerRule[] = [];
+  private readonly users = new Map<string, FakeSlackUser>();
+  private readonly creators = new Map<string, string>();
+  private readonly userGroups = new Map<string, string[]>();
+  private readonly missingScopes = new Map<string, string>();
   private lastTsMicros = 0;
   private baseUrl = '';
 
@@ -149,6 +181,32 @@ export class FakeSlackWebApi {
   /** Answer the next `times` calls matching channel/method with HTTP 429 and `Retry-After`. */
   rateLimit(rule: RateLimitRule): void {
     this.rateLimits.push({ channel: '', method: '', retryAfter: 1, ...rule });
+  }
+
+  /** Answer the next `times` chat.postMessage calls late or with a 5xx, after storing their message. */
+  answerPosts(rule: PostAnswerRule): void {
+    this.postAnswers.push({ ...rule });
+  }
+
+  /** Answer every call of `method` with missing_scope, naming the scope it needs (null clears it). */
+  missingScope(method: string, needed: string | null): void {
+    if (needed) this.missingScopes.set(method, needed);
+    else this.missingScopes.delete(method);
+  }
+
+  /** Describe a member for users.info (anyone not described is a plain member). */
+  setUser(id: string, user: FakeSlackUser): void {
+    this.users.set(id, user);
+  }
+
+  /** Who created a channel, for conversations.info (default DEFAULT_CHANNEL_CREATOR). */
+  setChannelCreator(channel: string, user: string): void {
+    this.creators.set(channel, user);
+  }
+
+  /** A user group (`S…`) and its members, for usergroups.users.list. */
+  setUserGroup(id: string, members: string[]): void {
+    this.userGroups.set(id, members);
   }
 
   /** Mint a fresh response_url (5 uses, 30 minutes, as Slack). */
@@ -232,6 +290,7 @@ export class FakeSlackWebApi {
       args = {};
       reply = { status: 404, body: { ok: false, error: 'not_found' } };
     }
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers });
     res.end(JSON.stringify(reply.body));
     const { status, body: response } = reply;
@@ -262,6 +321,9 @@ export class FakeSlackWebApi {
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
     }
 
+    const needed = this.missingScopes.get(method);
+    if (needed) return fail('missing_scope', { needed, provided: 'commands,chat:write' });
+
     switch (method) {
       case 'auth.test':
         return ok({
@@ -281,6 +343,14 @@ export class FakeSlackWebApi {
         return this.updateMessage(channel, args);
       case 'conversations.history':
         return this.history(channel, args);
+      case 'conversations.info':
+        return this.conversationInfo(channel);
+      case 'users.info':
+        return this.userInfo(str(args.user));
+      case 'usergroups.users.list': {
+        const members = this.userGroups.get(str(args.usergroup) ?? '');
+        return members ? ok({ users: members }) : fail('no_such_subteam');
+      }
       default:
         return fail('unknown_method', { req_method: method });
     }
@@ -305,7 +375,38 @@ export class FakeSlackWebApi {
     const threadTs = str(args.thread_ts);
     if (threadTs) message.thread_ts = threadTs;
     this.channelMessages(channel).push(message);
+    const answer = this.postAnswers.find((r) => r.times > 0);
+    if (answer) {
+      answer.times -= 1;
+      if (answer.status) return { status: answer.status, body: { ok: false, error: 'internal_error' } };
+      return { ...ok({ channel, ts: message.ts, message }), delayMs: answer.delayMs };
+    }
     return ok({ channel, ts: message.ts, message });
+  }
+
+  private conversationInfo(channel: string | undefined): Reply {
+    const err = this.channelError(channel, ['channel_not_found']);
+    if (err || !channel) return err ?? fail('channel_not_found');
+    const creator = this.creators.get(channel) ?? DEFAULT_CHANNEL_CREATOR;
+    return ok({ channel: { id: channel, name: 'general', is_channel: true, creator } });
+  }
+
+  private userInfo(user: string | undefined): Reply {
+    if (!user) return fail('user_not_found');
+    const described = this.users.get(user) ?? {};
+    return ok({
+      user: {
+        id: user,
+        team_id: this.teamId,
+        name: user.toLowerCase(),
+        is_admin: false,
+        is_owner: false,
+        is_primary_owner: false,
+        is_restricted: false,
+        is_bot: false,
+        ...described,
+      },
+    });
   }
 
   private updateMessage(channel: string | undefined, args: Record<string, unknown>): Reply {
