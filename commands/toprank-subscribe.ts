@@ -11,6 +11,7 @@ import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js
 import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
+  defaultDigestChart,
   describeQuery,
   newSubscriptionId,
   type Subscription,
@@ -19,7 +20,7 @@ import {
 } from '../src/subscriptions/subscription.js';
 import { canonicalTimeZone } from '../src/time-zone.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
-import { queryOptions, toLeaderboardQuery } from './query-options.js';
+import { onOff, queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
   description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
@@ -48,14 +49,6 @@ const timezoneOption = {
   example: 'America/New_York',
 } satisfies OptionSpec;
 
-const onOff = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const word = v.trim().toLowerCase();
-  if (['on', 'true', 'yes'].includes(word)) return true;
-  if (['off', 'false', 'no'].includes(word)) return false;
-  return v;
-}, z.boolean());
-
 const alertsOption = {
   description: 'Also alert on daily rank moves: new #1, entries, big climbs, drop-outs (on/off)',
   type: 'boolean',
@@ -74,6 +67,18 @@ const alertClimbOption = {
   max: 50,
 } satisfies OptionSpec;
 
+const digestChartOption = {
+  description: 'Attach a chart of the last 8 periods to each digest (on/off; default on for week and month)',
+  type: 'boolean',
+  schema: onOff.optional(),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
+/** What a digest's chart costs, said when subscribing: history is free, a missing period one page. */
+const digestChartWords =
+  'Each digest carries a chart of the last 8 periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).';
+
 /** Subscription changes need Manage Channels where the platform tells us (Discord does). */
 export function requireManageChannel(ctx: CommandContext): void {
   if (ctx.user.canManageChannel === false) {
@@ -91,6 +96,7 @@ export const toprankSubscribe = defineCommand({
     timezone: timezoneOption,
     alerts: alertsOption,
     alert_climb: alertClimbOption,
+    chart: digestChartOption,
   },
   async run(input, ctx) {
     requireManageChannel(ctx);
@@ -105,6 +111,7 @@ export const toprankSubscribe = defineCommand({
       timezone: input.timezone ?? defaults.timezone,
       alerts: input.alerts,
       alertClimb: input.alert_climb,
+      chart: input.chart ?? defaultDigestChart(query.type),
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
@@ -122,9 +129,10 @@ export const toprankSubscribe = defineCommand({
     const alerts = subscription.alerts
       ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
       : '';
+    const chart = subscription.chart ? ` ${digestChartWords}` : '';
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}`,
+      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}${chart}`,
       false,
     );
   },

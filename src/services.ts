@@ -12,8 +12,10 @@ import { createSchedules } from './jobs/schedulers.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
 import { createCreditBudget } from './keyapi/credit-budget.js';
 import type { Metrics } from './metrics.js';
+import { createRedisHistoryStore, type HistoryStore, withHistory } from './ranking/history.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
+import { createRankHistory } from './ranking/rank-history.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
@@ -24,6 +26,8 @@ export interface Core extends CommandServices {
   queueRedis: Redis;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
+  /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
+  history: HistoryStore;
   prefix: string;
   close(): Promise<void>;
 }
@@ -56,7 +60,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redisDown = false;
     log.info('redis connection restored');
   });
-  const cache = createRedisPageCache(redis, prefix);
+  const history = createRedisHistoryStore(redis, prefix, config.HISTORY_PERIODS);
+  // Leaderboards read and record history through their page cache: whatever is fetched is kept.
+  const cache = withHistory(createRedisPageCache(redis, prefix), history);
   const { metrics } = options;
   const budget =
     config.KEYAPI_DAILY_CREDIT_LIMIT > 0
@@ -102,6 +108,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     queueRedis,
     keyapi,
     leaderboards,
+    history,
+    rankHistory: createRankHistory({ pages: cache, leaderboards }),
     prefix,
     categories: (region) => cache.categories(region),
     recordCommand: metrics?.command,

@@ -6,9 +6,11 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ChartData } from '../charts/chart-data.js';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, DEFAULT_TICK_TIMING, type TickTiming } from './collect.js';
@@ -27,6 +29,8 @@ export interface JobsCore {
   queueRedis: Redis;
   prefix: string;
   leaderboards: LeaderboardService;
+  /** History for digest charts. */
+  rankHistory: RankHistorySource;
   subscriptions: { store: SubscriptionStore };
 }
 
@@ -44,6 +48,8 @@ export interface WorkerOptions {
   reconcile?: boolean;
   sample?: boolean;
   now?: () => Date;
+  /** Draws a digest's chart (default: src/charts; tests give one that fails). */
+  renderChart?: (data: ChartData) => Uint8Array;
   /** Which workers to run (default all); the CLI runs deliveries only. */
   only?: readonly ('tick' | 'deliver' | 'alerts')[];
   /** Sees finished jobs and how long each posted delivery waited (metrics). */
@@ -83,6 +89,7 @@ export function createJobParts(core: JobsCore, log: Logger, options: WorkerOptio
   const base = {
     store: core.subscriptions.store,
     leaderboards: core.leaderboards,
+    rankHistory: core.rankHistory,
     snapshots,
     deliver: queues.deliver,
     redis: core.redis,
@@ -120,6 +127,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         createDeliverProcessor({
           store: core.subscriptions.store,
           snapshots,
+          rankHistory: core.rankHistory,
+          renderChart: options.renderChart,
           adapters: deps.adapters,
           redis: core.redis,
           prefix: core.prefix,

@@ -139,7 +139,8 @@ function hasFilters(query: LeaderboardQuery): boolean {
   return Boolean(query.category || query.productCategory);
 }
 
-function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
+/** The KeyAPI request for one page of a query in a period (history keys on it too). */
+export function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
   return {
     date: period.date,
     region: query.region,
@@ -152,7 +153,8 @@ function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): Ra
   };
 }
 
-function toCreator(row: ApiRow): Creator {
+/** A KeyAPI row in our own words (history reads rows back through it too). */
+export function toCreator(row: ApiRow): Creator {
   return {
     userId: row.user_id,
     handle: row.unique_id ?? '',

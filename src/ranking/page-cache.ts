@@ -22,8 +22,8 @@ function pageKey(prefix: string, r: RankingRequest): string {
   return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
 }
 
-/** Lost its connection (a fresh one that is still connecting is not down). */
-function isDown(redis: Redis): boolean {
+/** Lost its connection (a fresh one that is still connecting is not down): skip the lookup at once. */
+export function isDown(redis: Redis): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 

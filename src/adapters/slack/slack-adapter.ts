@@ -4,14 +4,7 @@
  * message metadata). It translates only. Must not import src/jobs, src/subscriptions or another adapter.
  */
 import type { RequestListener } from 'node:http';
-import {
-  App,
-  HTTPReceiver,
-  type RespondArguments,
-  type RespondFn,
-  SocketModeReceiver,
-  webApi,
-} from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, parseChannelRef, slackChannel } from '../../chat/channel-ref.js';
@@ -22,7 +15,6 @@ import {
   type SendOptions,
   type UnavailableReason,
 } from '../../chat/chat-adapter.js';
-import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
@@ -31,6 +23,8 @@ import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
 import { SLACK_EVENTS_PATH } from './manifest.js';
 import { renderSlack } from './render.js';
+import { replyWithView, shareFiles } from './reply.js';
+import { errorName, slackErrorCode } from './slack-errors.js';
 
 /** The message metadata event type that marks a delivery, so a retry can find it (DESIGN.md, Jobs). */
 const DELIVERY_EVENT_TYPE = 'toprank_delivery';
@@ -199,6 +193,9 @@ export class SlackAdapter implements ChatAdapter {
           metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: deliveryId } },
         }),
       });
+      // Files follow the tagged message, never before it: a retry that finds the message posts nothing
+      // again, so a digest and its chart appear at most once (the chart may be missing after a crash).
+      await shareFiles({ client: this.app.client, log: this.log }, ref.channel, view);
       return { channel: to, messageId: result.ts ?? '', duplicate: false };
     } catch (error) {
       throw this.translate(to, error);
@@ -259,7 +256,7 @@ export class SlackAdapter implements ChatAdapter {
         await ack();
         const ctx = this.context(slackChannel(body.team_id, body.channel_id), body.user_id, body.trigger_id);
         const answer = runTextCommand(command.name, unescapeSlackText(body.text), ctx).then((view) =>
-          this.reply(respond, view, false),
+          this.reply(respond, view, false, { channel: body.channel_id, user: body.user_id }),
         );
         this.inFlight.track(answer);
         await answer;
@@ -284,7 +281,7 @@ export class SlackAdapter implements ChatAdapter {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
       }
-      const answer = pending.then((view) => this.reply(respond, view, true));
+      const answer = pending.then((view) => this.reply(respond, view, true, { channel, user: body.user.id }));
       this.inFlight.track(answer);
       await answer;
     });
@@ -302,28 +299,14 @@ export class SlackAdapter implements ChatAdapter {
     };
   }
 
-  /**
-   * Answers through response_url: a leaderboard in the channel (a page click replaces the message it was
-   * clicked on), errors and usage to the asker only. A refused answer is followed by a short notice.
-   */
-  private async reply(respond: RespondFn, view: View, fromButton: boolean): Promise<void> {
-    const message = { ...renderSlack(view), unfurl_links: false, unfurl_media: false };
-    let payload: RespondArguments;
-    if (view.ephemeral) payload = { response_type: 'ephemeral', replace_original: false, ...message };
-    else if (fromButton) payload = { replace_original: true, ...message };
-    else payload = { response_type: 'in_channel', ...message };
-    try {
-      await respond(payload);
-    } catch (error) {
-      this.log.warn(
-        { status: (error as { statusCode?: unknown }).statusCode },
-        'response_url refused the reply',
-      );
-      const notice = errorView(new ToprankError('platform_error'), this.log);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderSlack(notice) }).catch(
-        () => this.log.warn('response_url refused the error notice too'),
-      );
-    }
+  /** Answers a command or a click through response_url (reply.ts), files included. */
+  private reply(
+    respond: RespondFn,
+    view: View,
+    fromButton: boolean,
+    where: { channel: string; user: string },
+  ): Promise<void> {
+    return replyWithView({ client: this.app.client, log: this.log }, respond, view, fromButton, where);
   }
 
   private setConnected(connected: boolean): void {
@@ -359,21 +342,4 @@ function startError(variable: string, error: unknown): Error {
       ? `Slack refused ${variable} (${code}): check it.`
       : `Could not reach Slack to check ${variable} (${errorName(error)}): check SLACK_API_URL and the network.`,
   );
-}
-
-/** The `error` Slack answered with (`channel_not_found`), when the failure is one of Slack's answers. */
-function slackErrorCode(error: unknown): string | undefined {
-  if (
-    error &&
-    typeof error === 'object' &&
-    'code' in error &&
-    error.code === webApi.ErrorCode.PlatformError
-  ) {
-    return (error as webApi.WebAPIPlatformError).data.error;
-  }
-  return undefined;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? (((error as { code?: unknown }).code as string) ?? error.name) : 'unknown';
 }
