@@ -75,7 +75,7 @@ async function chartBlock(
   ctx: CommandContext,
 ): Promise<{ notice: Block; attachment?: Attachment }> {
   const history = await ctx.services.rankHistory.load(board.query, board.period, { fetchMissing: true });
-  const attachment = chartAttachment(board, history, { sample: ctx.sample, log: ctx.log });
+  const attachment = await chartAttachment(board, history, { sample: ctx.sample, log: ctx.log });
   if (!attachment) {
     return {
       notice: { kind: 'notice', tone: 'warning', text: messageFor(new ToprankError('chart_unavailable')) },

@@ -12,6 +12,9 @@ import type { Leaderboard } from '../ranking/types.js';
 import { leaderboardCsv } from './leaderboard-csv.js';
 import type { Attachment, NoticeBlock } from './view.js';
 
+/** Draws a chart's PNG (src/charts by default; tests give one that fails). */
+export type ChartRenderer = (data: ChartData) => Promise<Uint8Array> | Uint8Array;
+
 const periodNouns = { day: 'days', week: 'weeks', month: 'months' } as const;
 
 /** `toprank-US-week-sales-2026-11-23`: what the files of one leaderboard are called. */
@@ -34,22 +37,22 @@ export function csvAttachment(board: Leaderboard): Attachment {
  * The chart of a leaderboard over the periods of `history` (its last is the board's period).
  * A chart that cannot be drawn is logged and left out: it never holds back the message it goes with.
  */
-export function chartAttachment(
+export async function chartAttachment(
   board: Leaderboard,
   history: RankHistory,
   options: {
     sample?: boolean | undefined;
     log: Logger;
     /** Draws the PNG (default: src/charts). */
-    render?: ((data: ChartData) => Uint8Array) | undefined;
+    render?: ChartRenderer | undefined;
   },
-): Attachment | undefined {
+): Promise<Attachment | undefined> {
   try {
     const data = chartDataOf(board.query, history, options.sample === true);
     return {
       name: `${fileStem(board)}.png`,
       contentType: 'image/png',
-      data: (options.render ?? renderChartPng)(data),
+      data: await (options.render ?? renderChartPng)(data),
       alt: describeChart(data),
     };
   } catch (error) {

@@ -97,7 +97,7 @@ export async function runQuery(args: string[], core: Core, sample: boolean, log:
   }
   if (flags.chart) {
     const history = await core.rankHistory.load(board.query, board.period, { fetchMissing: true });
-    const chart = chartAttachment(board, history, { sample, log });
+    const chart = await chartAttachment(board, history, { sample, log });
     if (!chart) throw new ToprankError('chart_unavailable');
     const path = resolve(flags.chart);
     await writeFile(path, chart.data);

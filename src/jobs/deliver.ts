@@ -8,10 +8,9 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChartData } from '../charts/chart-data.js';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
-import { chartAttachment } from '../chat/leaderboard-files.js';
+import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
 import { leaderboardView } from '../chat/leaderboard-view.js';
 import type { Attachment, View } from '../chat/view.js';
 import { addDays } from '../ranking/period.js';
@@ -31,7 +30,7 @@ export interface DeliverDeps {
   snapshots: SnapshotStore;
   /** Digest charts are drawn from history only: the tick fetched what was missing. */
   rankHistory: RankHistorySource;
-  renderChart?: ((data: ChartData) => Uint8Array) | undefined;
+  renderChart?: ChartRenderer | undefined;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   redis: Redis;
   prefix: string;

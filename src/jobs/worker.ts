@@ -6,9 +6,9 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChartData } from '../charts/chart-data.js';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { ChartRenderer } from '../chat/leaderboard-files.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -49,7 +49,7 @@ export interface WorkerOptions {
   sample?: boolean;
   now?: () => Date;
   /** Draws a digest's chart (default: src/charts; tests give one that fails). */
-  renderChart?: (data: ChartData) => Uint8Array;
+  renderChart?: ChartRenderer;
   /** Which workers to run (default all); the CLI runs deliveries only. */
   only?: readonly ('tick' | 'deliver' | 'alerts')[];
   /** Sees finished jobs and how long each posted delivery waited (metrics). */

@@ -108,6 +108,8 @@ describe('/toprank', () => {
       'limit',
       'date',
       'page',
+      'chart',
+      'format',
     ]);
   });
 });

@@ -107,7 +107,12 @@ describe('renderDiscord', () => {
     ]);
     expect(embed?.description).toContain('*Creator · Handle · Followers gained · Followers · GMV*');
     expect(embed?.footer?.text).toBe('Tue 24 Nov 2026 · movement vs top 3 of Mon 23 Nov 2026 · data: KeyAPI');
-    expect(message.components[0]?.components.map((b) => b.label)).toEqual(['◀ Prev', 'Next ▶']);
+    expect(message.components[0]?.components.map((b) => b.label)).toEqual([
+      '◀ Prev',
+      'Next ▶',
+      '📈 Chart',
+      '📄 CSV',
+    ]);
     expect(message.ephemeral).toBe(false);
   });
 
@@ -179,6 +184,7 @@ describe('renderDiscord', () => {
       content: '❌ Invalid \\`region\\`: "\\*US\\*" is not a region.',
       embeds: [],
       components: [],
+      files: [],
       ephemeral: true,
     });
   });
