@@ -46,12 +46,12 @@ export class FakeSlackFiles {
   }
 
   /** POST /upload/:id: the raw bytes (Slack answers 200 with a short text body). */
-  upload(id: string, data: Buffer): { status: number; text: string } {
+  upload(id: string, data: Buffer): { status: number; text: string; length: number } {
     const file = this.files.get(id);
-    if (!file || file.completed) return { status: 404, text: 'Not Found' };
-    if (data.length !== file.length) return { status: 400, text: 'length mismatch' };
+    if (!file || file.completed) return { status: 404, text: 'Not Found', length: data.length };
+    if (data.length !== file.length) return { status: 400, text: 'length mismatch', length: data.length };
     file.data = data;
-    return { status: 200, text: `OK - ${data.length}` };
+    return { status: 200, text: `OK - ${data.length}`, length: data.length };
   }
 
   /**

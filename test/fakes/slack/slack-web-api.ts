@@ -233,12 +233,12 @@ export class FakeSlackWebApi {
     let method: string;
     let args: Record<string, unknown>;
     if (upload?.[1] && req.method === 'POST') {
-      // The upload URL of files.getUploadURLExternal: raw bytes in, a short text out (as Slack).
-      const answer = this.uploads.upload(upload[1], bytes);
+      // The upload URL of files.getUploadURLExternal: raw bytes or one multipart file part in, a short text out.
+      const answer = this.uploads.upload(upload[1], await uploadedBytes(bytes, req.headers['content-type']));
       res.writeHead(answer.status, { 'Content-Type': 'text/plain' }).end(answer.text);
       const call: RecordedCall = {
         method: 'file_upload',
-        args: { file_id: upload[1], length: bytes.length },
+        args: { file_id: upload[1], length: answer.length },
         headers: req.headers,
         at: Date.now(),
         status: answer.status,
@@ -443,6 +443,14 @@ export class FakeSlackWebApi {
     const seconds = Math.floor(this.lastTsMicros / 1e6);
     return `${seconds}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
   }
+}
+
+/** The file's bytes of an upload: the body itself, or its file part when sent as multipart/form-data (as the SDK does). */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  const part = [...form.values()].find((v) => typeof v !== 'string');
+  return part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
