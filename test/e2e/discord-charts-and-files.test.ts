@@ -70,7 +70,7 @@ describe('discord charts and files', () => {
     expect(file?.size).toBeGreaterThan(10_000);
     expect(file?.size).toBeLessThan(1024 * 1024);
     // The nonce that keeps a retry from posting twice travels in the same multipart request.
-    expect((request?.body as { enforce_nonce?: boolean }).enforce_nonce).toBe(true);
+    expect((request?.body as { enforce_nonce?: boolean } | undefined)?.enforce_nonce).toBe(true);
   });
 
   it('still delivers the digest, without the image, when the chart cannot be drawn', async () => {
