@@ -35,7 +35,7 @@ export function toCsv(rows: CsvRow[]): string {
   const columns = [...lead, ...fields];
   const records = rows.map((r) => columns.map((c) => neutralise(c in r.lead ? r.lead[c] : r.raw[c])));
   // The BOM tells Excel the file is UTF-8, so nicknames in any script open intact.
-  return `\uFEFF${stringify([columns.map(neutralise), ...records], { record_delimiter: 'windows' })}`;
+  return `\uFEFF${stringify([columns.map(neutralise), ...records])}`;
 }
 
 /** A leaderboard's rows: rank, movement (as the chat shows it), then KeyAPI's fields. */

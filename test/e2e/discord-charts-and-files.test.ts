@@ -37,6 +37,7 @@ describe('discord charts and files', () => {
       now: () => new Date('2026-11-23T09:01:00Z'),
       ...options,
     });
+    const before = bot.core.keyapi.requestCount;
     try {
       await workers.queues.tick.add('tick', { slotId: slot, firedAt }, { jobId: 'tick-1' });
       await waitUntil(
@@ -50,11 +51,16 @@ describe('discord charts and files', () => {
     } finally {
       await workers.close();
     }
-    return bot.fake.rest.messagesIn(bot.fake.channelId);
+    return {
+      messages: bot.fake.rest.messagesIn(bot.fake.channelId),
+      spent: bot.core.keyapi.requestCount - before,
+    };
   }
 
   it('posts a weekly digest with chart:on once, as the text digest and one PNG under 1 MB', async () => {
-    const messages = await runDigest();
+    const { messages, spent } = await runDigest();
+    // The week and the one before (movement), then the 6 older weeks the chart needs: each once.
+    expect(spent).toBe(8);
     expect(messages).toHaveLength(1);
     const [message] = messages as [APIMessage];
     expect(message.embeds[0]?.title).toContain('Weekly digest');
@@ -63,7 +69,9 @@ describe('discord charts and files', () => {
       filename: 'toprank-US-week-sales-2026-11-16.png',
       content_type: 'image/png',
     });
-    expect(message.attachments[0]?.description).toMatch(/^Rank trajectory of the US weekly top 5 by sales/);
+    expect(message.attachments[0]?.description).toMatch(
+      /^Rank trajectory of the US weekly top 5 by sales · week of Mon 16 Nov 2026 over 8 periods/,
+    );
     const [request] = bot.fake.rest.channelMessages(bot.fake.channelId).filter((r) => r.status === 200);
     const file = request?.files[0];
     expect([...(file?.data.subarray(0, 8) ?? [])]).toEqual(PNG_SIGNATURE);
@@ -74,7 +82,7 @@ describe('discord charts and files', () => {
   });
 
   it('still delivers the digest, without the image, when the chart cannot be drawn', async () => {
-    const messages = await runDigest({
+    const { messages } = await runDigest({
       renderChart: () => {
         throw new Error('renderer exploded');
       },
