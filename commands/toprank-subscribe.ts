@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
 import {
@@ -68,7 +69,7 @@ const alertClimbOption = {
 } satisfies OptionSpec;
 
 const digestChartOption = {
-  description: 'Attach a chart of the last 8 periods to each digest (on/off; default on for week and month)',
+  description: `Attach a chart of the last ${CHART_PERIODS} periods to each digest (on/off; default on for week and month)`,
   type: 'boolean',
   schema: onOff.optional(),
   allowed: 'on or off',
@@ -76,8 +77,7 @@ const digestChartOption = {
 } satisfies OptionSpec;
 
 /** What a digest's chart costs, said when subscribing: history is free, a missing period one page. */
-const digestChartWords =
-  'Each digest carries a chart of the last 8 periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).';
+const digestChartWords = `Each digest carries a chart of the last ${CHART_PERIODS} periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).`;
 
 /** Subscription changes need Manage Channels where the platform tells us (Discord does). */
 export function requireManageChannel(ctx: CommandContext): void {

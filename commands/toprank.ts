@@ -9,12 +9,13 @@ import { leaderboardView } from '../src/chat/leaderboard-view.js';
 import type { Attachment, Block, View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
 import { MAX_DEPTH } from '../src/ranking/leaderboard-service.js';
+import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { Leaderboard } from '../src/ranking/types.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { dateOption, onOff, pageOption, queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const chartOption = {
-  description: 'Attach a chart of the last 8 periods: rank trajectory and metric bars (on/off)',
+  description: `Attach a chart of the last ${CHART_PERIODS} periods: rank trajectory and metric bars (on/off)`,
   type: 'boolean',
   schema: onOff.default(false),
   allowed: 'on or off',

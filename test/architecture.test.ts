@@ -39,6 +39,11 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
     why: 'ranking knows leaderboards, not chat',
   },
   {
+    layer: 'src/charts',
+    forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs|keyapi)|commands)\//.test(t),
+    why: 'charts draw data: ranking types in, PNG bytes out',
+  },
+  {
     layer: 'src/chat',
     forbidden: (t) => /^(src\/(adapters|jobs|subscriptions)|commands)\//.test(t),
     why: 'chat is the port',
@@ -77,7 +82,7 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
   },
 ];
 
-const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'commands'];
+const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'src/charts', 'commands'];
 
 describe('architecture', () => {
   it('keeps chat libraries and BullMQ out of the core', () => {

@@ -9,9 +9,9 @@ import type { RankHistory } from '../ranking/rank-history.js';
 import type { Creator, LeaderboardQuery, Period } from '../ranking/types.js';
 
 /** A chart follows at most the top 10 (one KeyAPI page): more lines would not read. */
-export const CHART_DEPTH = 10;
+const CHART_DEPTH = 10;
 
-export interface TrajectorySeries {
+interface TrajectorySeries {
   userId: string;
   /** `@handle` (ASCII, so any nickname's script renders safely), or the user id without one. */
   label: string;
@@ -19,7 +19,7 @@ export interface TrajectorySeries {
   ranks: (number | null)[];
 }
 
-export interface MetricBar {
+interface MetricBar {
   label: string;
   metric: number | null;
   gmv: number | null;

@@ -148,7 +148,7 @@ export function chartOption(data: ChartData): EChartsCoreOption {
 }
 
 /** The chart as SVG text. */
-export async function renderChartSvg(data: ChartData): Promise<string> {
+async function renderChartSvg(data: ChartData): Promise<string> {
   const { echarts } = await libraries();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {

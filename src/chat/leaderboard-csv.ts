@@ -8,7 +8,7 @@ import { formatMovement } from '../ranking/movement.js';
 import type { Leaderboard } from '../ranking/types.js';
 
 /** One CSV row before it is written: the leading columns of ours, then the KeyAPI row as received. */
-export interface CsvRow {
+interface CsvRow {
   /** `period` (an export's), `rank`, `movement`: whichever the file has. */
   lead: Record<string, string | number>;
   raw: Record<string, unknown>;

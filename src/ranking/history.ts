@@ -11,9 +11,6 @@ import { apiRowSchema } from '../keyapi/schema.js';
 import { historyKey, historyPeriodsKey } from '../keys.js';
 import { isDown, type PageCache } from './page-cache.js';
 
-/** Periods kept per query and cadence unless HISTORY_PERIODS says otherwise. */
-export const DEFAULT_HISTORY_PERIODS = 12;
-
 /** Stored pages of finished periods, by the request that fetched them. */
 export interface HistoryStore {
   /** Keeps a page; empty pages are not history (an unpublished period may still come). */
@@ -22,7 +19,7 @@ export interface HistoryStore {
   page(request: RankingRequest): Promise<RankingPage | undefined>;
   /** The period dates held for the query of `request` (its date and page ignored), oldest first. */
   dates(request: RankingRequest): Promise<string[]>;
-  /** How many periods are kept per query and cadence. */
+  /** How many periods are kept per query and cadence (HISTORY_PERIODS). */
   readonly periods: number;
 }
 
@@ -43,11 +40,8 @@ function queryIdOf(r: RankingRequest): string {
   return createHash('sha1').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }
 
-export function createRedisHistoryStore(
-  redis: Redis,
-  prefix: string,
-  periods = DEFAULT_HISTORY_PERIODS,
-): HistoryStore {
+/** History in Redis keeping the latest `periods` periods of each query and cadence (HISTORY_PERIODS). */
+export function createRedisHistoryStore(redis: Redis, prefix: string, periods: number): HistoryStore {
   return {
     periods,
     async record(request, page) {
