@@ -42,12 +42,14 @@ export interface RankHistorySource {
   ): Promise<RankHistory>;
 }
 
+/** What rank history reads through and fetches with. */
 export interface RankHistoryDeps {
   /** The history-backed page cache (history.ts `withHistory`). */
   pages: PageCache;
   leaderboards: LeaderboardService;
 }
 
+/** Rank history over the history-backed page cache; fetches go through the leaderboard service. */
 export function createRankHistory(deps: RankHistoryDeps): RankHistorySource {
   const { pages, leaderboards } = deps;
   const periodsUpTo = (period: Period, count: number) =>
