@@ -1,6 +1,7 @@
 /**
  * The leaderboard as a View: title, notices for a snapped date or a fallback, one row per creator,
- * Prev/Next buttons, and the 📈 Chart and 📄 CSV buttons under every leaderboard. Shared by /toprank and the digests so both read the same.
+ * Prev/Next buttons, and the 📈 Chart and 📄 CSV buttons under every leaderboard. Shared by /toprank
+ * and the digests so both read the same.
  * Reads ranking types; never imports a platform.
  */
 
