@@ -11,6 +11,7 @@ import type { CommandOutcome } from '../src/chat/dispatch.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
+import type { RankHistorySource } from '../src/ranking/rank-history.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 
 /** What local data an option's autocomplete draws on (never a paid call). */
@@ -45,6 +46,8 @@ export type CommandInput<O extends OptionSpecs> = { [K in keyof O]: z.output<O[K
 /** The services a command may use; the composition root (src/main.ts) provides them. */
 export interface CommandServices {
   leaderboards: LeaderboardService;
+  /** Recent periods of a leaderboard from history, for charts (fetching only what is missing). */
+  rankHistory: RankHistorySource;
   /** Creator categories seen in cached data, for autocomplete. */
   categories(region: string): Promise<string[]>;
   /** The subscription store, the scheduler port and the digest defaults. */

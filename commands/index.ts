@@ -90,8 +90,13 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
   );
 }
 
-/** Runs the command behind a button; undefined when the id is not one of ours. */
+/**
+ * Runs the command behind a button; undefined when the id is not one of ours. A private button (📈 Chart,
+ * 📄 CSV) answers only the clicker, in a message of its own.
+ */
 export function runAction(actionId: string, ctx: CommandContext): Promise<View> | undefined {
   const action = decodeAction(actionId);
-  return action && runCommand(action.command, action.values, ctx);
+  if (!action) return undefined;
+  const view = runCommand(action.command, action.values, ctx);
+  return action.private ? view.then((v) => ({ ...v, ephemeral: true })) : view;
 }

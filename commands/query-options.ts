@@ -69,6 +69,15 @@ const limitOption = {
   max: 50,
 } satisfies OptionSpec;
 
+/** on/off (also true/false, yes/no), typed or as text. */
+export const onOff = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const word = v.trim().toLowerCase();
+  if (['on', 'true', 'yes'].includes(word)) return true;
+  if (['off', 'false', 'no'].includes(word)) return false;
+  return v;
+}, z.boolean());
+
 /** Options every leaderboard query shares, minus the date (digests always show the latest period). */
 export const queryOptions = {
   region: regionOption,

@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 import { describeInstant, describeSlot, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
+  defaultDigestChart,
   describeQuery,
   newSubscriptionId,
   type Subscription,
@@ -19,7 +21,7 @@ import {
 } from '../src/subscriptions/subscription.js';
 import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
 import { defineCommand, type OptionSpec } from './define-command.js';
-import { queryOptions, toLeaderboardQuery } from './query-options.js';
+import { onOff, queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
   description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
@@ -37,14 +39,6 @@ const timezoneOption = {
   allowed: 'an IANA time zone such as America/New_York, Europe/Paris or UTC',
   example: 'America/New_York',
 } satisfies OptionSpec;
-
-const onOff = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const word = v.trim().toLowerCase();
-  if (['on', 'true', 'yes'].includes(word)) return true;
-  if (['off', 'false', 'no'].includes(word)) return false;
-  return v;
-}, z.boolean());
 
 const alertsOption = {
   description: 'Also alert on daily rank moves: new #1, entries, big climbs, drop-outs (on/off)',
@@ -64,6 +58,17 @@ const alertClimbOption = {
   max: 50,
 } satisfies OptionSpec;
 
+const digestChartOption = {
+  description: `Attach a chart of the last ${CHART_PERIODS} periods to each digest (on/off; default on for week and month)`,
+  type: 'boolean',
+  schema: onOff.optional(),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
+/** What a digest's chart costs, said when subscribing: history is free, a missing period one page. */
+const digestChartWords = `Each digest carries a chart of the last ${CHART_PERIODS} periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).`;
+
 export const toprankSubscribe = defineCommand({
   name: 'toprank-subscribe',
   description: 'Subscribe this channel to a leaderboard digest (daily, weekly or monthly)',
@@ -74,6 +79,7 @@ export const toprankSubscribe = defineCommand({
     timezone: timezoneOption,
     alerts: alertsOption,
     alert_climb: alertClimbOption,
+    chart: digestChartOption,
   },
   async run(input, ctx) {
     const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
@@ -87,6 +93,7 @@ export const toprankSubscribe = defineCommand({
       timezone: input.timezone ?? defaults.timezone,
       alerts: input.alerts,
       alertClimb: input.alert_climb,
+      chart: input.chart ?? defaultDigestChart(query.type),
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
@@ -104,9 +111,10 @@ export const toprankSubscribe = defineCommand({
     const alerts = subscription.alerts
       ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
       : '';
+    const chart = subscription.chart ? ` ${digestChartWords}` : '';
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}`,
+      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}${chart}`,
       false,
     );
   },

@@ -129,6 +129,12 @@ const schema = z.object({
   METRICS_PORT: port('9464').optional(),
   DIGEST_TIME: timeOfDaySchema.default('09:00'),
   DIGEST_TIMEZONE: timeZoneSchema.default('UTC'),
+  HISTORY_PERIODS: z.coerce
+    .number({ message: 'must be a whole number such as 12' })
+    .int('must be a whole number such as 12')
+    .min(8, 'must be at least 8 (a chart shows the last 8 periods)')
+    .max(120, 'must be at most 120')
+    .default(12),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',

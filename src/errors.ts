@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
+  | 'chart_unavailable'
+  | 'file_upload_refused'
   | 'internal';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
@@ -138,6 +140,9 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   channel_unavailable: (f) => `The bot cannot post in that channel (${f.reason}).`,
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
+  chart_unavailable: () => 'The chart could not be drawn this time; the leaderboard is shown without it.',
+  file_upload_refused: () =>
+    'Slack did not take the file: invite the bot to this channel (/invite @toprank) and try again.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
 };
 

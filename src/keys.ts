@@ -165,3 +165,13 @@ export function channelQueryKey(prefix: string, channel: string, queryHash: stri
 export function slackSeenRequestKey(prefix: string, timestamp: string, signature: string): string {
   return `${prefix}:slack-seen:${timestamp}:${signature}`;
 }
+
+/** One history snapshot: a hash of page number → KeyAPI rows, for one query and one period date. */
+export function historyKey(prefix: string, queryId: string, date: string): string {
+  return `${prefix}:history:${queryId}:${date}`;
+}
+
+/** The periods held in history for one query: a sorted set of dates, scored by day, for retention. */
+export function historyPeriodsKey(prefix: string, queryId: string): string {
+  return `${prefix}:history-periods:${queryId}`;
+}

@@ -10,6 +10,7 @@ import { runAlertsCommand } from './cli/alerts.js';
 import { DEMO_CHANNEL, runDemo } from './cli/demo.js';
 import { runDigestCommand } from './cli/digest.js';
 import { formatChecks, runChecks } from './cli/doctor.js';
+import { runExport } from './cli/export.js';
 import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
 import { runRegister } from './cli/register.js';
@@ -26,7 +27,11 @@ const usage = `Usage: toprank <command>
   register                       register Discord slash commands and print the invite URL
   register --slack-manifest [file] [--url https://host] [--socket-mode]
                                  write the Slack app manifest
-  query <key:value…> [--json]    print a leaderboard (sample data when KEYAPI_TOKEN is unset)
+  query <key:value…> [--json] [--chart file.png] [--csv [file.csv]]
+                                 print a leaderboard (sample data when KEYAPI_TOKEN is unset); write
+                                 its chart (a missing period costs 1 credit) or its rows as CSV
+  export --subscription <id> --periods 8
+                                 print a subscription's leaderboard history as one CSV (from history)
   digest run --type day|week|month [--date YYYY-MM-DD] [--slot …]
                                  run a digest tick now (same once-only rule as the schedule)
   alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
@@ -96,12 +101,23 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'query': {
-      const stack = await openLocalStack(config, cliLogger(config), { sample: !config.KEYAPI_TOKEN });
+      const log = cliLogger(config);
+      const stack = await openLocalStack(config, log, { sample: !config.KEYAPI_TOKEN });
       try {
-        print(await runQuery(args, stack.core, stack.sample));
+        print(await runQuery(args, stack.core, stack.sample, log));
         return 0;
       } finally {
         await stack.close();
+      }
+    }
+    case 'export': {
+      const log = cliLogger(config);
+      const core = createCore(config, log);
+      try {
+        print(await runExport(args, core));
+        return 0;
+      } finally {
+        await core.close();
       }
     }
     case 'demo': {

@@ -10,8 +10,10 @@ import { type Config, redactUrl } from './config.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
 import { createCreditBudget } from './keyapi/credit-budget.js';
 import type { Metrics } from './metrics.js';
+import { createRedisHistoryStore, type HistoryStore, withHistory } from './ranking/history.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
+import { createRankHistory } from './ranking/rank-history.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import type { SubscriptionServices } from './subscriptions/schedule-port.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
@@ -25,6 +27,8 @@ export interface Core extends Omit<CommandServices, 'subscriptions'> {
   queueRedis: Redis;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
+  /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
+  history: HistoryStore;
   prefix: string;
   close(): Promise<void>;
 }
@@ -58,10 +62,15 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log.info('redis connection restored');
   });
   const { metrics } = options;
-  const cache = createRedisPageCache(redis, prefix, {
-    log: log.child({ component: 'page-cache' }),
-    onError: metrics?.cacheError,
-  });
+  const history = createRedisHistoryStore(redis, prefix, config.HISTORY_PERIODS);
+  // Leaderboards read and record history through their page cache: whatever is fetched is kept.
+  const cache = withHistory(
+    createRedisPageCache(redis, prefix, {
+      log: log.child({ component: 'page-cache' }),
+      onError: metrics?.cacheError,
+    }),
+    history,
+  );
   const budget =
     config.KEYAPI_DAILY_CREDIT_LIMIT > 0
       ? createCreditBudget({
@@ -94,6 +103,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     queueRedis,
     keyapi,
     leaderboards,
+    history,
+    rankHistory: createRankHistory({ pages: cache, leaderboards }),
     prefix,
     categories: (region) => cache.categories(region),
     recordCommand: metrics?.command,

@@ -41,6 +41,11 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
     why: 'ranking knows leaderboards, not chat',
   },
   {
+    layer: 'src/charts',
+    forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs|keyapi)|commands)\//.test(t),
+    why: 'charts draw data: ranking types in, PNG bytes out',
+  },
+  {
     layer: 'src/chat',
     forbidden: (t) => /^(src\/(adapters|jobs|subscriptions)|commands)\//.test(t),
     why: 'chat is the port',
@@ -91,7 +96,7 @@ const projectFile = /^(src|commands)\//;
 /** Root modules that every layer may import: they import nothing of the project (node: builtins only). */
 const leaves = ['src/keys.ts', 'src/errors.ts', 'src/clean-text.ts'];
 
-const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'commands'];
+const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'src/charts', 'commands'];
 
 describe('architecture', () => {
   it('keeps chat libraries and BullMQ out of the core', () => {

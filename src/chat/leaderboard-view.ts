@@ -1,6 +1,7 @@
 /**
  * The leaderboard as a View: title, notices for a snapped date or a fallback, one row per creator,
- * and Prev/Next buttons. Shared by /toprank and the digests so both read the same.
+ * Prev/Next buttons, and the 📈 Chart and 📄 CSV buttons under every leaderboard. Shared by /toprank
+ * and the digests so both read the same.
  * Reads ranking types; never imports a platform.
  */
 
@@ -73,7 +74,8 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
     blocks,
     footer: `${describePeriod(period)} · ${movementNote(board)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
   };
-  if (options.paging) view.actions = pagingButtons(board);
+  const buttons = [...(options.paging ? pagingButtons(board) : []), ...fileButtons(board)];
+  if (buttons.length > 0) view.actions = buttons;
   return view;
 }
 
@@ -130,4 +132,16 @@ function pagingButtons(board: Leaderboard): Button[] {
   if (prev) buttons.push({ id: prev, label: '◀ Prev', disabled: query.page <= 1 });
   if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore });
   return buttons;
+}
+
+/** 📈 Chart and 📄 CSV: each sends its file privately to whoever clicks, for the page it is under. */
+function fileButtons(board: Leaderboard): Button[] {
+  if (board.rows.length === 0) return [];
+  const { query, period } = board;
+  const chart = encodeLeaderboardAction(query, period.date, query.page, 'chart');
+  const csv = encodeLeaderboardAction(query, period.date, query.page, 'csv');
+  return [
+    ...(chart ? [{ id: chart, label: '📈 Chart' }] : []),
+    ...(csv ? [{ id: csv, label: '📄 CSV' }] : []),
+  ];
 }

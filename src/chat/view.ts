@@ -47,12 +47,24 @@ export interface Button {
   disabled?: boolean;
 }
 
+/** A file sent with a message: a chart (PNG) or an export (CSV). */
+export interface Attachment {
+  /** File name as shown, e.g. `toprank-US-week-2026-11-23.png`. */
+  name: string;
+  contentType: 'image/png' | 'text/csv';
+  data: Uint8Array;
+  /** What the file shows, in words (Discord's attachment description, Slack's alt text and title). */
+  alt: string;
+}
+
 /** A whole message. */
 export interface View {
   title?: string;
   blocks: Block[];
   footer?: string;
   actions?: Button[];
+  /** Files sent with the message, in order. */
+  attachments?: Attachment[];
   /** Only the person who asked sees it (errors, help, confirmations). */
   ephemeral?: boolean;
 }

@@ -11,9 +11,11 @@ import type { Logger } from 'pino';
 import { digestJobId, tickDoneKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import {
+  digestHasChart,
   leaderboardQueryOf,
   queryHash,
   type Subscription,
@@ -47,6 +49,8 @@ export const DEFAULT_TICK_TIMING: TickTiming = {
 export interface CollectDeps {
   store: SubscriptionStore;
   leaderboards: LeaderboardService;
+  /** Fills the history a digest's chart needs (only the periods it lacks are fetched). */
+  rankHistory: RankHistorySource;
   snapshots: SnapshotStore;
   deliver: Queue<DeliverData>;
   redis: Redis;
@@ -142,6 +146,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     }
     if (!board) return { status: 'unpublished', unreachable };
     await snapshots.put(hash, board);
+    if (subs.some(digestHasChart)) await fillChartHistory(deps, board, ctx);
     const queued = await fanOut(deps.deliver, subs, period, board.period);
     return { status: 'queued', queued, fellBack: board.fellBackFrom !== undefined };
   }
@@ -188,6 +193,17 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'done', 'EX', MARKER_TTL_SECONDS);
   log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
   return { status: 'done', period, queries: groups.size, queued, fellBack };
+}
+
+/**
+ * Once per query and tick, so deliveries draw the chart from history alone: each period missing from
+ * it costs one page now, and never again. A failure only leaves gaps in the chart.
+ */
+async function fillChartHistory(deps: CollectDeps, board: Leaderboard, ctx: object): Promise<void> {
+  const history = await deps.rankHistory.load(board.query, board.period, { fetchMissing: true });
+  if (history.fetched > 0 || history.failed > 0) {
+    deps.log.info({ ...ctx, fetched: history.fetched, failed: history.failed }, 'chart history filled');
+  }
 }
 
 function errorCode(error: unknown): string {

@@ -10,11 +10,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
+import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
 import { leaderboardView } from '../chat/leaderboard-view.js';
-import type { View } from '../chat/view.js';
+import type { Attachment, View } from '../chat/view.js';
 import { deliveryIdOf, sentKey } from '../keys.js';
 import { addDays } from '../ranking/period.js';
-import { queryHash, type Subscription } from '../subscriptions/subscription.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
+import type { Leaderboard } from '../ranking/types.js';
+import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
 import { dailyQuery } from './alerts.js';
@@ -26,6 +29,9 @@ import { MARKER_TTL_SECONDS } from './tick-state.js';
 export interface DeliverDeps {
   store: SubscriptionStore;
   snapshots: SnapshotStore;
+  /** Digest charts are drawn from history only: the tick fetched what was missing. */
+  rankHistory: RankHistorySource;
+  renderChart?: ChartRenderer | undefined;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   redis: Redis;
   prefix: string;
@@ -50,12 +56,47 @@ const tokenVariables: Record<Platform, string> = {
 
 const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
 
-async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): Promise<View | undefined> {
+type ChartCache = Map<string, Promise<Attachment | undefined>>;
+
+/**
+ * The digest's chart, drawn once per query and period in this process and shared by its deliveries.
+ * Failing to draw it never holds the digest back: it is logged and the digest goes without it.
+ */
+function digestChart(deps: DeliverDeps, charts: ChartCache, board: Leaderboard, key: string, log: Logger) {
+  let chart = charts.get(key);
+  if (!chart) {
+    chart = deps.rankHistory
+      .load(board.query, board.period, { fetchMissing: false })
+      .then((history) =>
+        chartAttachment(board, history, { sample: deps.sample, log, render: deps.renderChart }),
+      )
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'chart history unavailable: digest sent without its chart');
+        return undefined;
+      });
+    charts.set(key, chart);
+    // A few recent charts are enough: one slot's deliveries arrive together.
+    if (charts.size > 32) charts.delete(charts.keys().next().value as string);
+  }
+  return chart;
+}
+
+async function render(
+  deps: DeliverDeps,
+  charts: ChartCache,
+  sub: Subscription,
+  data: DeliverData,
+  log: Logger,
+): Promise<View | undefined> {
   if (data.kind === 'digest') {
-    const board = await deps.snapshots.get(queryHash(sub.query), data.shownKey);
+    const hash = queryHash(sub.query);
+    const board = await deps.snapshots.get(hash, data.shownKey);
     // Snapshots outlive every retry; a missing one cannot come back.
     if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-    return leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+    const view = leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+    if (!digestHasChart(sub)) return view;
+    const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
+    return chart ? { ...view, attachments: [chart] } : view;
   }
   const query = dailyQuery(sub.query);
   const hash = queryHash(query);
@@ -70,6 +111,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
+  const charts: ChartCache = new Map();
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -79,7 +121,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const sub = await store.get(data.subscriptionId);
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    const view = await render(deps, sub, data);
+    const view = await render(deps, charts, sub, data, log);
     if (!view) return { status: 'skipped', reason: 'no_events' };
     const platform = parseChannelRef(sub.channel).platform;
     const adapter = deps.adapters.get(platform);

@@ -8,8 +8,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { ChartRenderer } from '../chat/leaderboard-files.js';
 import { ALERT_SCHEDULER_ID } from '../keys.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
@@ -27,6 +29,8 @@ export interface JobsCore {
   queueRedis: Redis;
   prefix: string;
   leaderboards: LeaderboardService;
+  /** History for digest charts. */
+  rankHistory: RankHistorySource;
   subscriptions: { store: SubscriptionStore };
   /** The process's one tick queue and slot schedulers. */
   tickQueue: Queue<TickData>;
@@ -47,6 +51,8 @@ export interface WorkerOptions {
   reconcile?: boolean;
   sample?: boolean;
   now?: () => Date;
+  /** Draws a digest's chart (default: src/charts; tests give one that fails). */
+  renderChart?: ChartRenderer;
   /** Which workers to run (default all); the CLI runs deliveries only. */
   only?: readonly ('tick' | 'deliver' | 'alerts')[];
   /** Sees finished jobs and how long each posted delivery waited (metrics). */
@@ -79,6 +85,7 @@ export function createJobParts(core: JobsCore, options: WorkerOptions = {}) {
   const base = {
     store: core.subscriptions.store,
     leaderboards: core.leaderboards,
+    rankHistory: core.rankHistory,
     snapshots,
     deliver: queues.deliver,
     redis: core.redis,
@@ -116,6 +123,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         createDeliverProcessor({
           store: core.subscriptions.store,
           snapshots,
+          rankHistory: core.rankHistory,
+          renderChart: options.renderChart,
           adapters: deps.adapters,
           redis: core.redis,
           prefix: core.prefix,

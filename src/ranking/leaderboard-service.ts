@@ -182,7 +182,8 @@ function hasFilters(query: LeaderboardQuery): boolean {
   return Boolean(query.category || query.productCategory);
 }
 
-function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
+/** The KeyAPI request for one page of a query in a period (history keys on it too). */
+export function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
   return {
     date: period.date,
     region: query.region,
@@ -195,8 +196,9 @@ function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): Ra
   };
 }
 
-/** Where KeyAPI text enters the domain: every string a platform may show is cleaned here. */
-function toCreator(row: ApiRow): Creator {
+/** Where KeyAPI text enters the domain: every string a platform may show is cleaned here (history
+ * reads rows back through it too). */
+export function toCreator(row: ApiRow): Creator {
   const handle = cleanText(row.unique_id);
   return {
     userId: row.user_id,

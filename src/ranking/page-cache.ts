@@ -34,8 +34,8 @@ const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
 const FRESH_PAGE_TTL_SECONDS = 10 * 60;
 const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
 
-/** Lost its connection (a fresh one that is still connecting is not down). */
-function isDown(redis: Redis): boolean {
+/** Lost its connection (a fresh one that is still connecting is not down): skip the lookup at once. */
+export function isDown(redis: Redis): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 

@@ -62,12 +62,24 @@ export const subscriptionSchema = z.object({
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone'),
   alerts: z.boolean(),
   alertClimb: z.number().int().min(1).max(100),
+  /** Attach a chart to each digest; absent in records older than charts (then: digestHasChart's default). */
+  chart: z.boolean().optional(),
   state: stateSchema,
   createdBy: z.string(),
   createdAt: z.string(),
 });
 
 export type Subscription = z.output<typeof subscriptionSchema>;
+
+/** Digests carry a chart unless told otherwise: weekly and monthly ones do, daily ones do not. */
+export function defaultDigestChart(type: SubscriptionQuery['type']): boolean {
+  return type !== 'day';
+}
+
+/** Whether this subscription's digests carry a chart. */
+export function digestHasChart(sub: Pick<Subscription, 'chart' | 'query'>): boolean {
+  return sub.chart ?? defaultDigestChart(sub.query.type);
+}
 
 /** A new, random subscription id: 6 characters of [a-z0-9]. */
 export function newSubscriptionId(): string {

@@ -135,12 +135,19 @@ export class DiscordAdapter implements ChatAdapter {
       embeds: message.embeds,
       components: message.components,
       allowed_mentions: noMentions,
+      // Files go in the same request (multipart), so the nonce covers the message and its chart alike.
+      ...(message.files.length > 0 && {
+        attachments: message.files.map((f, id) => ({ id, filename: f.name, description: f.description })),
+      }),
       ...(nonce ? { nonce, enforce_nonce: true } : {}),
     };
+    const files = message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
     const sentAt = Date.now();
     let posted: { id: string };
     try {
-      posted = (await this.client.rest.post(Routes.channelMessages(channel), { body })) as { id: string };
+      posted = (await this.client.rest.post(Routes.channelMessages(channel), { body, files })) as {
+        id: string;
+      };
     } catch (error) {
       throw this.channelFailure(to, error);
     }
@@ -319,23 +326,34 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED
   }
 }
 
+/** Files as discord.js uploads them (multipart, with each file's description). */
+function filesOf(message: DiscordMessage) {
+  return message.files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
+}
+
 /** A first reply or a follow-up: private when the view is ephemeral (errors, help). */
 function replyOptions(message: DiscordMessage): InteractionReplyOptions {
   return {
     content: message.content ?? '',
     embeds: message.embeds,
     components: message.components,
+    files: filesOf(message),
     allowedMentions: noMentions,
     ...(message.ephemeral ? { flags: ephemeral } : {}),
   };
 }
 
-/** An edit of a message already shown (deferred reply, or the message carrying the buttons). */
+/**
+ * An edit of a message already shown (deferred reply, or the message carrying the buttons). Its files
+ * replace the old ones: page 2 must not keep page 1's chart.
+ */
 function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
   return {
     content: message.content ?? '',
     embeds: message.embeds,
     components: message.components,
+    files: filesOf(message),
+    attachments: [],
     allowedMentions: noMentions,
   };
 }

@@ -30,7 +30,17 @@ export const DISCORD_LIMITS = {
   actionRows: 5,
   customId: 100,
   buttonLabel: 80,
+  attachmentDescription: 1024,
 } as const;
+
+/** A file to upload with the message (multipart `files[n]`, described in `attachments[n]`). */
+export interface DiscordFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+  /** The alt text screen readers and Discord's image viewer show (at most 1,024 characters). */
+  description: string;
+}
 
 /** A rendered message, library-neutral: the adapter hands it to discord.js or to a REST body. */
 export interface DiscordMessage {
@@ -38,6 +48,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  files: DiscordFile[];
   ephemeral: boolean;
 }
 
@@ -65,6 +76,13 @@ export function renderDiscord(view: View): DiscordMessage {
   const message: DiscordMessage = {
     embeds: [],
     components: renderButtons(view.actions ?? []),
+    // Alt text is plain text for Discord (no Markdown there), cut to its limit.
+    files: (view.attachments ?? []).map((a) => ({
+      name: a.name,
+      data: Buffer.from(a.data),
+      contentType: a.contentType,
+      description: truncateText(a.alt, DISCORD_LIMITS.attachmentDescription),
+    })),
     ephemeral: view.ephemeral === true,
   };
   if (isPlain(view)) {

@@ -17,7 +17,9 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  *   messages take no subscriptions, so no `im:history`/`mpim:history`);
  * - `users:read`: whether who changes subscriptions is a workspace owner or admin (users.info);
  * - `channels:read`, `groups:read`: who created the channel (conversations.info), who may manage it too;
- * - `usergroups:read`: the members of user groups named in SLACK_MANAGERS (usergroups.users.list).
+ * - `usergroups:read`: the members of user groups named in SLACK_MANAGERS (usergroups.users.list);
+ * - `files:write`: charts and CSV files (files.getUploadURLExternal + files.completeUploadExternal), shared
+ *   into the channel, or into the asker's direct message for the private Chart and CSV buttons.
  * Replies to commands and buttons go through response_url, which needs no scope.
  */
 export const SLACK_BOT_SCOPES = [
@@ -29,6 +31,7 @@ export const SLACK_BOT_SCOPES = [
   'channels:read',
   'groups:read',
   'usergroups:read',
+  'files:write',
 ] as const;
 
 export interface SlackManifestOptions {

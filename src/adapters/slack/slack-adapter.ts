@@ -4,30 +4,22 @@
  * message metadata). It translates only. Must not import src/jobs, src/subscriptions or another adapter.
  */
 import type { RequestListener } from 'node:http';
-import {
-  App,
-  HTTPReceiver,
-  type RespondArguments,
-  type RespondFn,
-  SocketModeReceiver,
-  type webApi,
-} from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
 import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
-import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
-import { ToprankError } from '../../errors.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
 import { SLACK_EVENTS_PATH } from './manifest.js';
-import { renderSlack } from './render.js';
+import { replyWithView } from './reply.js';
 import { guardSlackRequests, type SeenRequests } from './request-guard.js';
+import { errorName, slackErrorCode } from './slack-errors.js';
 import { createSlackManagers, type SlackManagers } from './slack-managers.js';
-import { createSlackPoster, errorName, type SlackPoster, slackErrorCode } from './slack-poster.js';
+import { createSlackPoster, type SlackPoster } from './slack-poster.js';
 
 export interface SlackAdapterConfig {
   /** Bot token (`xoxb-…`). */
@@ -209,7 +201,7 @@ export class SlackAdapter implements ChatAdapter {
           body.trigger_id,
         );
         const answer = runTextCommand(command.name, unescapeSlackText(body.text), ctx).then((view) =>
-          this.reply(respond, view, false),
+          this.reply(respond, view, false, { channel: body.channel_id, user: body.user_id }),
         );
         this.inFlight.track(answer);
         await answer;
@@ -236,7 +228,7 @@ export class SlackAdapter implements ChatAdapter {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
       }
-      const answer = pending.then((view) => this.reply(respond, view, true));
+      const answer = pending.then((view) => this.reply(respond, view, true, { channel, user: body.user.id }));
       this.inFlight.track(answer);
       await answer;
     });
@@ -264,28 +256,14 @@ export class SlackAdapter implements ChatAdapter {
     };
   }
 
-  /**
-   * Answers through response_url: a leaderboard in the channel (a page click replaces the message it was
-   * clicked on), errors and usage to the asker only. A refused answer is followed by a short notice.
-   */
-  private async reply(respond: RespondFn, view: View, fromButton: boolean): Promise<void> {
-    const message = { ...renderSlack(view), unfurl_links: false, unfurl_media: false };
-    let payload: RespondArguments;
-    if (view.ephemeral) payload = { response_type: 'ephemeral', replace_original: false, ...message };
-    else if (fromButton) payload = { replace_original: true, ...message };
-    else payload = { response_type: 'in_channel', ...message };
-    try {
-      await respond(payload);
-    } catch (error) {
-      this.log.warn(
-        { status: (error as { statusCode?: unknown }).statusCode },
-        'response_url refused the reply',
-      );
-      const notice = errorView(new ToprankError('platform_error'), this.log);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderSlack(notice) }).catch(
-        () => this.log.warn('response_url refused the error notice too'),
-      );
-    }
+  /** Answers a command or a click through response_url (reply.ts), files included. */
+  private reply(
+    respond: RespondFn,
+    view: View,
+    fromButton: boolean,
+    where: { channel: string; user: string },
+  ): Promise<void> {
+    return replyWithView({ client: this.app.client, log: this.log }, respond, view, fromButton, where);
   }
 
   private setConnected(connected: boolean): void {

@@ -17,6 +17,8 @@ import {
 import type { View } from '../../chat/view.js';
 import { ToprankError } from '../../errors.js';
 import { renderSlack } from './render.js';
+import { shareFiles } from './reply.js';
+import { errorName, slackErrorCode } from './slack-errors.js';
 
 /** The message metadata event type that marks a delivery, so a retry can find it (DESIGN.md, Jobs). */
 const DELIVERY_EVENT_TYPE = 'toprank_delivery';
@@ -149,6 +151,9 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
             metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: deliveryId } },
           }),
         });
+        // Files follow the tagged message, never before it: a retry that finds the message posts nothing
+        // again, so a digest and its chart appear at most once (the chart may be missing after a crash).
+        await shareFiles({ client: reader, log }, ref.channel, view);
         return { channel: to, messageId: result.ts ?? '', duplicate: false };
       } catch (error) {
         throw translate(to, error);
@@ -161,21 +166,4 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
 function rateLimitedFor(error: unknown): number | undefined {
   const e = error as Partial<webApi.WebAPIRateLimitedError> | undefined;
   return e?.code === webApi.ErrorCode.RateLimitedError ? e.retryAfter : undefined;
-}
-
-/** The `error` Slack answered with (`channel_not_found`), when the failure is one of Slack's answers. */
-export function slackErrorCode(error: unknown): string | undefined {
-  if (
-    error &&
-    typeof error === 'object' &&
-    'code' in error &&
-    error.code === webApi.ErrorCode.PlatformError
-  ) {
-    return (error as webApi.WebAPIPlatformError).data.error;
-  }
-  return undefined;
-}
-
-export function errorName(error: unknown): string {
-  return error instanceof Error ? (((error as { code?: unknown }).code as string) ?? error.name) : 'unknown';
 }

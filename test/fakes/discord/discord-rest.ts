@@ -15,16 +15,12 @@ import {
   json,
   type Reply,
 } from './discord-rest-handlers.js';
-import { FAKE_IDS, humanUser } from './payloads.js';
+import { FAKE_IDS, humanUser, type UploadedFile } from './payloads.js';
 
 export type { ApplicationCommand, ChannelFailureKind, InteractionState } from './discord-rest-handlers.js';
 
-export interface RecordedFile {
-  field: string;
-  name: string;
-  size: number;
-  contentType: string;
-}
+/** A file part of a multipart request, with its bytes. */
+export type RecordedFile = UploadedFile;
 
 export interface RecordedRequest {
   method: string;
@@ -321,7 +317,13 @@ export class FakeDiscordRest {
       return { reply: fail(401, 0, '401: Unauthorized'), record };
     }
     return {
-      reply: match.route.handle({ params: match.params, query: record.query, body: record.body, at }),
+      reply: match.route.handle({
+        params: match.params,
+        query: record.query,
+        body: record.body,
+        files: record.files,
+        at,
+      }),
       record,
     };
   }
@@ -356,9 +358,10 @@ async function parseBody(
     const files: RecordedFile[] = [];
     let body: unknown;
     for (const [field, value] of form.entries()) {
-      if (typeof value !== 'string')
-        files.push({ field, name: value.name, size: value.size, contentType: value.type });
-      else if (field === 'payload_json') body = JSON.parse(value);
+      if (typeof value !== 'string') {
+        const data = Buffer.from(await value.arrayBuffer());
+        files.push({ field, name: value.name, size: value.size, contentType: value.type, data });
+      } else if (field === 'payload_json') body = JSON.parse(value);
     }
     return { body, files };
   }

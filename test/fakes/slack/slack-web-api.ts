@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSlackFiles, fileObject, type UploadedSlackFile } from './slack-files.js';
 import { FakeSocketMode, type SocketEnvelopeType } from './slack-socket-mode.js';
+
+export type { UploadedSlackFile } from './slack-files.js';
 
 export interface SlackWebApiOptions {
   botToken?: string;
@@ -43,6 +46,8 @@ export interface StoredMessage {
   thread_ts?: string;
   metadata?: { event_type: string; event_payload?: unknown };
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: Record<string, unknown>[];
 }
 
 export interface RecordedResponse {
@@ -68,7 +73,7 @@ export interface RateLimitRule {
 }
 
 // Slack JSON-decodes these form fields; everything else stays a string ("true", "10", ...).
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks', 'files'];
 // Slack lets one response_url be used 5 times within 30 minutes.
 const RESPONSE_URL_MAX_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
@@ -136,6 +141,7 @@ export class FakeSlackWebApi {
   private readonly creators = new Map<string, string>();
   private readonly userGroups = new Map<string, string[]>();
   private readonly missingScopes = new Map<string, string>();
+  private readonly uploads = new FakeSlackFiles();
   private lastTsMicros = 0;
   private baseUrl = '';
 
@@ -232,6 +238,11 @@ export class FakeSlackWebApi {
     return [...(this.store.get(channel) ?? [])];
   }
 
+  /** Every file upload begun, by id (with its bytes once uploaded, and where it was shared). */
+  files(): UploadedSlackFile[] {
+    return [...this.uploads.files.values()];
+  }
+
   responses(id?: string): RecordedResponse[] {
     return this.responseLog.filter((r) => id === undefined || r.id === id);
   }
@@ -272,11 +283,29 @@ export class FakeSlackWebApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const respond = url.pathname.match(/^\/respond\/([^/]+)$/);
+    const upload = url.pathname.match(/^\/upload\/([^/]+)$/);
     let reply: Reply;
     let method: string;
     let args: Record<string, unknown>;
+    if (upload?.[1] && req.method === 'POST') {
+      // The upload URL of files.getUploadURLExternal: raw bytes or one multipart file part in, a short text out.
+      const answer = this.uploads.upload(upload[1], await uploadedBytes(bytes, req.headers['content-type']));
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain' }).end(answer.text);
+      const call: RecordedCall = {
+        method: 'file_upload',
+        args: { file_id: upload[1], length: answer.length },
+        headers: req.headers,
+        at: Date.now(),
+        status: answer.status,
+        response: answer.text,
+      };
+      this.recorded.push(call);
+      this.events.emit('call', call);
+      return;
+    }
     if (respond?.[1] && req.method === 'POST') {
       method = 'response_url';
       args = parseJson(raw);
@@ -351,6 +380,10 @@ export class FakeSlackWebApi {
         const members = this.userGroups.get(str(args.usergroup) ?? '');
         return members ? ok({ users: members }) : fail('no_such_subteam');
       }
+      case 'files.getUploadURLExternal':
+        return this.uploads.getUploadUrl(args, this.baseUrl);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       default:
         return fail('unknown_method', { req_method: method });
     }
@@ -362,9 +395,33 @@ export class FakeSlackWebApi {
     return error && allowed.includes(error) ? fail(error) : undefined;
   }
 
-  private postMessage(channel: string | undefined, args: Record<string, unknown>): Reply {
-    const err = this.channelError(channel, ['channel_not_found', 'not_in_channel', 'is_archived']);
-    if (err || !channel) return err ?? fail('channel_not_found');
+  /** Shares uploaded files: into `channel_id` as a message of the bot carrying them, or privately. */
+  private completeUpload(args: Record<string, unknown>): Reply {
+    const channel = str(args.channel_id);
+    if (channel) {
+      const err = this.channelError(channel, ['channel_not_found', 'not_in_channel', 'is_archived']);
+      if (err) return err;
+    }
+    const { shared, ...reply } = this.uploads.complete(args);
+    if (channel && shared) {
+      const message = this.newMessage({ text: str(args.initial_comment) ?? '' });
+      message.files = shared.map(fileObject);
+      const threadTs = str(args.thread_ts);
+      if (threadTs) message.thread_ts = threadTs;
+      this.channelMessages(this.dmOf(channel)).push(message);
+    }
+    return reply;
+  }
+
+  /** A user id as a channel is that user's direct message with the bot (as chat.postMessage opens it). */
+  private dmOf(channel: string): string {
+    return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+  }
+
+  private postMessage(target: string | undefined, args: Record<string, unknown>): Reply {
+    const err = this.channelError(target, ['channel_not_found', 'not_in_channel', 'is_archived']);
+    if (err || !target) return err ?? fail('channel_not_found');
+    const channel = this.dmOf(target);
     if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
       return fail('no_text');
     }
@@ -489,11 +546,19 @@ export class FakeSlackWebApi {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The file's bytes of an upload: the body itself, or its file part when sent as multipart/form-data (as the SDK does). */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  const part = [...form.values()].find((v) => typeof v !== 'string');
+  return part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

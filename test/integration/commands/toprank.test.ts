@@ -117,6 +117,8 @@ describe('/toprank', () => {
       'limit',
       'date',
       'page',
+      'chart',
+      'format',
     ]);
   });
 });

@@ -110,7 +110,12 @@ describe('renderDiscord', () => {
     expect(embed?.footer?.text).toBe(
       'Tue 24 Nov 2026 · movement vs Mon 23 Nov 2026: ranks 1–10 compared · data: KeyAPI',
     );
-    expect(message.components[0]?.components.map((b) => b.label)).toEqual(['◀ Prev', 'Next ▶']);
+    expect(message.components[0]?.components.map((b) => b.label)).toEqual([
+      '◀ Prev',
+      'Next ▶',
+      '📈 Chart',
+      '📄 CSV',
+    ]);
     expect(message.ephemeral).toBe(false);
   });
 
@@ -182,6 +187,7 @@ describe('renderDiscord', () => {
       content: '❌ Invalid \\`region\\`: "\\*US\\*" is not a region.',
       embeds: [],
       components: [],
+      files: [],
       ephemeral: true,
     });
   });

@@ -40,6 +40,7 @@ describe('buildSlackManifest', () => {
         'channels:history',
         'chat:write',
         'commands',
+        'files:write',
         'groups:history',
         // Who may manage subscriptions: owners and admins, channel creators, SLACK_MANAGERS' user groups.
         'users:read',
