@@ -8,9 +8,13 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ChannelRef } from '../src/chat/channel-ref.js';
 import type { CommandOutcome } from '../src/chat/dispatch.js';
+import type { TeamRef } from '../src/chat/team.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import type { CreditBudget } from '../src/keyapi/credit-budget.js';
+import type { UpstreamHealth } from '../src/keyapi/upstream-health.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
+import type { Regions } from '../src/ranking/regions.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 
 /** What local data an option's autocomplete draws on (never a paid call). */
@@ -46,6 +50,12 @@ export interface CommandServices {
   subscriptions: SubscriptionServices;
   /** Sees how each command ended, by platform (metrics). */
   recordCommand?: (platform: string, command: string, outcome: CommandOutcome) => void;
+  /** The regions this deployment accepts (validation and autocomplete). */
+  regions: Regions;
+  /** The credit limits and today's counts, for /toprank-status (absent: not shown). */
+  credits?: CreditBudget;
+  /** Whether KeyAPI answered lately, for /toprank-status. */
+  upstreamHealth?: UpstreamHealth;
 }
 
 export interface UserRef {
@@ -58,6 +68,8 @@ export interface UserRef {
 
 export interface CommandContext {
   channel: ChannelRef;
+  /** The Discord server or Slack workspace asking (src/chat/team.ts); derived from the channel when absent. */
+  team?: TeamRef;
   user: UserRef;
   services: CommandServices;
   log: Logger;

@@ -6,8 +6,10 @@ import { decodeAction } from '../src/chat/action-id.js';
 import { parseChannelRef } from '../src/chat/channel-ref.js';
 import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
+import { teamOf } from '../src/chat/team.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
+import { spendAs } from '../src/keyapi/spender.js';
 import { type Command, type CommandContext, parseOptions } from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
@@ -43,12 +45,26 @@ function recordOutcome(name: string, ctx: CommandContext): DispatchHooks['onOutc
   return record && ((outcome) => record(platform, name, outcome));
 }
 
+/**
+ * Runs a command's work with every upstream request it causes charged to its member, channel and team,
+ * so the fair credit limits apply to interactive commands (and only to them).
+ */
+function asAsker<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
+  const { platform } = parseChannelRef(ctx.channel);
+  const team = teamOf(ctx.channel, ctx.team);
+  return spendAs(
+    { kind: 'interactive', user: `${platform}:${ctx.user.id}`, channel: ctx.channel, team },
+    work,
+  );
+}
+
 /** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */
 export function runCommand(name: string, raw: Record<string, unknown>, ctx: CommandContext): Promise<View> {
   return dispatch(
     async () => {
       const command = requireCommand(name);
-      return command.run(parseOptions(command, raw), ctx);
+      const input = parseOptions(command, raw);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     { onOutcome: recordOutcome(name, ctx) },
@@ -68,7 +84,8 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
       if (!command) throw new ToprankError('unknown_command', { command: name });
       const parsed = parseKeyValueText(text, command.name);
       if (parsed.help) return usageView(command);
-      return command.run(parseOptions(command, parsed.values), ctx);
+      const input = parseOptions(command, parsed.values);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     {

@@ -29,7 +29,12 @@ export type ErrorCode =
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
-  | 'internal';
+  | 'internal'
+  // Credits under control (issue 11): nothing that cannot exist is paid for; fair limits.
+  | 'unknown_region'
+  | 'future_date'
+  | 'period_not_over'
+  | 'credit_limit_reached';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
@@ -60,6 +65,8 @@ export interface ErrorFields {
   reason?: string;
   incidentId?: string;
   permission?: string;
+  /** When a credit limit resets, in words ("10:00 UTC"). */
+  resetsAt?: string;
 }
 
 /** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
@@ -90,6 +97,10 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'subscription_not_found',
   'no_subscriptions',
   'missing_permission',
+  'unknown_region',
+  'future_date',
+  'period_not_over',
+  'credit_limit_reached',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -131,6 +142,26 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+  unknown_region: (f) =>
+    `\`${f.value}\` is not a TikTok Shop market toprank knows (${f.allowed}); nothing was requested. An operator can add one with TOPRANK_EXTRA_REGIONS.`,
+  future_date: (f) =>
+    `${f.value} is in the future, so it has no ranking; nothing was requested. Pick a date up to ${f.allowed}.`,
+  period_not_over: (f) =>
+    `The ${f.period} is not over yet (it ends ${f.value}), so it has no ranking; nothing was requested. Pick an earlier date.`,
+  credit_limit_reached: (f) =>
+    `${creditLimitWords[f.reason ?? 'user'] ?? creditLimitWords.user}`
+      .replace('{limit}', String(f.limit))
+      .replace('{resets}', f.resetsAt ?? 'soon'),
+};
+
+/** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */
+const creditLimitWords: Record<string, string> = {
+  user: 'You have spent your {limit} KeyAPI credits for this hour (CREDITS_PER_USER_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  channel:
+    'This channel has spent its {limit} KeyAPI credits for this hour (CREDITS_PER_CHANNEL_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  team: 'This team has spent its {limit} KeyAPI credits for today (CREDITS_PER_TEAM_DAY); it resets at {resets}. Cached leaderboards still work.',
+  reserve:
+    "Today's KeyAPI credits for commands are spent; the rest is kept for scheduled digests and alerts (KEYAPI_DIGEST_RESERVE). It resets at {resets}. Cached leaderboards still work.",
 };
 
 /** The sentence a user sees for this error. */

@@ -5,15 +5,17 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
-import { type Config, redactUrl } from './config.js';
+import { type Config, digestReserveOf, redactUrl } from './config.js';
 import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
 import { createTickQueue } from './jobs/queues.js';
 import { createSchedules } from './jobs/schedulers.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
-import { createCreditBudget } from './keyapi/credit-budget.js';
+import { type CreditBudget, createCreditBudget } from './keyapi/credit-budget.js';
+import { createUpstreamHealth } from './keyapi/upstream-health.js';
 import type { Metrics } from './metrics.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
+import { createRegions } from './ranking/regions.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
@@ -24,6 +26,7 @@ export interface Core extends CommandServices {
   queueRedis: Redis;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
+  credits: CreditBudget;
   prefix: string;
   close(): Promise<void>;
 }
@@ -58,31 +61,41 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   });
   const cache = createRedisPageCache(redis, prefix);
   const { metrics } = options;
-  const budget =
-    config.KEYAPI_DAILY_CREDIT_LIMIT > 0
-      ? createCreditBudget({
-          redis,
-          prefix,
-          limit: config.KEYAPI_DAILY_CREDIT_LIMIT,
-          log: log.child({ component: 'credit-budget' }),
-          now: options.now,
-          onRefused: metrics?.creditRefused,
-        })
-      : undefined;
+  const credits = createCreditBudget({
+    redis,
+    prefix,
+    limits: {
+      daily: config.KEYAPI_DAILY_CREDIT_LIMIT,
+      digestReserve: digestReserveOf(config),
+      perUserHour: config.CREDITS_PER_USER_HOUR,
+      perChannelHour: config.CREDITS_PER_CHANNEL_HOUR,
+      perTeamDay: config.CREDITS_PER_TEAM_DAY,
+    },
+    log: log.child({ component: 'credit-budget' }),
+    now: options.now,
+    onRefused: metrics?.creditRefused,
+    onSpent: metrics?.creditSpent,
+  });
+  const upstreamHealth = createUpstreamHealth(redis, prefix, options.now);
   const keyapi = createKeyApiClient({
     baseUrl: config.KEYAPI_BASE_URL,
     token: config.KEYAPI_TOKEN,
     qps: config.KEYAPI_QPS,
     log: log.child({ component: 'keyapi' }),
-    beforeRequest: budget?.take,
-    onOutcome: metrics?.upstream,
+    beforeRequest: credits.take,
+    onOutcome: (outcome) => {
+      metrics?.upstream(outcome);
+      void upstreamHealth.record(outcome);
+    },
   });
+  const regions = createRegions(config.TOPRANK_EXTRA_REGIONS);
   const leaderboards = createLeaderboardService({
     client: keyapi,
     cache,
     log: log.child({ component: 'ranking' }),
     now: options.now,
     onCacheLookup: metrics?.cacheLookup,
+    regions,
   });
   // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
@@ -102,6 +115,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     queueRedis,
     keyapi,
     leaderboards,
+    credits,
+    upstreamHealth,
+    regions,
     prefix,
     categories: (region) => cache.categories(region),
     recordCommand: metrics?.command,

@@ -18,6 +18,8 @@ import {
   toDateString,
 } from './period.js';
 import { parseProductCategories } from './product-categories.js';
+import { assertAskable } from './query-guard.js';
+import { builtInRegions, type Regions } from './regions.js';
 import { createSingleFlight } from './single-flight.js';
 import type { Creator, Leaderboard, LeaderboardQuery, Period, RankedCreator } from './types.js';
 
@@ -40,6 +42,8 @@ export interface LeaderboardServiceDeps {
   now?: () => Date;
   /** Sees each page lookup, for metrics. */
   onCacheLookup?: (hit: boolean) => void;
+  /** The regions asked about (default: the built-in markets); any other is refused before a request. */
+  regions?: Regions;
 }
 
 export function createLeaderboardService(deps: LeaderboardServiceDeps): LeaderboardService {
@@ -92,6 +96,7 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   return {
     isPublished,
     async get(query) {
+      assertAskable(query, today(), deps.regions ?? builtInRegions);
       let period: Period;
       let fellBackFrom: Period | undefined;
       let snapped = false;

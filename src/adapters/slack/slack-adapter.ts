@@ -24,6 +24,7 @@ import {
 } from '../../chat/chat-adapter.js';
 import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
+import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
 import { ToprankError } from '../../errors.js';
@@ -294,6 +295,7 @@ export class SlackAdapter implements ChatAdapter {
   private context(channel: ChannelRef, userId: string, requestId: string) {
     return {
       channel,
+      team: slackTeam(parseChannelRef(channel).team ?? 'unknown'),
       user: { id: userId },
       services: this.config.services,
       log: this.log.child({ interaction: requestId }),
