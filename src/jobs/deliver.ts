@@ -10,9 +10,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
-import { leaderboardView } from '../chat/leaderboard-view.js';
+import { digestView, lateNotice } from '../chat/digest-view.js';
 import type { View } from '../chat/view.js';
 import { addDays } from '../ranking/period.js';
+import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
@@ -47,8 +48,6 @@ const tokenVariables: Record<Platform, string> = {
   console: 'the console adapter',
 };
 
-const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
-
 /** The id that names a delivery everywhere: job id, sent marker, and the adapter's idempotency key. */
 function deliveryIdOf(data: DeliverData): string {
   return data.kind === 'digest'
@@ -61,7 +60,7 @@ async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): 
     const board = await deps.snapshots.get(queryHash(sub.query), data.shownKey);
     // Snapshots outlive every retry; a missing one cannot come back.
     if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-    return leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+    return digestView(board, sub.query.type, { sample: deps.sample, late: data.late });
   }
   const query = dailyQuery(sub.query);
   const hash = queryHash(query);
@@ -69,15 +68,20 @@ async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): 
   const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
   if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
   const events = alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb });
-  return events.length > 0
-    ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample })
-    : undefined;
+  if (events.length === 0) return undefined;
+  const view = alertView(current, events, { limit: sub.query.limit, sample: deps.sample });
+  if (data.late) view.blocks.unshift(lateNotice(data.late));
+  return view;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  // The last digest of each subscription, for /toprank-status (alerts come and go between digests).
+  const recordDigest = (data: DeliverData, status: Parameters<typeof statuses.record>[1]) =>
+    data.kind === 'digest' ? statuses.record(data.subscriptionId, status) : Promise.resolve();
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -109,8 +113,23 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const mayHavePosted = job.attemptsStarted > 1 || job.attemptsMade > 0;
       const posted = await adapter.send(sub.channel, view, { deliveryId, mayHavePosted });
       await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
+      await recordDigest(data, {
+        status: 'delivered',
+        at: now().toISOString(),
+        period: data.kind === 'digest' ? data.periodKey : data.date,
+        late: data.late !== undefined,
+      });
       return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
     } catch (error) {
+      const permanent = error instanceof ChannelUnavailableError;
+      await recordDigest(data, {
+        status: 'failed',
+        at: now().toISOString(),
+        detail: permanent
+          ? (error.fields.reason ?? error.unavailable)
+          : 'the chat platform refused the message',
+        retrying: !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1),
+      }).catch(() => {});
       if (error instanceof ChannelUnavailableError && error.unavailable === 'unauthorized') {
         // The token is the bot's, not the channel's: pausing would silence every channel for good.
         log.error(
