@@ -7,11 +7,13 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ChannelRef } from '../src/chat/channel-ref.js';
+import { parseChannelRef } from '../src/chat/channel-ref.js';
 import type { CommandOutcome } from '../src/chat/dispatch.js';
-import type { TeamRef } from '../src/chat/team.js';
+import { type TeamRef, teamOf } from '../src/chat/team.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { CreditBudget } from '../src/keyapi/credit-budget.js';
+import type { Spender } from '../src/keyapi/spender.js';
 import type { UpstreamHealth } from '../src/keyapi/upstream-health.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
 import type { Regions } from '../src/ranking/regions.js';
@@ -76,6 +78,17 @@ export interface CommandContext {
   now: () => Date;
   /** The demo labels everything as sample data. */
   sample?: boolean;
+}
+
+/** Who a command's upstream requests are charged to: its member, channel and team (fair limits). */
+export function askerOf(ctx: CommandContext): Extract<Spender, { kind: 'interactive' }> {
+  const { platform } = parseChannelRef(ctx.channel);
+  return {
+    kind: 'interactive',
+    user: `${platform}:${ctx.user.id}`,
+    channel: ctx.channel,
+    team: teamOf(ctx.channel, ctx.team),
+  };
 }
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {

@@ -6,13 +6,13 @@ import { decodeAction } from '../src/chat/action-id.js';
 import { parseChannelRef } from '../src/chat/channel-ref.js';
 import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
-import { teamOf } from '../src/chat/team.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
 import { spendAs } from '../src/keyapi/spender.js';
-import { type Command, type CommandContext, parseOptions } from './define-command.js';
+import { askerOf, type Command, type CommandContext, parseOptions } from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
+import { toprankStatus } from './toprank-status.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
 import { toprankSubscriptions } from './toprank-subscriptions.js';
 import { toprankUnsubscribe } from './toprank-unsubscribe.js';
@@ -26,6 +26,7 @@ export const commands: readonly Command[] = [
   toprankSubscribe,
   toprankSubscriptions,
   toprankUnsubscribe,
+  toprankStatus,
 ];
 
 /** The command of that name (with or without its slash), or undefined. */
@@ -50,12 +51,7 @@ function recordOutcome(name: string, ctx: CommandContext): DispatchHooks['onOutc
  * so the fair credit limits apply to interactive commands (and only to them).
  */
 function asAsker<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
-  const { platform } = parseChannelRef(ctx.channel);
-  const team = teamOf(ctx.channel, ctx.team);
-  return spendAs(
-    { kind: 'interactive', user: `${platform}:${ctx.user.id}`, channel: ctx.channel, team },
-    work,
-  );
+  return spendAs(askerOf(ctx), work);
 }
 
 /** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */

@@ -5,18 +5,22 @@
  * through the SchedulePort.
  */
 import { z } from 'zod';
-import { noticeView } from '../src/chat/view.js';
+import { digestView } from '../src/chat/digest-view.js';
+import { describeTeam, teamOf } from '../src/chat/team.js';
+import { noticeView, type View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
   describeQuery,
+  leaderboardQueryOf,
   newSubscriptionId,
   type Subscription,
   slotIdOf,
   slotOf,
 } from '../src/subscriptions/subscription.js';
+import { describePrice, monthlyTotal } from '../src/subscriptions/subscription-price.js';
 import { canonicalTimeZone } from '../src/time-zone.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { queryOptions, toLeaderboardQuery } from './query-options.js';
@@ -74,6 +78,14 @@ const alertClimbOption = {
   max: 50,
 } satisfies OptionSpec;
 
+const previewOption = {
+  description: 'Show the digest as it would be posted now, and its price; subscribe nothing (on/off)',
+  type: 'boolean',
+  schema: onOff.default(false),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
 /** Subscription changes need Manage Channels where the platform tells us (Discord does). */
 export function requireManageChannel(ctx: CommandContext): void {
   if (ctx.user.canManageChannel === false) {
@@ -91,12 +103,16 @@ export const toprankSubscribe = defineCommand({
     timezone: timezoneOption,
     alerts: alertsOption,
     alert_climb: alertClimbOption,
+    preview: previewOption,
   },
   async run(input, ctx) {
-    requireManageChannel(ctx);
-    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    ctx.services.regions.check(input.region);
     // A digest always shows the latest period from its first rank: no date, no page.
     const { date: _date, page: _page, ...query } = toLeaderboardQuery(input);
+    if (input.preview) return previewView(query, input.alerts, ctx);
+    requireManageChannel(ctx);
+    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    const team = teamOf(ctx.channel, ctx.team);
     const subscription: Subscription = {
       id: newSubscriptionId(),
       channel: ctx.channel,
@@ -108,6 +124,7 @@ export const toprankSubscribe = defineCommand({
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
+      team,
     };
     const result = await store.add(subscription, maxPerChannel);
     if (!result.added && result.reason === 'exists') {
@@ -122,13 +139,34 @@ export const toprankSubscribe = defineCommand({
     const alerts = subscription.alerts
       ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
       : '';
+    const channelTotal = monthlyTotal(await store.listByChannel(ctx.channel));
+    const teamTotal = monthlyTotal(await store.listByTeam(team));
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}`,
+      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts} Price: ${describePrice(subscription)}. This channel: ≈ ${channelTotal} credits a month; ${describeTeam(team)}: ≈ ${teamTotal}.`,
       false,
     );
   },
 });
+
+/**
+ * `preview:on`: the digest exactly as it would be posted now and its price, only to the asker; nothing
+ * is stored or scheduled. Fetching it is an interactive command like /toprank (cached pages are free).
+ */
+async function previewView(
+  query: Subscription['query'],
+  alerts: boolean,
+  ctx: CommandContext,
+): Promise<View> {
+  const board = await ctx.services.leaderboards.get(leaderboardQueryOf(query));
+  const view = digestView(board, query.type, { sample: ctx.sample });
+  view.blocks.push({
+    kind: 'notice',
+    tone: 'info',
+    text: `Preview: nothing was subscribed. This subscription would cost ${describePrice({ query, alerts })}. Run it again without preview:on to subscribe.`,
+  });
+  return { ...view, ephemeral: true };
+}
 
 /**
  * Subscribing again to a paused subscription's query is how a channel comes back once the bot may post

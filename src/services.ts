@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
 import { createRegions } from './ranking/regions.js';
+import { createDeliveryStatusStore } from './subscriptions/delivery-status.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
@@ -126,6 +127,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       schedules,
       defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
+      deliveries: createDeliveryStatusStore(redis, prefix),
     },
     async close() {
       // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.

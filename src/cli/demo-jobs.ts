@@ -6,13 +6,12 @@
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
-import { dailyQuery } from '../jobs/alerts.js';
 import { alertCheckJobId, alertJobId, digestJobId, tickJobId } from '../jobs/job-id.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
+import { dailyQuery, queryHash, slotIdOf } from '../subscriptions/subscription.js';
 import type { DemoIo } from './demo.js';
 
 const DEMO_SUBSCRIBE =

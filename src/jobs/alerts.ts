@@ -11,6 +11,7 @@ import { alertsLateKey } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import {
+  dailyQuery,
   leaderboardQueryOf,
   queryHash,
   type Subscription,
@@ -37,11 +38,6 @@ export interface AlertCheckOutcome {
   unpublished: number;
   /** Alert messages queued (one per subscription with events). */
   queued: number;
-}
-
-/** The daily query an alert subscription watches, whatever its digest cadence. */
-export function dailyQuery(query: SubscriptionQuery): SubscriptionQuery {
-  return { ...query, type: 'day' };
 }
 
 const day = (date: string): Period => ({ type: 'day', date });

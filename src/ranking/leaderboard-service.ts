@@ -9,6 +9,7 @@ import { type KeyApiClient, MAX_PAGE_SIZE, type RankingPage, type RankingRequest
 import type { ApiRow } from '../keyapi/schema.js';
 import { movementOf, type RankIndex } from './movement.js';
 import type { PageCache } from './page-cache.js';
+import { MAX_DEPTH, pagesForRanks, rankWindow } from './pages.js';
 import {
   describePeriod,
   isComplete,
@@ -23,8 +24,7 @@ import { builtInRegions, type Regions } from './regions.js';
 import { createSingleFlight } from './single-flight.js';
 import type { Creator, Leaderboard, LeaderboardQuery, Period, RankedCreator } from './types.js';
 
-/** The deepest rank a leaderboard reaches (10 upstream pages); paging stops there. */
-export const MAX_DEPTH = 100;
+export { MAX_DEPTH } from './pages.js';
 /** How many periods to step back past unpublished ones before giving up. */
 export const MAX_FALLBACK = 3;
 
@@ -66,9 +66,7 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   }
 
   async function fetchRanks(query: LeaderboardQuery, period: Period, from: number, to: number) {
-    const first = Math.floor((from - 1) / MAX_PAGE_SIZE) + 1;
-    const last = Math.ceil(to / MAX_PAGE_SIZE);
-    const pageNums = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    const pageNums = pagesForRanks(from, to);
     const pages = await Promise.all(pageNums.map((n) => fetchPage(query, period, n)));
     return pages.flatMap((page, i) =>
       page.rows.map((row, index) => ({ rank: ((pageNums[i] ?? 1) - 1) * MAX_PAGE_SIZE + index + 1, row })),
@@ -111,12 +109,12 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
         ({ period, fellBackFrom } = await resolveLatest(query));
       }
 
-      const from = (query.page - 1) * query.limit + 1;
-      const to = Math.min(query.page * query.limit, MAX_DEPTH);
+      const window = rankWindow(query);
+      const { from, to } = window.current;
       const previous = previousPeriod(period);
       const [current, before] = await Promise.all([
         fetchRanks(query, period, from, to),
-        fetchRanks(query, previous, 1, to),
+        fetchRanks(query, previous, window.previous.from, window.previous.to),
       ]);
       const previousRanks: RankIndex = new Map(before.map((e) => [e.row.user_id, e.rank]));
       const rows: RankedCreator[] = current
