@@ -147,7 +147,7 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   future_date: (f) =>
     `${f.value} is in the future, so it has no ranking; nothing was requested. Pick a date up to ${f.allowed}.`,
   period_not_over: (f) =>
-    `The ${f.period} is not over yet (it ends ${f.value}), so it has no ranking; nothing was requested. Pick an earlier date.`,
+    `${(f.period ?? '').charAt(0).toUpperCase()}${(f.period ?? '').slice(1)} is not over yet (it ends ${f.value}), so it has no ranking; nothing was requested. Pick an earlier date.`,
   credit_limit_reached: (f) =>
     `${creditLimitWords[f.reason ?? 'user'] ?? creditLimitWords.user}`
       .replace('{limit}', String(f.limit))
@@ -159,7 +159,7 @@ const creditLimitWords: Record<string, string> = {
   user: 'You have spent your {limit} KeyAPI credits for this hour (CREDITS_PER_USER_HOUR); it resets at {resets}. Cached leaderboards still work.',
   channel:
     'This channel has spent its {limit} KeyAPI credits for this hour (CREDITS_PER_CHANNEL_HOUR); it resets at {resets}. Cached leaderboards still work.',
-  team: 'This team has spent its {limit} KeyAPI credits for today (CREDITS_PER_TEAM_DAY); it resets at {resets}. Cached leaderboards still work.',
+  team: 'This server or workspace has spent its {limit} KeyAPI credits for today (CREDITS_PER_TEAM_DAY); it resets at {resets}. Cached leaderboards still work.',
   reserve:
     "Today's KeyAPI credits for commands are spent; the rest is kept for scheduled digests and alerts (KEYAPI_DIGEST_RESERVE). It resets at {resets}. Cached leaderboards still work.",
 };
