@@ -3,6 +3,7 @@
  * KeyAPI server, with a unique Redis prefix and a fixed "today".
  */
 import { loadConfig } from '../../src/config.js';
+import type { Metrics } from '../../src/metrics.js';
 import { type Core, createCore } from '../../src/services.js';
 import { type TestRedis, useTestRedis } from './redis.js';
 import { createTestLog } from './test-log.js';
@@ -18,7 +19,7 @@ export interface TestCore {
 
 export async function createTestCore(
   keyapiUrl: string,
-  options: { now?: () => Date; env?: Record<string, string> } = {},
+  options: { now?: () => Date; env?: Record<string, string>; metrics?: Metrics } = {},
 ): Promise<TestCore> {
   const redis = await useTestRedis();
   const config = loadConfig({
@@ -31,6 +32,7 @@ export async function createTestCore(
   const core = createCore(config, createTestLog({ level: 'silent' }).log, {
     prefix: redis.prefix,
     now: options.now ?? (() => TEST_NOW),
+    metrics: options.metrics,
   });
   return {
     core,
