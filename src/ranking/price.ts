@@ -26,10 +26,10 @@ export interface QueryPrice {
 /** Runs in a month: every day, every Monday (4 of them, as most months have), on the 1st. */
 const runsPerMonth: Record<RankType, number> = { day: 30, week: 4, month: 1 };
 
-const periodWords: Record<RankType, string> = {
-  day: 'the day and the day before, every day',
-  week: 'this week and the week before, every Monday',
-  month: 'this month and the month before, on the 1st',
+const periodWords: Record<RankType, [string, string]> = {
+  day: ['the day and the day before', 'every day'],
+  week: ['this week and the week before', 'every Monday'],
+  month: ['this month and the month before', 'on the 1st'],
 };
 
 /**
@@ -49,10 +49,11 @@ export function pagesPerRun(query: PricedQuery): number {
 export function priceOf(query: PricedQuery, cadence: RankType): QueryPrice {
   const perRun = pagesPerRun(query);
   const filtered = query.category || query.productCategory;
+  const [periods, when] = periodWords[cadence];
   return {
     perRun,
     runsPerMonth: runsPerMonth[cadence],
     monthly: perRun * runsPerMonth[cadence],
-    words: `${perRun} pages of ${periodWords[cadence]}${filtered ? ' (one of them checks the ranking is out)' : ''}`,
+    words: `${perRun} pages of ${periods}${filtered ? ', one of them to check it is out' : ''}, ${when}`,
   };
 }
