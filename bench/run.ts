@@ -3,6 +3,7 @@
  * Uses REDIS_URL, or starts a throwaway redis-server.
  */
 import { startLocalRedis } from '../src/local-redis.js';
+import { runCreditsBench } from './credits.js';
 import { runFanoutBench } from './fanout.js';
 import { runLeaderboardBench } from './leaderboard.js';
 
@@ -12,6 +13,8 @@ try {
   await runLeaderboardBench(redisUrl);
   console.log('');
   await runFanoutBench(redisUrl);
+  console.log('');
+  await runCreditsBench(redisUrl);
 } finally {
   await local?.stop();
 }
