@@ -45,16 +45,11 @@ describe('credit budget and digests', () => {
     clock = new Date('2026-11-23T09:01:00Z');
     t = await createTestCore(sample.url, { env, now: () => clock, metrics });
     const adapter = createCapturingAdapter({ redis: t.redis.redis, key: t.redis.prefix });
-    const start = async () => {
-      workers = await startTestWorkers(
-        t.core,
-        new Map([['discord', adapter]]),
-        createTestLog({ level: 'silent' }).log,
-        {
-          now: () => clock,
-          reconcile: false,
-        },
-      );
+    const start = async (log = createTestLog({ level: 'silent' }).log) => {
+      workers = await startTestWorkers(t.core, new Map([['discord', adapter]]), log, {
+        now: () => clock,
+        reconcile: false,
+      });
       return workers;
     };
     return { adapter, start, metrics };
@@ -130,5 +125,40 @@ describe('credit budget and digests', () => {
     );
     const [status] = (await deliveries?.get([sub?.id ?? ''])) ?? [];
     expect(status).toMatchObject({ status: 'delivered', period: 'week-2026-11-16', late: true });
+  });
+
+  it('reports a tick whose budget stayed spent past its window, in the log and /toprank-status', async () => {
+    const { adapter, start } = await open({ KEYAPI_DAILY_CREDIT_LIMIT: '2', KEYAPI_DIGEST_RESERVE: '0' });
+    const [sub] = await addMany(t.core.subscriptions.store, 1, [{ ...weekly, type: 'day' }]);
+    // Monday's and Tuesday's budgets both spent: the daily slot of Monday 09:00 cannot run before Tuesday's.
+    for (const day of ['2026-11-23', '2026-11-24'])
+      await t.redis.redis.set(`${t.redis.prefix}:credits:${day}`, '2');
+    const testLog = createTestLog({ level: 'info' });
+    const running = await start(testLog.log);
+    const daySlot = 'day-0900-UTC';
+    await running.queues.tick.add(
+      'tick',
+      { slotId: daySlot, firedAt },
+      { jobId: tickJobId(daySlot, firedAt) },
+    );
+    await waitUntil('the subscription is waiting', async () => {
+      const [status] = (await t.core.subscriptions.deliveries?.get([sub?.id ?? ''])) ?? [];
+      return status?.status === 'waiting';
+    });
+    clock = new Date('2026-11-24T09:30:00Z');
+    await waitUntil('the tick gives up', async () =>
+      testLog.lines().some((l) => l.msg === 'tick missed its window: the daily credit budget stayed spent'),
+    );
+    expect(await adapter.calls()).toHaveLength(0);
+    const ctx = {
+      channel: sub?.channel ?? '',
+      user: { id: 'anyone' },
+      services: t.core,
+      log: testLog.log,
+      now: () => clock,
+    };
+    expect(renderConsole(await runTextCommand('toprank-status', '', ctx))).toContain(
+      'missed 2026-11-24 09:30 UTC: the daily KeyAPI credit budget stayed spent until the next delivery was due, so the digest of day-2026-11-22 was not sent',
+    );
   });
 });
