@@ -90,7 +90,7 @@ type GroupResult =
   /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
   | { status: 'unpublished'; unreachable: boolean }
   /** Today's credit budget is spent: wait for the reset. */
-  | { status: 'budget'; error: unknown }
+  | { status: 'budget'; error: unknown; subs: Subscription[] }
   | { status: 'failed'; error: unknown };
 
 export async function runTick(deps: CollectDeps, request: TickRequest): Promise<TickOutcome> {
@@ -143,7 +143,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
         board = await leaderboards.get(leaderboardQueryOf(query, period.date));
       }
     } catch (error) {
-      if (isBudgetSpent(error)) return { status: 'budget', error };
+      if (isBudgetSpent(error)) return { status: 'budget', error, subs };
       if (!isTransient(error)) return { status: 'failed', error };
       unreachable = true;
       log.warn({ ...ctx, query, err: errorCode(error) }, 'KeyAPI failed for a query: probing again later');
@@ -152,7 +152,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       try {
         board = await latestPublished(leaderboards, query, period);
       } catch (error) {
-        if (isBudgetSpent(error)) return { status: 'budget', error };
+        if (isBudgetSpent(error)) return { status: 'budget', error, subs };
         if (!isTransient(error)) return { status: 'failed', error };
       }
       if (!board) log.error({ ...ctx, query }, 'no published period to post after the deadline');
@@ -171,16 +171,14 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   let fellBack = 0;
   const failures: unknown[] = [];
   const waitingForBudget: Subscription[][] = [];
-  const groupList = [...groups.values()];
-  results.forEach((result, i) => {
-    if (result.status === 'budget') waitingForBudget.push(groupList[i] ?? []);
-  });
   for (const result of results) {
     if (result.status === 'queued') {
       queued += result.queued;
       if (result.fellBack) fellBack += 1;
     } else if (result.status === 'budget') {
+      // An operator's manual run hears the sentence at once; a scheduled tick waits for the reset.
       if (request.mode === 'manual') failures.push(result.error);
+      else waitingForBudget.push(result.subs);
     } else if (result.status === 'failed') failures.push(result.error);
     else if (result.unreachable) unreachable += 1;
     else unpublished += 1;
@@ -194,7 +192,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     throw failures.find((f) => permanentCode(f) !== undefined) ?? failures[0];
   }
 
-  if (waitingForBudget.length > 0 && request.mode === 'scheduled') {
+  if (waitingForBudget.length > 0) {
     const budget = waitingForBudget.length;
     const waiting = { budget, subs: waitingForBudget.flat(), unpublished, unreachable, queued };
     return waitForBudget(deps, { ...request, firedAt }, period, waiting, timing, now);
