@@ -6,7 +6,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { deliveryStatusKey } from '../keys.js';
-import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscription.js';
 
 const statusSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('delivered'), at: z.string(), period: z.string(), late: z.boolean() }),
@@ -33,9 +32,7 @@ export function createDeliveryStatusStore(redis: Redis, prefix: string): Deliver
     },
     async get(ids) {
       if (ids.length === 0) return [];
-      const raws = await redis.mget(
-        ...ids.slice(0, MAX_SUBSCRIPTIONS_PER_CHANNEL * 4).map((id) => deliveryStatusKey(prefix, id)),
-      );
+      const raws = await redis.mget(...ids.map((id) => deliveryStatusKey(prefix, id)));
       return raws.map((raw) => {
         const parsed = raw === null ? undefined : statusSchema.safeParse(JSON.parse(raw));
         return parsed?.success ? parsed.data : undefined;
