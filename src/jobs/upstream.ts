@@ -45,6 +45,9 @@ const transientCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'keyapi_rate_limited',
   'keyapi_schema_mismatch',
   'not_published',
+  // A page shared with a member's command (single-flight) was refused for that member's limit; asked
+  // again, the job asks on its own account.
+  'credit_limit_reached',
 ]);
 
 /** The code of a permanent upstream failure, or undefined. */
