@@ -4,6 +4,7 @@
  */
 import { startLocalRedis } from '../src/local-redis.js';
 import { runChartBench } from './chart.js';
+import { runCreditsBench } from './credits.js';
 import { runFanoutBench } from './fanout.js';
 import { runLeaderboardBench } from './leaderboard.js';
 
@@ -15,6 +16,7 @@ try {
   await runFanoutBench(redisUrl);
   console.log('');
   await runChartBench(redisUrl);
+  await runCreditsBench(redisUrl);
 } finally {
   await local?.stop();
 }

@@ -8,10 +8,15 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { type ChannelRef, parseChannelRef } from '../src/chat/channel-ref.js';
 import type { CommandOutcome } from '../src/chat/dispatch.js';
+import { type TeamRef, teamOf } from '../src/chat/team.js';
 import type { View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import type { CreditBudget } from '../src/keyapi/credit-budget.js';
+import type { Spender } from '../src/keyapi/spender.js';
+import type { UpstreamHealth } from '../src/keyapi/upstream-health.js';
 import type { LeaderboardService } from '../src/ranking/leaderboard-service.js';
 import type { RankHistorySource } from '../src/ranking/rank-history.js';
+import type { Regions } from '../src/ranking/regions.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
 
 /** What local data an option's autocomplete draws on (never a paid call). */
@@ -54,6 +59,12 @@ export interface CommandServices {
   subscriptions: SubscriptionServices;
   /** Sees how each command ended, by platform (metrics). */
   recordCommand?: (platform: string, command: string, outcome: CommandOutcome) => void;
+  /** The regions this deployment accepts (validation and autocomplete). */
+  regions: Regions;
+  /** The credit limits and today's counts, for /toprank-status (absent: not shown). */
+  credits?: CreditBudget;
+  /** Whether KeyAPI answered lately, for /toprank-status. */
+  upstreamHealth?: UpstreamHealth;
 }
 
 export interface UserRef {
@@ -71,6 +82,8 @@ export interface UserRef {
 
 export interface CommandContext {
   channel: ChannelRef;
+  /** The Discord server or Slack workspace asking (src/chat/team.ts); derived from the channel when absent. */
+  team?: TeamRef;
   user: UserRef;
   services: CommandServices;
   log: Logger;
@@ -79,6 +92,17 @@ export interface CommandContext {
   sample?: boolean;
   /** The command came from a direct message or group DM, not a channel (Slack says so). */
   directMessage?: boolean;
+}
+
+/** Who a command's upstream requests are charged to: its member, channel and team (fair limits). */
+export function askerOf(ctx: CommandContext): Extract<Spender, { kind: 'interactive' }> {
+  const { platform } = parseChannelRef(ctx.channel);
+  return {
+    kind: 'interactive',
+    user: `${platform}:${ctx.user.id}`,
+    channel: ctx.channel,
+    team: teamOf(ctx.channel, ctx.team),
+  };
 }
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {

@@ -8,7 +8,9 @@ import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
+import { spendAs } from '../src/keyapi/spender.js';
 import {
+  askerOf,
   authorize,
   type Command,
   type CommandContext,
@@ -17,6 +19,7 @@ import {
 } from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
+import { toprankStatus } from './toprank-status.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
 import { toprankSubscriptions } from './toprank-subscriptions.js';
 import { toprankUnsubscribe } from './toprank-unsubscribe.js';
@@ -30,6 +33,7 @@ export const commands: readonly Command[] = [
   toprankSubscribe,
   toprankSubscriptions,
   toprankUnsubscribe,
+  toprankStatus,
 ];
 
 /** The command of that name (with or without its slash), or undefined. */
@@ -49,6 +53,14 @@ function recordOutcome(name: string, ctx: CommandContext): DispatchHooks['onOutc
   return record && ((outcome) => record(platform, name, outcome));
 }
 
+/**
+ * Runs a command's work with every upstream request it causes charged to its member, channel and team,
+ * so the fair credit limits apply to interactive commands (and only to them).
+ */
+function asAsker<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
+  return spendAs(askerOf(ctx), work);
+}
+
 /** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */
 export function runCommand(name: string, raw: Record<string, unknown>, ctx: CommandContext): Promise<View> {
   return dispatch(
@@ -56,7 +68,7 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
       const command = requireCommand(name);
       const input = parseOptions(command, raw);
       await authorize(command, input, ctx);
-      return command.run(input, ctx);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     { onOutcome: recordOutcome(name, ctx) },
@@ -79,7 +91,7 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
       if (parsed.help) return usageView(command);
       const input = parseOptions(command, parsed.values);
       await authorize(command, input, ctx);
-      return command.run(input, ctx);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     {

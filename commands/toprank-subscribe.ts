@@ -5,7 +5,9 @@
  * through the SchedulePort.
  */
 import { z } from 'zod';
-import { noticeView } from '../src/chat/view.js';
+import { digestView } from '../src/chat/digest-view.js';
+import { describeTeam, teamOf } from '../src/chat/team.js';
+import { noticeView, type View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
 import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
@@ -14,13 +16,15 @@ import {
   DEFAULT_ALERT_CLIMB,
   defaultDigestChart,
   describeQuery,
+  leaderboardQueryOf,
   newSubscriptionId,
   type Subscription,
   slotIdOf,
   slotOf,
 } from '../src/subscriptions/subscription.js';
+import { describePrice, monthlyTotal } from '../src/subscriptions/subscription-price.js';
 import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
-import { defineCommand, type OptionSpec } from './define-command.js';
+import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { onOff, queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
@@ -66,6 +70,14 @@ const digestChartOption = {
   example: 'on',
 } satisfies OptionSpec;
 
+const previewOption = {
+  description: 'Show the digest as it would be posted now, and its price; subscribe nothing (on/off)',
+  type: 'boolean',
+  schema: onOff.default(false),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
 /** What a digest's chart costs, said when subscribing: history is free, a missing period one page. */
 const digestChartWords = `Each digest carries a chart of the last ${CHART_PERIODS} periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).`;
 
@@ -80,11 +92,15 @@ export const toprankSubscribe = defineCommand({
     alerts: alertsOption,
     alert_climb: alertClimbOption,
     chart: digestChartOption,
+    preview: previewOption,
   },
   async run(input, ctx) {
-    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    ctx.services.regions.check(input.region);
     // A digest always shows the latest period from its first rank: no date, no page.
     const { date: _date, page: _page, ...query } = toLeaderboardQuery(input);
+    if (input.preview) return previewView(query, input.alerts, ctx);
+    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    const team = teamOf(ctx.channel, ctx.team);
     const subscription: Subscription = {
       id: newSubscriptionId(),
       channel: ctx.channel,
@@ -97,6 +113,7 @@ export const toprankSubscribe = defineCommand({
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
+      team,
     };
     const result = await store.add(subscription, maxPerChannel);
     if (!result.added && result.reason === 'exists') {
@@ -112,13 +129,34 @@ export const toprankSubscribe = defineCommand({
       ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
       : '';
     const chart = subscription.chart ? ` ${digestChartWords}` : '';
+    const channelTotal = monthlyTotal(await store.listByChannel(ctx.channel));
+    const teamTotal = monthlyTotal(await store.listByTeam(team));
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}${chart}`,
+      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts} Price: ${describePrice(subscription)}. This channel: ≈ ${channelTotal} credits a month; ${describeTeam(team)}: ≈ ${teamTotal}.${chart}`,
       false,
     );
   },
 });
+
+/**
+ * `preview:on`: the digest exactly as it would be posted now and its price, only to the asker; nothing
+ * is stored or scheduled. Fetching it is an interactive command like /toprank (cached pages are free).
+ */
+async function previewView(
+  query: Subscription['query'],
+  alerts: boolean,
+  ctx: CommandContext,
+): Promise<View> {
+  const board = await ctx.services.leaderboards.get(leaderboardQueryOf(query));
+  const view = digestView(board, query.type, { sample: ctx.sample });
+  view.blocks.push({
+    kind: 'notice',
+    tone: 'info',
+    text: `Preview: nothing was subscribed. This subscription would cost ${describePrice({ query, alerts })}. Run it again without preview:on to subscribe.`,
+  });
+  return { ...view, ephemeral: true };
+}
 
 /**
  * Subscribing again to a paused subscription's query is how a channel comes back once the bot may post

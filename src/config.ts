@@ -63,6 +63,15 @@ const snowflake = (what: string) =>
     message: `must be a ${what} (a number of 17–20 digits)`,
   });
 
+/** A fair limit on interactive credits: a whole number, 0 meaning no limit. */
+function creditLimit(fallback: number) {
+  return z.coerce
+    .number({ message: 'must be a whole number such as 30 (0 = no limit)' })
+    .int('must be a whole number such as 30 (0 = no limit)')
+    .min(0, 'must be 0 (no limit) or more')
+    .default(fallback);
+}
+
 const schema = z.object({
   KEYAPI_TOKEN: optionalText,
   KEYAPI_BASE_URL: apiUrl('https://api.keyapi.ai').default('https://api.keyapi.ai'),
@@ -140,7 +149,39 @@ const schema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  // Credits under control (issue 11).
+  KEYAPI_DIGEST_RESERVE: z
+    .string()
+    .trim()
+    .regex(/^(\d+|\d{1,2}%|100%)$/, 'must be a number of credits such as 500, or a share such as 20%')
+    .default('20%'),
+  CREDITS_PER_USER_HOUR: creditLimit(30),
+  CREDITS_PER_CHANNEL_HOUR: creditLimit(100),
+  CREDITS_PER_TEAM_DAY: creditLimit(0),
+  TOPRANK_EXTRA_REGIONS: z
+    .string()
+    .trim()
+    .transform((s) =>
+      s
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((c) => c.toUpperCase()),
+    )
+    .refine((codes) => codes.every((c) => /^[A-Z]{2}$/.test(c)), {
+      message: 'must be 2-letter region codes separated by commas, such as KR,SA',
+    })
+    .default([]),
 });
+
+/** The credits KEYAPI_DIGEST_RESERVE keeps for scheduled digests and alerts out of the daily cap. */
+export function digestReserveOf(
+  config: Pick<Config, 'KEYAPI_DAILY_CREDIT_LIMIT' | 'KEYAPI_DIGEST_RESERVE'>,
+): number {
+  const limit = config.KEYAPI_DAILY_CREDIT_LIMIT;
+  const text = config.KEYAPI_DIGEST_RESERVE;
+  const credits = text.endsWith('%') ? Math.floor((limit * Number(text.slice(0, -1))) / 100) : Number(text);
+  return Math.min(credits, limit);
+}
 
 /** The validated configuration; names follow the environment contract of DESIGN.md. */
 export type Config = z.output<typeof schema>;

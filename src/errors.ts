@@ -33,7 +33,12 @@ export type ErrorCode =
   | 'storage_unavailable'
   | 'chart_unavailable'
   | 'file_upload_refused'
-  | 'internal';
+  | 'internal'
+  // Credits under control (issue 11): nothing that cannot exist is paid for; fair limits.
+  | 'unknown_region'
+  | 'future_date'
+  | 'period_not_over'
+  | 'credit_limit_reached';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
@@ -64,6 +69,8 @@ export interface ErrorFields {
   reason?: string;
   incidentId?: string;
   permission?: string;
+  /** When a credit limit resets, in words ("10:00 UTC"). */
+  resetsAt?: string;
 }
 
 /** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
@@ -96,6 +103,10 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'missing_permission',
   'slack_manager_required',
   'direct_message_subscription',
+  'unknown_region',
+  'future_date',
+  'period_not_over',
+  'credit_limit_reached',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -144,6 +155,26 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   file_upload_refused: () =>
     'Slack did not take the file: invite the bot to this channel (/invite @toprank) and try again.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+  unknown_region: (f) =>
+    `\`${f.value}\` is not a TikTok Shop market toprank knows (${f.allowed}); nothing was requested. An operator can add one with TOPRANK_EXTRA_REGIONS.`,
+  future_date: (f) =>
+    `${f.value} is in the future, so it has no ranking; nothing was requested. Pick a date up to ${f.allowed}.`,
+  period_not_over: (f) =>
+    `${(f.period ?? '').charAt(0).toUpperCase()}${(f.period ?? '').slice(1)} is not over yet (it ends ${f.value}), so it has no ranking; nothing was requested. Pick an earlier date.`,
+  credit_limit_reached: (f) =>
+    `${creditLimitWords[f.reason ?? 'user'] ?? creditLimitWords.user}`
+      .replace('{limit}', String(f.limit))
+      .replace('{resets}', f.resetsAt ?? 'soon'),
+};
+
+/** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */
+const creditLimitWords: Record<string, string> = {
+  user: 'You have spent your {limit} KeyAPI credits for this hour (CREDITS_PER_USER_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  channel:
+    'This channel has spent its {limit} KeyAPI credits for this hour (CREDITS_PER_CHANNEL_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  team: 'This server or workspace has spent its {limit} KeyAPI credits for today (CREDITS_PER_TEAM_DAY); it resets at {resets}. Cached leaderboards still work.',
+  reserve:
+    "Today's KeyAPI credits for commands are spent; the rest is kept for scheduled digests and alerts (KEYAPI_DIGEST_RESERVE). It resets at {resets}. Cached leaderboards still work.",
 };
 
 /** The sentence a user sees for this error. */

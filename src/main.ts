@@ -15,6 +15,7 @@ import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
 import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
+import { runStatusCommand } from './cli/status.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
 import { withSchedules } from './jobs/scheduling.js';
@@ -36,6 +37,7 @@ const usage = `Usage: toprank <command>
                                  run a digest tick now (same once-only rule as the schedule)
   alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
+  status [--channel <ref>]       a channel's deliveries, prices and credits spent (costs nothing)
   demo                           run the bot locally on sample data
   help                           this text
 
@@ -97,6 +99,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       } finally {
         await Promise.all(live.map((adapter) => adapter.stop()));
+        await core.close();
+      }
+    }
+    case 'status': {
+      const log = cliLogger(config);
+      const core = withSchedules(createCore(config, log), log);
+      try {
+        print(await runStatusCommand(args, core, log));
+        return 0;
+      } finally {
         await core.close();
       }
     }

@@ -4,6 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { UpstreamOutcome } from './keyapi/client.js';
+import type { RefusalReason } from './keyapi/credit-budget.js';
 import type { CacheErrorOp } from './ranking/page-cache.js';
 
 export interface Metrics {
@@ -15,7 +16,10 @@ export interface Metrics {
   cacheLookup(hit: boolean): void;
   /** A page cache failure other than a Redis outage (a Redis error, a bad cached page), by operation. */
   cacheError(op: CacheErrorOp): void;
-  creditRefused(): void;
+  /** An upstream request refused before it was sent, by the limit that refused it. */
+  creditRefused(reason: RefusalReason): void;
+  /** A credit spent, by who asked: an interactive command or scheduled work. */
+  creditSpent(kind: 'interactive' | 'scheduled'): void;
   /** A job finished: outcome completed, failed or retried. */
   job(queue: string, outcome: string): void;
   /** Seconds from a digest's scheduled time to its post. */
@@ -54,6 +58,18 @@ export function createMetrics(): Metrics {
     help: 'Upstream requests refused because the daily credit budget was spent',
     registers: [registry],
   });
+  const spent = new Counter({
+    name: 'toprank_credits_spent_total',
+    help: 'KeyAPI credits spent, by who asked: interactive (commands) or scheduled (digests, alerts, CLI)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const refusedBy = new Counter({
+    name: 'toprank_credits_refused_total',
+    help: 'Upstream requests refused before they were sent, by limit: user, channel, team, daily, reserve',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const jobs = new Counter({
     name: 'toprank_jobs_total',
     help: 'Jobs finished, by queue and outcome',
@@ -73,7 +89,11 @@ export function createMetrics(): Metrics {
     upstream: (outcome) => upstream.inc({ status: String(outcome) }),
     cacheLookup: (hit) => cache.inc({ result: hit ? 'hit' : 'miss' }),
     cacheError: (op) => cacheErrors.inc({ op }),
-    creditRefused: () => refused.inc(),
+    creditRefused: (reason) => {
+      refusedBy.inc({ reason });
+      if (reason === 'daily') refused.inc();
+    },
+    creditSpent: (kind) => spent.inc({ kind }),
     job: (queue, outcome) => jobs.inc({ queue, outcome }),
     deliveryLatency: (platform, seconds) => latency.observe({ platform }, seconds),
   };

@@ -6,14 +6,17 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
-import { type Config, redactUrl } from './config.js';
+import { type Config, digestReserveOf, redactUrl } from './config.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
-import { createCreditBudget } from './keyapi/credit-budget.js';
+import { type CreditBudget, createCreditBudget } from './keyapi/credit-budget.js';
+import { createUpstreamHealth } from './keyapi/upstream-health.js';
 import type { Metrics } from './metrics.js';
 import { createRedisHistoryStore, type HistoryStore, withHistory } from './ranking/history.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
 import { createRankHistory } from './ranking/rank-history.js';
+import { createRegions } from './ranking/regions.js';
+import { createDeliveryStatusStore } from './subscriptions/delivery-status.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import type { SubscriptionServices } from './subscriptions/schedule-port.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
@@ -29,6 +32,7 @@ export interface Core extends Omit<CommandServices, 'subscriptions'> {
   leaderboards: LeaderboardService;
   /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
   history: HistoryStore;
+  credits: CreditBudget;
   prefix: string;
   close(): Promise<void>;
 }
@@ -71,31 +75,41 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     }),
     history,
   );
-  const budget =
-    config.KEYAPI_DAILY_CREDIT_LIMIT > 0
-      ? createCreditBudget({
-          redis,
-          prefix,
-          limit: config.KEYAPI_DAILY_CREDIT_LIMIT,
-          log: log.child({ component: 'credit-budget' }),
-          now: options.now,
-          onRefused: metrics?.creditRefused,
-        })
-      : undefined;
+  const credits = createCreditBudget({
+    redis,
+    prefix,
+    limits: {
+      daily: config.KEYAPI_DAILY_CREDIT_LIMIT,
+      digestReserve: digestReserveOf(config),
+      perUserHour: config.CREDITS_PER_USER_HOUR,
+      perChannelHour: config.CREDITS_PER_CHANNEL_HOUR,
+      perTeamDay: config.CREDITS_PER_TEAM_DAY,
+    },
+    log: log.child({ component: 'credit-budget' }),
+    now: options.now,
+    onRefused: metrics?.creditRefused,
+    onSpent: metrics?.creditSpent,
+  });
+  const upstreamHealth = createUpstreamHealth(redis, prefix, options.now);
   const keyapi = createKeyApiClient({
     baseUrl: config.KEYAPI_BASE_URL,
     token: config.KEYAPI_TOKEN,
     qps: config.KEYAPI_QPS,
     log: log.child({ component: 'keyapi' }),
-    beforeRequest: budget?.take,
-    onOutcome: metrics?.upstream,
+    beforeRequest: credits.take,
+    onOutcome: (outcome) => {
+      metrics?.upstream(outcome);
+      void upstreamHealth.record(outcome);
+    },
   });
+  const regions = createRegions(config.TOPRANK_EXTRA_REGIONS);
   const leaderboards = createLeaderboardService({
     client: keyapi,
     cache,
     log: log.child({ component: 'ranking' }),
     now: options.now,
     onCacheLookup: metrics?.cacheLookup,
+    regions,
   });
   const store = createRedisSubscriptionStore(redis, prefix);
   return {
@@ -105,6 +119,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     leaderboards,
     history,
     rankHistory: createRankHistory({ pages: cache, leaderboards }),
+    credits,
+    upstreamHealth,
+    regions,
     prefix,
     categories: (region) => cache.categories(region),
     recordCommand: metrics?.command,
@@ -112,6 +129,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       store,
       defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
+      deliveries: createDeliveryStatusStore(redis, prefix),
     },
     async close() {
       // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.

@@ -6,7 +6,6 @@
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
-import { dailyQuery } from '../jobs/alerts.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
 import {
@@ -20,7 +19,7 @@ import {
 } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
+import { dailyQuery, queryHash, slotIdOf } from '../subscriptions/subscription.js';
 import type { DemoIo } from './demo.js';
 
 const DEMO_SUBSCRIBE =
@@ -38,8 +37,14 @@ async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {
 export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCore): Promise<void> {
   const print = (text: string) => io.output.write(`${text}\n`);
   await clearDemoSubscriptions(ctx);
-  print(`\n# Subscribe this channel to a weekly digest, with daily rank alerts\n> ${DEMO_SUBSCRIBE}`);
   const [name = '', ...rest] = DEMO_SUBSCRIBE.split(' ');
+  print(
+    `\n# First a preview: the digest as it would be posted now, and its price; nothing is subscribed\n> ${DEMO_SUBSCRIBE} preview:on`,
+  );
+  print(renderConsole(await runTextCommand(name, `${rest.join(' ')} preview:on`, ctx)));
+  print(
+    `\n# Subscribe this channel to a weekly digest, with daily rank alerts: the answer states the price\n> ${DEMO_SUBSCRIBE}`,
+  );
   print(renderConsole(await runTextCommand(name, rest.join(' '), ctx)));
   print('\n# What this channel is subscribed to\n> /toprank-subscriptions');
   print(renderConsole(await runTextCommand('/toprank-subscriptions', '', ctx)));
@@ -78,6 +83,10 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
     if (await workers.queues.deliver.getJob(alert))
       await waitForJobs(workers.queues.deliver, [alert], 30_000);
     else print('(No rank moves that day: an alert check with no events posts nothing.)');
+    print(
+      "\n# The channel's deliveries, prices and the credits spent against each limit (free to run)\n> /toprank-status",
+    );
+    print(renderConsole(await runTextCommand('/toprank-status', '', ctx)));
   } finally {
     await workers.close();
     await clearDemoSubscriptions(ctx);

@@ -8,12 +8,13 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { digestJobId, tickDoneKey, tickStartedKey } from '../keys.js';
+import { digestJobId, tickDoneKey, tickLateKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
-import { parseSlotId } from '../subscriptions/slot.js';
+import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
+import { nextFireTime, parseSlotId } from '../subscriptions/slot.js';
 import {
   digestHasChart,
   leaderboardQueryOf,
@@ -25,7 +26,7 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
 import { MARKER_TTL_SECONDS, targetPeriod } from './tick-state.js';
-import { isTransient, permanentCode, probe } from './upstream.js';
+import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
 
 export interface TickTiming {
   /** A tick first started more than this after its fire time is skipped (logged), never posted stale. */
@@ -72,7 +73,17 @@ export interface TickRequest {
 
 export type TickOutcome =
   | { status: 'done'; period: Period; queries: number; queued: number; fellBack: number }
-  | { status: 'waiting'; period: Period; unpublished: number; unreachable: number; retryInMs: number }
+  | {
+      status: 'waiting';
+      period: Period;
+      unpublished: number;
+      unreachable: number;
+      /** Query groups waiting for today's credit budget to reset. */
+      budget: number;
+      retryInMs: number;
+    }
+  /** The credit budget stayed spent until the slot's next fire time: reported, never posted stale. */
+  | { status: 'missed'; period: Period; budget: number; queued: number }
   | { status: 'not_published'; period: Period; unpublished: number; unreachable: number; queued: number }
   | { status: 'skipped'; period: Period; reason: 'outside_catch_up_window' | 'already_done' };
 
@@ -81,6 +92,8 @@ type GroupResult =
   | { status: 'queued'; queued: number; fellBack: boolean }
   /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
   | { status: 'unpublished'; unreachable: boolean }
+  /** Today's credit budget is spent: wait for the reset. */
+  | { status: 'budget'; error: unknown; subs: Subscription[] }
   | { status: 'failed'; error: unknown };
 
 export async function runTick(deps: CollectDeps, request: TickRequest): Promise<TickOutcome> {
@@ -122,6 +135,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   }
 
   const pastDeadline = request.mode === 'scheduled' && now >= firedAt + timing.publishDeadlineMs;
+  const lateKey = tickLateKey(prefix, request.slotId, periodKey(period));
 
   async function collectGroup(hash: string, subs: Subscription[]): Promise<GroupResult> {
     const query = (subs[0] as Subscription).query;
@@ -132,6 +146,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
         board = await leaderboards.get(leaderboardQueryOf(query, period.date));
       }
     } catch (error) {
+      if (isBudgetSpent(error)) return { status: 'budget', error, subs };
       if (!isTransient(error)) return { status: 'failed', error };
       unreachable = true;
       log.warn({ ...ctx, query, err: errorCode(error) }, 'KeyAPI failed for a query: probing again later');
@@ -140,6 +155,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       try {
         board = await latestPublished(leaderboards, query, period);
       } catch (error) {
+        if (isBudgetSpent(error)) return { status: 'budget', error, subs };
         if (!isTransient(error)) return { status: 'failed', error };
       }
       if (!board) log.error({ ...ctx, query }, 'no published period to post after the deadline');
@@ -147,7 +163,8 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     if (!board) return { status: 'unpublished', unreachable };
     await snapshots.put(hash, board);
     if (subs.some(digestHasChart)) await fillChartHistory(deps, board, ctx);
-    const queued = await fanOut(deps.deliver, subs, period, board.period);
+    const late = (await redis.exists(lateKey)) ? 'budget' : undefined;
+    const queued = await fanOut(deps.deliver, subs, period, board.period, late);
     return { status: 'queued', queued, fellBack: board.fellBackFrom !== undefined };
   }
 
@@ -157,10 +174,15 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   let unreachable = 0;
   let fellBack = 0;
   const failures: unknown[] = [];
+  const waitingForBudget: Subscription[][] = [];
   for (const result of results) {
     if (result.status === 'queued') {
       queued += result.queued;
       if (result.fellBack) fellBack += 1;
+    } else if (result.status === 'budget') {
+      // An operator's manual run hears the sentence at once; a scheduled tick waits for the reset.
+      if (request.mode === 'manual') failures.push(result.error);
+      else waitingForBudget.push(result.subs);
     } else if (result.status === 'failed') failures.push(result.error);
     else if (result.unreachable) unreachable += 1;
     else unpublished += 1;
@@ -172,6 +194,12 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       'tick failed for some queries',
     );
     throw failures.find((f) => permanentCode(f) !== undefined) ?? failures[0];
+  }
+
+  if (waitingForBudget.length > 0) {
+    const budget = waitingForBudget.length;
+    const waiting = { budget, subs: waitingForBudget.flat(), unpublished, unreachable, queued };
+    return waitForBudget(deps, { ...request, firedAt }, period, waiting, timing, now);
   }
 
   const waitingFor = unpublished + unreachable;
@@ -188,7 +216,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       { ...ctx, unpublished, unreachable, retryInMs },
       'period not published yet: probing again later',
     );
-    return { status: 'waiting', period, unpublished, unreachable, retryInMs };
+    return { status: 'waiting', period, unpublished, unreachable, budget: 0, retryInMs };
   }
   await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'done', 'EX', MARKER_TTL_SECONDS);
   log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
@@ -225,12 +253,53 @@ async function latestPublished(
   return undefined;
 }
 
+/**
+ * Some queries met a spent credit budget: their subscribers hear they are waiting, and the tick looks
+ * again soon (probe spacing) until the budget resets at 00:00 UTC; their digests then say they are late.
+ * Past the slot's next fire time the wait ends: reported in the log and /toprank-status, never posted stale.
+ */
+async function waitForBudget(
+  deps: CollectDeps,
+  request: TickRequest & { firedAt: number },
+  period: Period,
+  waiting: { budget: number; subs: Subscription[]; unpublished: number; unreachable: number; queued: number },
+  timing: TickTiming,
+  now: number,
+): Promise<TickOutcome> {
+  const { redis, prefix, log } = deps;
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  const ctx = { slotId: request.slotId, period: periodKey(period), budget: waiting.budget };
+  const windowEnds = nextFireTime(parseSlotId(request.slotId), new Date(request.firedAt)).getTime();
+  const at = new Date(now).toISOString();
+  if (now >= windowEnds) {
+    const detail = `the daily KeyAPI credit budget stayed spent until the next delivery was due, so the digest of ${periodKey(period)} was not sent`;
+    for (const sub of waiting.subs) await statuses.record(sub.id, { status: 'missed', at, detail });
+    await redis.set(
+      tickDoneKey(prefix, request.slotId, periodKey(period)),
+      'missed',
+      'EX',
+      MARKER_TTL_SECONDS,
+    );
+    log.error(ctx, 'tick missed its window: the daily credit budget stayed spent');
+    return { status: 'missed', period, budget: waiting.budget, queued: waiting.queued };
+  }
+  await redis.set(tickLateKey(prefix, request.slotId, periodKey(period)), '1', 'EX', MARKER_TTL_SECONDS);
+  const detail =
+    'the daily KeyAPI credit budget is spent; the digest is sent, marked late, once it resets at 00:00 UTC';
+  for (const sub of waiting.subs) await statuses.record(sub.id, { status: 'waiting', at, detail });
+  const retryInMs = Math.max(Math.min(timing.maxProbeDelayMs, windowEnds - now), timing.minProbeDelayMs);
+  log.warn({ ...ctx, retryInMs }, 'credit budget spent: the tick waits for the reset');
+  const { unpublished, unreachable, budget } = waiting;
+  return { status: 'waiting', period, unpublished, unreachable, budget, retryInMs };
+}
+
 /** Adds one delivery per subscription; the job id makes a second add of the same delivery a no-op. */
 async function fanOut(
   queue: Queue<DeliverData>,
   subs: Subscription[],
   period: Period,
   shown: Period,
+  late: 'budget' | undefined,
 ): Promise<number> {
   for (let i = 0; i < subs.length; i += 500) {
     await queue.addBulk(
@@ -241,6 +310,7 @@ async function fanOut(
           subscriptionId: sub.id,
           periodKey: periodKey(period),
           shownKey: periodKey(shown),
+          ...(late ? { late } : {}),
         },
         opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, periodKey(period)) },
       })),

@@ -10,17 +10,17 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
+import { digestView, lateNotice } from '../chat/digest-view.js';
 import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
-import { leaderboardView } from '../chat/leaderboard-view.js';
 import type { Attachment, View } from '../chat/view.js';
 import { deliveryIdOf, sentKey } from '../keys.js';
 import { addDays } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard } from '../ranking/types.js';
-import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
+import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
+import { dailyQuery, digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
-import { dailyQuery } from './alerts.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
@@ -53,8 +53,6 @@ const tokenVariables: Record<Platform, string> = {
   slack: 'SLACK_BOT_TOKEN',
   console: 'the console adapter',
 };
-
-const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
 
 type ChartCache = Map<string, Promise<Attachment | undefined>>;
 
@@ -93,7 +91,7 @@ async function render(
     const board = await deps.snapshots.get(hash, data.shownKey);
     // Snapshots outlive every retry; a missing one cannot come back.
     if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-    const view = leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+    const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late });
     if (!digestHasChart(sub)) return view;
     const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
     return chart ? { ...view, attachments: [chart] } : view;
@@ -104,7 +102,10 @@ async function render(
   const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
   if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
   const events = alertEvents(previous, current, { climb: sub.alertClimb });
-  return events.length > 0 ? alertView(current, events, { sample: deps.sample }) : undefined;
+  if (events.length === 0) return undefined;
+  const view = alertView(current, events, { sample: deps.sample });
+  if (data.late) view.blocks.unshift(lateNotice(data.late));
+  return view;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
@@ -112,6 +113,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
   const charts: ChartCache = new Map();
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  // The last digest of each subscription, for /toprank-status (alerts come and go between digests).
+  const recordDigest = (data: DeliverData, status: Parameters<typeof statuses.record>[1]) =>
+    data.kind === 'digest' ? statuses.record(data.subscriptionId, status) : Promise.resolve();
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -143,8 +148,23 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const mayHavePosted = job.attemptsStarted > 1 || job.attemptsMade > 0;
       const posted = await adapter.send(sub.channel, view, { deliveryId, mayHavePosted });
       await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
+      await recordDigest(data, {
+        status: 'delivered',
+        at: now().toISOString(),
+        period: data.kind === 'digest' ? data.periodKey : data.date,
+        late: data.late !== undefined,
+      });
       return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
     } catch (error) {
+      const permanent = error instanceof ChannelUnavailableError;
+      await recordDigest(data, {
+        status: 'failed',
+        at: now().toISOString(),
+        detail: permanent
+          ? (error.fields.reason ?? error.unavailable)
+          : 'the chat platform refused the message',
+        retrying: !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1),
+      }).catch(() => {});
       if (error instanceof ChannelUnavailableError && error.unavailable === 'unauthorized') {
         // The token is the bot's, not the channel's: pausing would silence every channel for good.
         log.error(

@@ -36,8 +36,15 @@ export const deliverDataSchema = z.discriminatedUnion('kind', [
     periodKey: periodKeySchema,
     /** The period shown: the same, or an earlier one when that was not published by the deadline. */
     shownKey: periodKeySchema,
+    /** Set when the delivery comes late, and why (the credit budget was spent when it was due). */
+    late: z.enum(['budget']).optional(),
   }),
-  z.object({ kind: z.literal('alert'), subscriptionId: idSchema, date: dateSchema }),
+  z.object({
+    kind: z.literal('alert'),
+    subscriptionId: idSchema,
+    date: dateSchema,
+    late: z.enum(['budget']).optional(),
+  }),
 ]);
 export type DeliverData = z.output<typeof deliverDataSchema>;
 

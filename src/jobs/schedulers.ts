@@ -6,7 +6,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { schedulerIdOf, slotIdOfScheduler, tickJobId, tickStartedKey } from '../keys.js';
+import { schedulerIdOf, slotIdOfScheduler, tickDoneKey, tickJobId } from '../keys.js';
 import { periodKey } from '../ranking/period.js';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
 import { parseSlotId, previousFireTime } from '../subscriptions/slot.js';
@@ -32,7 +32,7 @@ export interface SchedulesDeps {
   redis: Redis;
   prefix: string;
   log: Logger;
-  /** A slot that fell at most this long ago, with no tick started for it, is delivered late. */
+  /** A slot that fell at most this long ago, with no tick done for it, is delivered late. */
   catchUpWindowMs: number;
 }
 
@@ -67,9 +67,14 @@ export function createSchedules(deps: SchedulesDeps): Schedules {
     const firedAt = previousFireTime(slot, now).getTime();
     if (now.getTime() - firedAt > deps.catchUpWindowMs) return false;
     const period = targetPeriod(slot, firedAt);
-    // A tick that started (done, waiting for data, or killed) is in Redis already: nothing to catch up.
-    if (await deps.redis.exists(tickStartedKey(deps.prefix, slotId, periodKey(period)))) return false;
-    await queue.add('tick', { slotId, firedAt }, { ...tickJobOptions, jobId: tickJobId(slotId, firedAt) });
+    // Decided on "done", never "started": a tick that started and failed (or was killed) is caught up.
+    // A tick still waiting for data may get a second run beside it; delivery ids keep digests single.
+    if (await deps.redis.exists(tickDoneKey(deps.prefix, slotId, periodKey(period)))) return false;
+    const jobId = tickJobId(slotId, firedAt);
+    // BullMQ ignores an add under the id of a job it keeps as failed: clear that one first.
+    const earlier = await queue.getJob(jobId);
+    if (earlier && (await earlier.isFailed())) await earlier.remove();
+    await queue.add('tick', { slotId, firedAt }, { ...tickJobOptions, jobId });
     log.info({ slotId, firedAt: new Date(firedAt).toISOString() }, 'missed slot queued for catch-up');
     return true;
   }

@@ -22,6 +22,8 @@ import {
   toDateString,
 } from './period.js';
 import { parseProductCategories } from './product-categories.js';
+import { assertAskable } from './query-guard.js';
+import { builtInRegions, type Regions } from './regions.js';
 import { createSingleFlight } from './single-flight.js';
 import type { Creator, Leaderboard, LeaderboardQuery, Period, RankedCreator } from './types.js';
 
@@ -42,6 +44,8 @@ export interface LeaderboardServiceDeps {
   now?: () => Date;
   /** Sees each page lookup, for metrics. */
   onCacheLookup?: (hit: boolean) => void;
+  /** The regions asked about (default: the built-in markets); any other is refused before a request. */
+  regions?: Regions;
 }
 
 /** Reads page `pageNum` of a period's ranking for one query. */
@@ -133,6 +137,7 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
     isPublished: (query, period) => published(readerFor(query), period),
     async get(query) {
       const read = readerFor(query);
+      assertAskable(query, today(), deps.regions ?? builtInRegions);
       let period: Period;
       let fellBackFrom: Period | undefined;
       let snapped = false;

@@ -45,6 +45,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return [...new Set([...this.subs.values()].map(slotIdOf))].sort();
   }
 
+  async listByTeam(team: string): Promise<Subscription[]> {
+    return this.list((s) => s.team === team);
+  }
+
   async listAlerting(): Promise<Subscription[]> {
     return this.list((s) => s.alerts);
   }

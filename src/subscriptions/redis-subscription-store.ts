@@ -11,6 +11,7 @@ import {
   liveSlotsKey,
   slotSubscriptionsKey,
   subscriptionKey,
+  teamSubscriptionsKey,
 } from '../keys.js';
 import {
   isSubscriptionId,
@@ -31,6 +32,7 @@ redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[6])
 if ARGV[5] == '1' then redis.call('SADD', KEYS[5], ARGV[2]) end
 redis.call('SET', KEYS[6], ARGV[2])
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[7], ARGV[3], ARGV[2]) end
 return {'added'}`;
 
 const removeScript = `
@@ -40,6 +42,7 @@ redis.call('SREM', KEYS[3], ARGV[1])
 if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('SREM', KEYS[5], ARGV[1])
 if redis.call('GET', KEYS[6]) == ARGV[1] then redis.call('DEL', KEYS[6]) end
+redis.call('ZREM', KEYS[7], ARGV[1])
 return 1`;
 
 export class RedisSubscriptionStore implements SubscriptionStore {
@@ -57,6 +60,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
       liveSlotsKey(p),
       alertingSubscriptionsKey(p),
       channelQueryKey(p, sub.channel, queryHash(sub.query)),
+      teamSubscriptionsKey(p, sub.team ?? ''),
     ];
   }
 
@@ -64,7 +68,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     const sub = subscriptionSchema.parse(subscription);
     const result = (await this.redis.eval(
       addScript,
-      6,
+      7,
       ...this.keys(sub),
       JSON.stringify(sub),
       sub.id,
@@ -72,6 +76,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
       String(maxPerChannel),
       sub.alerts ? '1' : '0',
       slotIdOf(sub),
+      sub.team ?? '',
     )) as string[];
     if (result[0] === 'exists') return { added: false, reason: 'exists', existingId: String(result[1]) };
     if (result[0] === 'limit') return { added: false, reason: 'limit', limit: maxPerChannel };
@@ -81,7 +86,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   async remove(id: string): Promise<Subscription | undefined> {
     const sub = await this.get(id);
     if (!sub) return undefined;
-    const removed = await this.redis.eval(removeScript, 6, ...this.keys(sub), sub.id, slotIdOf(sub));
+    const removed = await this.redis.eval(removeScript, 7, ...this.keys(sub), sub.id, slotIdOf(sub));
     return removed === 1 ? sub : undefined;
   }
 
@@ -113,6 +118,10 @@ export class RedisSubscriptionStore implements SubscriptionStore {
 
   async listSlots(): Promise<string[]> {
     return (await this.redis.smembers(liveSlotsKey(this.prefix))).sort();
+  }
+
+  async listByTeam(team: string): Promise<Subscription[]> {
+    return this.getMany(await this.redis.zrange(teamSubscriptionsKey(this.prefix, team), '0', '-1'));
   }
 
   async listAlerting(): Promise<Subscription[]> {

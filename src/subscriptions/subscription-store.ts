@@ -24,6 +24,8 @@ export interface SubscriptionStore {
   listBySlot(slotId: string): Promise<Subscription[]>;
   /** Every slot that has at least one subscription. */
   listSlots(): Promise<string[]>;
+  /** The team's subscriptions (those stored with a team), oldest first. */
+  listByTeam(team: string): Promise<Subscription[]>;
   /** Every subscription with alerts on. */
   listAlerting(): Promise<Subscription[]>;
   pause(id: string, state: PauseState): Promise<void>;

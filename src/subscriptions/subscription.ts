@@ -67,6 +67,8 @@ export const subscriptionSchema = z.object({
   state: stateSchema,
   createdBy: z.string(),
   createdAt: z.string(),
+  /** The team it belongs to (src/chat/team.ts), for its monthly price; absent on older records. */
+  team: z.string().optional(),
 });
 
 export type Subscription = z.output<typeof subscriptionSchema>;
@@ -111,6 +113,11 @@ function canonical(query: SubscriptionQuery): string {
 /** A short stable hash of the query: snapshots and duplicate checks key on it. */
 export function queryHash(query: SubscriptionQuery): string {
   return createHash('sha1').update(canonical(query)).digest('hex').slice(0, 16);
+}
+
+/** The daily query an alert subscription watches, whatever its digest cadence. */
+export function dailyQuery(query: SubscriptionQuery): SubscriptionQuery {
+  return { ...query, type: 'day' };
 }
 
 /** The ranking service's first-page query for a subscription's leaderboard, in the period holding `date`. */

@@ -24,6 +24,8 @@ export interface DiscordBotOptions {
   keyapi?: KeyApiUnderTest;
   deferAfterMs?: number;
   ackDeadlineMs?: number;
+  /** More configuration for the core, e.g. credit limits. */
+  env?: Record<string, string>;
 }
 
 export interface DiscordBot {
@@ -43,7 +45,7 @@ export async function startSampleKeyApi() {
 export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<DiscordBot> {
   const keyapi = options.keyapi ?? (await startSampleKeyApi());
   const fake = await startFakeDiscord({ ackDeadlineMs: options.ackDeadlineMs });
-  const testCore = await createTestCore(keyapi.url);
+  const testCore = await createTestCore(keyapi.url, { env: options.env });
   const log = createTestLog({ level: 'debug', secrets: [fake.token] });
   const make = () =>
     createDiscordAdapter({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
+import { ConfigError, digestReserveOf, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
 
 function problems(env: Record<string, string>): string {
   try {
@@ -153,5 +153,31 @@ describe('SLACK_MANAGERS', () => {
     expect(problems({ SLACK_MANAGERS: 'U012AB3CD,@ana' })).toContain(
       'SLACK_MANAGERS must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
     );
+  });
+});
+
+describe('credit settings', () => {
+  it('reads the credit limits, the digest reserve and the extra regions, and names bad ones', () => {
+    const defaults = loadConfig({ KEYAPI_DAILY_CREDIT_LIMIT: '1000' });
+    expect([
+      defaults.CREDITS_PER_USER_HOUR,
+      defaults.CREDITS_PER_CHANNEL_HOUR,
+      defaults.CREDITS_PER_TEAM_DAY,
+    ]).toEqual([30, 100, 0]);
+    expect(digestReserveOf(defaults)).toBe(200);
+    expect(
+      digestReserveOf(loadConfig({ KEYAPI_DAILY_CREDIT_LIMIT: '1000', KEYAPI_DIGEST_RESERVE: '50' })),
+    ).toBe(50);
+    expect(loadConfig({ TOPRANK_EXTRA_REGIONS: 'kr, sa' }).TOPRANK_EXTRA_REGIONS).toEqual(['KR', 'SA']);
+    const message = problems({
+      TOPRANK_EXTRA_REGIONS: 'Korea',
+      KEYAPI_DIGEST_RESERVE: 'lots',
+      CREDITS_PER_USER_HOUR: '-1',
+    });
+    expect(message).toContain('TOPRANK_EXTRA_REGIONS must be 2-letter region codes separated by commas');
+    expect(message).toContain(
+      'KEYAPI_DIGEST_RESERVE must be a number of credits such as 500, or a share such as 20%',
+    );
+    expect(message).toContain('CREDITS_PER_USER_HOUR must be 0 (no limit) or more');
   });
 });

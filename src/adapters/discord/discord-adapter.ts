@@ -39,6 +39,7 @@ import {
 } from '../../chat/chat-adapter.js';
 import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
+import { discordTeam } from '../../chat/team.js';
 import { noticeView, type View } from '../../chat/view.js';
 import { messageFor, ToprankError } from '../../errors.js';
 import { deliveryNonce } from '../../keys.js';
@@ -279,6 +280,7 @@ export class DiscordAdapter implements ChatAdapter {
     const command = 'commandName' in interaction ? interaction.commandName : undefined;
     return {
       channel: discordChannel(interaction.channelId ?? 'unknown'),
+      team: discordTeam(interaction.guildId, interaction.user.id),
       user: {
         id: interaction.user.id,
         locale: interaction.locale,

@@ -10,6 +10,7 @@ import { type CommandServices, commands, runAction, runTextCommand } from '../..
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
 import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
+import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
 import { createBoltLogger } from './bolt-logger.js';
@@ -247,6 +248,7 @@ export class SlackAdapter implements ChatAdapter {
   ) {
     return {
       channel: slackChannel(team, channel),
+      team: slackTeam(team),
       user: { id: userId, canManageChannel: () => this.managers.canManage(userId, channel) },
       services: this.config.services,
       log: this.log.child({ interaction: requestId }),
