@@ -62,6 +62,8 @@ describe('discord subscribe price', () => {
       category: 'Beauty & Personal Care',
       time: '09:00',
       timezone: 'UTC',
+      // A chart's history is priced apart (a missing period costs 1 credit, once): this is the data's price.
+      chart: false,
     });
     expect(answer.text).toContain(
       'Price: ≈ 20 credits a month (5 pages of this week and the week before, one of them to check it is out, every Monday); 0 extra while another channel follows the same leaderboard. This channel: ≈ 20 credits a month; this server: ≈ 20.',

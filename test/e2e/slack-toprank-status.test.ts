@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeUnavailable } from '../../src/errors.js';
 import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
-import { CHANNEL, type SlackTestApp, startSlackTestApp, textsOf } from '../helpers/slack-test-app.js';
+import { CHANNEL, type SlackTestApp, startSlackTestApp, textsOf, USER } from '../helpers/slack-test-app.js';
 
 describe('slack /toprank-status', () => {
   let sample: SampleKeyApiServer;
@@ -19,6 +19,8 @@ describe('slack /toprank-status', () => {
   afterAll(() => sample.close());
   beforeEach(async () => {
     app = await startSlackTestApp(sample.url);
+    // Subscribing takes a workspace admin (or the channel's creator); /toprank-status takes anyone.
+    app.fake.web.setUser(USER, { is_admin: true });
   });
   afterEach(() => app.close());
 
