@@ -72,7 +72,7 @@ export async function runFanoutBench(redisUrl?: string): Promise<void> {
     KEYAPI_QPS: '50',
   });
   const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
-  const core = createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') });
+  const core = await createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') });
   const discord = fakePlatform('discord', DISCORD_PER_SECOND, false);
   const slack = fakePlatform('slack', SLACK_PER_CHANNEL_PER_SECOND, true);
   let peakRss = 0;

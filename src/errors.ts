@@ -29,7 +29,12 @@ export type ErrorCode =
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
-  | 'internal';
+  | 'internal'
+  // The operator's side: a REDIS_URL that cannot work, and `toprank subscriptions import`.
+  | 'redis_unreachable'
+  | 'redis_auth_failed'
+  | 'redis_not_redis'
+  | 'import_line_invalid';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
@@ -60,6 +65,8 @@ export interface ErrorFields {
   reason?: string;
   incidentId?: string;
   permission?: string;
+  /** A line number in a file the operator gave. */
+  line?: number;
 }
 
 /** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
@@ -90,6 +97,7 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'subscription_not_found',
   'no_subscriptions',
   'missing_permission',
+  'import_line_invalid',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -131,6 +139,14 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+  redis_unreachable: (f) =>
+    `Redis at REDIS_URL (${f.value}) is not reachable (${f.reason}): start Redis there, or set REDIS_URL to where it runs.`,
+  redis_auth_failed: (f) =>
+    `Redis at REDIS_URL (${f.value}) refused the password, or needs one: set REDIS_URL to redis://:<password>@host:port with the right one.`,
+  redis_not_redis: (f) =>
+    `What answers at REDIS_URL (${f.value}) is not Redis, or speaks TLS: check its host and port, and use rediss:// for a TLS server.`,
+  import_line_invalid: (f) =>
+    `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
 };
 
 /** The sentence a user sees for this error. */

@@ -14,9 +14,11 @@ import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
 import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
+import { runSubscriptionsCommand } from './cli/subscriptions.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
 import { createLogger } from './log.js';
+import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
 
 const usage = `Usage: toprank <command>
@@ -30,6 +32,8 @@ const usage = `Usage: toprank <command>
                                  run a digest tick now (same once-only rule as the schedule)
   alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
+  subscriptions export [file]    every subscription as JSON lines (standard output without a file)
+  subscriptions import <file>    restore them (validated first; what is there already is kept)
   demo                           run the bot locally on sample data
   help                           this text
 
@@ -82,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
     case 'digest':
     case 'alerts': {
       const log = cliLogger(config);
-      const core = createCore(config, log);
+      await probeRedis(config.REDIS_URL);
+      const core = await createCore(config, log);
       const { adapters, live } = createPlatformAdapters(config, core, log, false);
       try {
         await Promise.all(live.map((adapter) => adapter.start()));
@@ -91,6 +96,17 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       } finally {
         await Promise.all(live.map((adapter) => adapter.stop()));
+        await core.close();
+      }
+    }
+    case 'subscriptions': {
+      await probeRedis(config.REDIS_URL);
+      const core = await createCore(config, cliLogger(config));
+      try {
+        const output = await runSubscriptionsCommand(args, core.subscriptions);
+        if (output) print(output);
+        return 0;
+      } finally {
         await core.close();
       }
     }

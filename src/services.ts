@@ -2,7 +2,6 @@
  * The composition of the core: Redis, the KeyAPI client, the page cache and the leaderboard service,
  * built from the configuration. Every entry point (CLI, demo, bot, workers) starts here.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
 import { type Config, redactUrl } from './config.js';
@@ -14,14 +13,15 @@ import { createCreditBudget } from './keyapi/credit-budget.js';
 import type { Metrics } from './metrics.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
 import { createRedisPageCache } from './ranking/page-cache.js';
+import { openRedis, type RedisClient } from './redis-connection.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
 export interface Core extends CommandServices {
   /** For cache, subscriptions and markers: fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** For BullMQ queues and workers: waits for Redis however long it takes. */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
   prefix: string;
@@ -36,13 +36,11 @@ export interface CoreOptions {
   metrics?: Metrics;
 }
 
-export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
+export async function createCore(config: Config, log: Logger, options: CoreOptions = {}): Promise<Core> {
   // One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it).
   const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
-  // Commands must answer even while Redis is down: their requests fail fast instead of waiting for it.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
-  // BullMQ needs a connection that waits for Redis however long it takes (maxRetriesPerRequest: null).
-  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // A single server or a cluster, as the server says (redis-connection.ts owns how we connect).
+  const { redis, queueRedis } = await openRedis(config.REDIS_URL);
   queueRedis.on('error', () => {}); // the same outage is logged once, below
   // ioredis retries for ever with backoff: say so once per outage, not once per attempt.
   let redisDown = false;

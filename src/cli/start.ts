@@ -16,6 +16,7 @@ import { healthRoute, metricsRoute } from '../http/health.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
+import { probeRedis } from '../redis-connection.js';
 import { type Core, createCore } from '../services.js';
 
 export const roles = ['all', 'bot', 'worker'] as const;
@@ -92,8 +93,10 @@ export function createPlatformAdapters(
 }
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
+  // A Redis that cannot work stops the start in one sentence, before any worker or retry loop begins.
+  await probeRedis(config.REDIS_URL);
   const metrics = createMetrics();
-  const core = createCore(config, log, { metrics });
+  const core = await createCore(config, log, { metrics });
   const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
   if (adapters.size === 0) {
     log.warn(

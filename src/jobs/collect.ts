@@ -6,11 +6,11 @@
  * Each query group fails on its own: one bad group never holds back the others' digests.
  */
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { periodKey, shiftPeriod } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import {
   leaderboardQueryOf,
@@ -49,7 +49,7 @@ export interface CollectDeps {
   leaderboards: LeaderboardService;
   snapshots: SnapshotStore;
   deliver: Queue<DeliverData>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   now?: () => Date;

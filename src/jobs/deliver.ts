@@ -6,13 +6,13 @@
  * bot token is the operator's to fix and pauses nothing.
  */
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
 import { leaderboardView } from '../chat/leaderboard-view.js';
 import type { View } from '../chat/view.js';
 import { addDays } from '../ranking/period.js';
+import type { RedisClient } from '../redis-connection.js';
 import { queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
@@ -26,7 +26,7 @@ export interface DeliverDeps {
   store: SubscriptionStore;
   snapshots: SnapshotStore;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   pacer: Pacer;

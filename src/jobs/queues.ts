@@ -4,8 +4,8 @@
  * key prefix, so every key BullMQ writes lives in one Redis Cluster slot with ours.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from '../redis-connection.js';
 
 export const queueNames = {
   tick: 'toprank-tick',
@@ -66,12 +66,12 @@ export interface Queues {
 }
 
 /** The tick queue alone: what the command side needs to manage slot schedulers. */
-export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
+export function createTickQueue(connection: RedisClient, prefix: string): Queue<TickData> {
   return new Queue<TickData>(queueNames.tick, { connection, prefix });
 }
 
 /** The queues on a shared connection (BullMQ does not close a connection it was given). */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: RedisClient, prefix: string): Queues {
   const options = { connection, prefix };
   const tick = new Queue<TickData>(queueNames.tick, options);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);

@@ -4,8 +4,8 @@
  * reconciled with the store at start; plus the catch-up of a slot that fell while no worker ran.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisClient } from '../redis-connection.js';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
 import { parseSlotId, previousFireTime, type Slot } from '../subscriptions/slot.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -36,7 +36,7 @@ export interface Schedules extends SchedulePort {
 export interface SchedulesDeps {
   queue: Queue<TickData>;
   store: SubscriptionStore;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   /** A slot that fell at most this long ago, with no tick started for it, is delivered late. */

@@ -3,10 +3,11 @@
  * period so every delivery renders the same rows without another upstream request. Validated with
  * zod when read; creators' raw KeyAPI rows are dropped to keep 10,000 fan-outs light.
  */
-import type { Redis } from 'ioredis';
+
 import { z } from 'zod';
 import { periodKey } from '../ranking/period.js';
 import type { Leaderboard } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 const periodSchema = z.object({ type: z.enum(['day', 'week', 'month']), date: z.string() });
@@ -61,7 +62,7 @@ export interface SnapshotStore {
   get(queryHash: string, periodKey: string): Promise<Leaderboard | undefined>;
 }
 
-export function createSnapshotStore(redis: Redis, prefix: string): SnapshotStore {
+export function createSnapshotStore(redis: RedisClient, prefix: string): SnapshotStore {
   const key = (hash: string, period: string) => `${prefix}:snap:${hash}:${period}`;
   return {
     async put(hash, board) {

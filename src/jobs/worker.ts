@@ -4,11 +4,11 @@
  * this against one Redis. Signals belong to the caller: `close` lets in-flight jobs finish in time.
  */
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, DEFAULT_TICK_TIMING, type TickTiming } from './collect.js';
@@ -22,9 +22,9 @@ import { createSnapshotStore } from './snapshots.js';
 /** What the workers need from the core (src/services.ts `Core` has it all). */
 export interface JobsCore {
   /** Markers, snapshots and pacing. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ's connection (maxRetriesPerRequest: null). */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   prefix: string;
   leaderboards: LeaderboardService;
   subscriptions: { store: SubscriptionStore };

@@ -3,9 +3,10 @@
  * Redis, so the limit holds across every process of a deployment. Once the day's count reaches the
  * limit, further requests are refused before they are sent; cached leaderboards keep working.
  */
-import type { Redis } from 'ioredis';
+
 import type { Logger } from 'pino';
 import { ToprankError } from '../errors.js';
+import type { RedisClient } from '../redis-connection.js';
 
 export interface CreditBudget {
   /** Claims one credit for a request about to be sent; throws credit_budget_exhausted when none is left. */
@@ -13,7 +14,7 @@ export interface CreditBudget {
 }
 
 export interface CreditBudgetOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Requests allowed per UTC day. */
   limit: number;

@@ -2,8 +2,9 @@
  * Redis cache of KeyAPI pages, one key per request. A finished period never changes, so it is kept
  * long; a page that is empty (not published yet) or of a running period is kept briefly.
  */
-import type { Redis } from 'ioredis';
+
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
+import type { RedisClient } from '../redis-connection.js';
 
 export interface PageCache {
   get(request: RankingRequest): Promise<RankingPage | undefined>;
@@ -23,11 +24,11 @@ function pageKey(prefix: string, r: RankingRequest): string {
 }
 
 /** Lost its connection (a fresh one that is still connecting is not down). */
-function isDown(redis: Redis): boolean {
+function isDown(redis: RedisClient): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 
-export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
+export function createRedisPageCache(redis: RedisClient, prefix: string): PageCache {
   return {
     async get(request) {
       // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.

@@ -28,7 +28,7 @@ export async function createTestCore(
     REDIS_URL: redis.url,
     ...options.env,
   });
-  const core = createCore(config, createTestLog({ level: 'silent' }).log, {
+  const core = await createCore(config, createTestLog({ level: 'silent' }).log, {
     prefix: redis.prefix,
     now: options.now ?? (() => TEST_NOW),
   });

@@ -20,7 +20,7 @@ const config = loadConfig({
   KEYAPI_QPS: '100',
   REDIS_URL: env.REDIS_URL,
 });
-const core = createCore(config, log, {
+const core = await createCore(config, log, {
   prefix,
   now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
 });

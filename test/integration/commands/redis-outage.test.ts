@@ -28,7 +28,7 @@ describe('commands while Redis is down', () => {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     const log = createTestLog({ level: 'silent' }).log;
-    core = createCore(config, log, { now: () => TEST_NOW });
+    core = await createCore(config, log, { now: () => TEST_NOW });
     ctx = { channel: 'console:demo', user: { id: 'u1' }, services: core, log, now: () => TEST_NOW };
   });
   afterAll(async () => {
