@@ -94,7 +94,7 @@ async function importSubscriptions(services: SubscriptionServices, file: string)
   const slots = [...new Set(subs.map(slotIdOf))];
   for (const slotId of slots) await services.schedules.ensure(slotId);
   const lines = [
-    `Imported ${counts.added} subscriptions from ${file} (${counts.there} already there, ${counts.full} refused: channel at its limit of ${services.maxPerChannel}); ${slots.length} delivery slots scheduled.`,
+    `Imported ${counts.added} subscriptions from ${file}; ${counts.there} were already there, ${counts.full} refused (channel at its limit of ${services.maxPerChannel}). ${slots.length} delivery slots scheduled.`,
   ];
   if (renamed.length > 0) lines.push(`New ids (the old ones were taken): ${renamed.join(', ')}.`);
   return lines.join('\n');
