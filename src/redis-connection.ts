@@ -125,7 +125,6 @@ export interface RedisConnections {
   redis: RedisClient;
   /** For BullMQ queues and workers (waits). */
   queueRedis: RedisClient;
-  cluster: boolean;
 }
 
 /**
@@ -140,6 +139,5 @@ export async function openRedis(url: string): Promise<RedisConnections> {
   return {
     redis: connectRedis(url, cluster, 'commands'),
     queueRedis: connectRedis(url, cluster, 'queue'),
-    cluster,
   };
 }
