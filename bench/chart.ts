@@ -37,7 +37,7 @@ export async function runChartBench(redisUrl: string): Promise<void> {
     KEYAPI_QPS: '100',
     REDIS_URL: redisUrl,
   });
-  const core = createCore(config, createLogger({ level: 'silent' }), {
+  const core = await createCore(config, createLogger({ level: 'silent' }), {
     prefix: `{bench-chart-${Date.now()}}`,
   });
   try {

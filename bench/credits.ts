@@ -42,7 +42,7 @@ async function spend(env: Record<string, string>): Promise<{ requests: number; r
     KEYAPI_QPS: '100',
   });
   const core = withSchedules(
-    createCore(config, log, {
+    await createCore(config, log, {
       prefix: `{bench-credits-${Date.now()}}`,
       now: () => new Date('2026-11-25T12:00:00Z'),
     }),

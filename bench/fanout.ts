@@ -74,7 +74,7 @@ export async function runFanoutBench(redisUrl?: string): Promise<void> {
   });
   const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
   const core = withSchedules(
-    createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') }),
+    await createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') }),
     log,
   );
   const discord = fakePlatform('discord', DISCORD_PER_SECOND, false);

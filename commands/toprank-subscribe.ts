@@ -122,18 +122,20 @@ export const toprankSubscribe = defineCommand({
       throw new ToprankError('subscription_exists', { subscriptionId: result.existingId });
     }
     if (!result.added) throw new ToprankError('subscription_limit', { limit: result.limit });
-    await schedules.ensure(slotIdOf(subscription));
-    const slot = slotOf(subscription);
+    // The store may have given it another id (the random one was taken).
+    const added = result.subscription;
+    await schedules.ensure(slotIdOf(added));
+    const slot = slotOf(added);
     const next = describeInstant(nextFireTime(slot, ctx.now()), slot.timezone);
-    const alerts = subscription.alerts
-      ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
+    const alerts = added.alerts
+      ? ` Alerts on: new #1, entries, climbs of ${added.alertClimb}+ places, drop-outs.`
       : '';
-    const chart = subscription.chart ? ` ${digestChartWords}` : '';
+    const chart = added.chart ? ` ${digestChartWords}` : '';
     const channelTotal = monthlyTotal(await store.listByChannel(ctx.channel));
     const teamTotal = monthlyTotal(await store.listByTeam(team));
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts} Price: ${describePrice(subscription)}. This channel: ≈ ${channelTotal} credits a month; ${describeTeam(team)}: ≈ ${teamTotal}.${chart}`,
+      `Subscribed (\`${added.id}\`): ${describeQuery(added.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts} Price: ${describePrice(subscription)}. This channel: ≈ ${channelTotal} credits a month; ${describeTeam(team)}: ≈ ${teamTotal}.${chart}`,
       false,
     );
   },

@@ -38,7 +38,12 @@ export type ErrorCode =
   | 'unknown_region'
   | 'future_date'
   | 'period_not_over'
-  | 'credit_limit_reached';
+  | 'credit_limit_reached'
+  // The operator's side: a REDIS_URL that cannot work, and `toprank subscriptions import`.
+  | 'redis_unreachable'
+  | 'redis_auth_failed'
+  | 'redis_not_redis'
+  | 'import_line_invalid';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
@@ -71,6 +76,8 @@ export interface ErrorFields {
   permission?: string;
   /** When a credit limit resets, in words ("10:00 UTC"). */
   resetsAt?: string;
+  /** A line number in a file the operator gave. */
+  line?: number;
 }
 
 /** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
@@ -107,6 +114,7 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'future_date',
   'period_not_over',
   'credit_limit_reached',
+  'import_line_invalid',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -165,6 +173,14 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `${creditLimitWords[f.reason ?? 'user'] ?? creditLimitWords.user}`
       .replace('{limit}', String(f.limit))
       .replace('{resets}', f.resetsAt ?? 'soon'),
+  redis_unreachable: (f) =>
+    `Redis at REDIS_URL (${f.value}) is not reachable (${f.reason}): start Redis there, or set REDIS_URL to where it runs.`,
+  redis_auth_failed: (f) =>
+    `Redis at REDIS_URL (${f.value}) refused the password, or needs one: set REDIS_URL to redis://:<password>@host:port with the right one.`,
+  redis_not_redis: (f) =>
+    `What answers at REDIS_URL (${f.value}) is not Redis, or speaks TLS: check its host and port, and use rediss:// for a TLS server.`,
+  import_line_invalid: (f) =>
+    `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
 };
 
 /** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */

@@ -16,10 +16,12 @@ import { runQuery } from './cli/query.js';
 import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
 import { runStatusCommand } from './cli/status.js';
+import { runSubscriptionsCommand } from './cli/subscriptions.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
 import { withSchedules } from './jobs/scheduling.js';
 import { createLogger } from './log.js';
+import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
 
 const usage = `Usage: toprank <command>
@@ -38,6 +40,8 @@ const usage = `Usage: toprank <command>
   alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
   status [--channel <ref>]       a channel's deliveries, prices and credits spent (costs nothing)
+  subscriptions export [file]    every subscription as JSON lines (standard output without a file)
+  subscriptions import <file>    restore them (validated first; what is there already is kept)
   demo                           run the bot locally on sample data
   help                           this text
 
@@ -90,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
     case 'digest':
     case 'alerts': {
       const log = cliLogger(config);
-      const core = withSchedules(createCore(config, log), log);
+      await probeRedis(config.REDIS_URL);
+      const core = withSchedules(await createCore(config, log), log);
       const { adapters, live } = createPlatformAdapters(config, core, log, false);
       try {
         await Promise.all(live.map((adapter) => adapter.start()));
@@ -103,10 +108,23 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'status': {
+      await probeRedis(config.REDIS_URL);
       const log = cliLogger(config);
-      const core = withSchedules(createCore(config, log), log);
+      const core = withSchedules(await createCore(config, log), log);
       try {
         print(await runStatusCommand(args, core, log));
+        return 0;
+      } finally {
+        await core.close();
+      }
+    }
+    case 'subscriptions': {
+      await probeRedis(config.REDIS_URL);
+      const log = cliLogger(config);
+      const core = withSchedules(await createCore(config, log), log);
+      try {
+        const output = await runSubscriptionsCommand(args, core.subscriptions);
+        if (output) print(output);
         return 0;
       } finally {
         await core.close();
@@ -123,8 +141,9 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'export': {
+      await probeRedis(config.REDIS_URL);
       const log = cliLogger(config);
-      const core = createCore(config, log);
+      const core = await createCore(config, log);
       try {
         print(await runExport(args, core));
         return 0;

@@ -3,7 +3,6 @@
  * the subscription store, built from the configuration. Every entry point (CLI, demo, bot, workers)
  * starts here; the tick queue and schedulers are added where the jobs are (src/jobs/scheduling.ts).
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
 import { type Config, digestReserveOf, redactUrl } from './config.js';
@@ -16,6 +15,7 @@ import { createLeaderboardService, type LeaderboardService } from './ranking/lea
 import { createRedisPageCache } from './ranking/page-cache.js';
 import { createRankHistory } from './ranking/rank-history.js';
 import { createRegions } from './ranking/regions.js';
+import { openRedis, type RedisClient } from './redis-connection.js';
 import { createDeliveryStatusStore } from './subscriptions/delivery-status.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import type { SubscriptionServices } from './subscriptions/schedule-port.js';
@@ -25,9 +25,9 @@ export interface Core extends Omit<CommandServices, 'subscriptions'> {
   /** The store and the digest defaults; the scheduler port comes with src/jobs/scheduling.ts. */
   subscriptions: Omit<SubscriptionServices, 'schedules'>;
   /** For cache, subscriptions and markers: fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** For BullMQ queues and workers: waits for Redis however long it takes. */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
   /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
@@ -45,13 +45,11 @@ export interface CoreOptions {
   metrics?: Metrics;
 }
 
-export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
+export async function createCore(config: Config, log: Logger, options: CoreOptions = {}): Promise<Core> {
   // One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it).
   const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
-  // Commands must answer even while Redis is down: their requests fail fast instead of waiting for it.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
-  // BullMQ needs a connection that waits for Redis however long it takes (maxRetriesPerRequest: null).
-  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // A single server or a cluster, as the server says (redis-connection.ts owns how we connect).
+  const { redis, queueRedis } = await openRedis(config.REDIS_URL);
   queueRedis.on('error', () => {}); // the same outage is logged once, below
   // ioredis retries for ever with backoff: say so once per outage, not once per attempt.
   let redisDown = false;

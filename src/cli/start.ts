@@ -19,6 +19,7 @@ import { createHttpServer, type HttpServer } from '../http/server.js';
 import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
+import { probeRedis } from '../redis-connection.js';
 import { createCore } from '../services.js';
 
 export const roles = ['all', 'bot', 'worker'] as const;
@@ -98,8 +99,10 @@ export function createPlatformAdapters(
 }
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
+  // A Redis that cannot work stops the start in one sentence, before any worker or retry loop begins.
+  await probeRedis(config.REDIS_URL);
   const metrics = createMetrics();
-  const core = withSchedules(createCore(config, log, { metrics }), log);
+  const core = withSchedules(await createCore(config, log, { metrics }), log);
   const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
   if (adapters.size === 0) {
     log.warn(

@@ -6,13 +6,13 @@
  * Each query group fails on its own: one bad group never holds back the others' digests.
  */
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { digestJobId, tickDoneKey, tickLateKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { nextFireTime, parseSlotId } from '../subscriptions/slot.js';
 import {
@@ -54,7 +54,7 @@ export interface CollectDeps {
   rankHistory: RankHistorySource;
   snapshots: SnapshotStore;
   deliver: Queue<DeliverData>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   now?: () => Date;

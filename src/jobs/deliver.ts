@@ -6,7 +6,6 @@
  * bot token is the operator's to fix and pauses nothing.
  */
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
@@ -17,6 +16,7 @@ import { deliveryIdOf, sentKey } from '../keys.js';
 import { addDays } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { dailyQuery, digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -33,7 +33,7 @@ export interface DeliverDeps {
   rankHistory: RankHistorySource;
   renderChart?: ChartRenderer | undefined;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   pacer: Pacer;

@@ -4,9 +4,9 @@
  * key prefix, so every key BullMQ writes lives in one Redis Cluster slot with ours.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { isValidDate, parsePeriodKey } from '../ranking/period.js';
+import type { RedisClient } from '../redis-connection.js';
 import { subscriptionIdSchema } from '../subscriptions/subscription.js';
 import { slotRepeatStrategy } from './slot-cron.js';
 
@@ -79,7 +79,7 @@ export interface Queues {
 export const tickSettings = { repeatStrategy: slotRepeatStrategy };
 
 /** The tick queue alone: what the command side needs to manage slot schedulers. */
-export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
+export function createTickQueue(connection: RedisClient, prefix: string): Queue<TickData> {
   return new Queue<TickData>(queueNames.tick, { connection, prefix, settings: tickSettings });
 }
 
@@ -87,7 +87,7 @@ export function createTickQueue(connection: Redis, prefix: string): Queue<TickDa
  * The queues on a shared connection (BullMQ does not close a connection it was given). A process
  * passes the tick queue it already has (src/jobs/scheduling.ts), which stays its owner's to close.
  */
-export function createQueues(connection: Redis, prefix: string, tickQueue?: Queue<TickData>): Queues {
+export function createQueues(connection: RedisClient, prefix: string, tickQueue?: Queue<TickData>): Queues {
   const options = { connection, prefix };
   const tick = tickQueue ?? createTickQueue(connection, prefix);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);

@@ -4,10 +4,10 @@
  * catch-up of a slot that fell while no worker ran.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { schedulerIdOf, slotIdOfScheduler, tickDoneKey, tickJobId } from '../keys.js';
 import { periodKey } from '../ranking/period.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
 import { parseSlotId, previousFireTime } from '../subscriptions/slot.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -29,7 +29,7 @@ export interface Schedules extends SchedulePort {
 export interface SchedulesDeps {
   queue: Queue<TickData>;
   store: SubscriptionStore;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   /** A slot that fell at most this long ago, with no tick done for it, is delivered late. */

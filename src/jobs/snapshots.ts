@@ -3,11 +3,11 @@
  * period so every delivery renders the same rows without another upstream request. Validated with
  * zod when read; creators' raw KeyAPI rows are dropped to keep 10,000 fan-outs light.
  */
-import type { Redis } from 'ioredis';
 import { snapshotKey } from '../keys.js';
 import { leaderboardSchema } from '../ranking/leaderboard-schema.js';
 import { periodKey } from '../ranking/period.js';
 import type { Leaderboard } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 export interface SnapshotStore {
@@ -15,7 +15,7 @@ export interface SnapshotStore {
   get(queryHash: string, periodKey: string): Promise<Leaderboard | undefined>;
 }
 
-export function createSnapshotStore(redis: Redis, prefix: string): SnapshotStore {
+export function createSnapshotStore(redis: RedisClient, prefix: string): SnapshotStore {
   return {
     async put(hash, board) {
       const light = { ...board, rows: board.rows.map((r) => ({ ...r, creator: { ...r.creator, raw: {} } })) };

@@ -4,7 +4,6 @@
  * this against one Redis. Signals belong to the caller: `close` lets in-flight jobs finish in time.
  */
 import { type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
@@ -12,6 +11,7 @@ import type { ChartRenderer } from '../chat/leaderboard-files.js';
 import { ALERT_SCHEDULER_ID } from '../keys.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
@@ -24,9 +24,9 @@ import { createSnapshotStore } from './snapshots.js';
 /** What the workers need from the core (`ScheduledCore` of ./scheduling.ts has it all). */
 export interface JobsCore {
   /** Markers, snapshots and pacing. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ's connection (maxRetriesPerRequest: null). */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   prefix: string;
   leaderboards: LeaderboardService;
   /** History for digest charts. */

@@ -5,7 +5,7 @@
  * each UTC hour, per team each UTC day). Charged in the client's beforeRequest hook, so only requests
  * really sent count: a cached page is free and never limited. Imports the spender and the key builders.
  */
-import type { Redis } from 'ioredis';
+
 import type { Logger } from 'pino';
 import { ToprankError } from '../errors.js';
 import { creditsChannelKey, creditsKey, creditsTeamKey, creditsUserKey } from '../keys.js';
@@ -34,6 +34,8 @@ export interface CreditUsage {
   resetsAt: Date;
 }
 
+import type { RedisClient } from '../redis-connection.js';
+
 export interface CreditBudget {
   readonly limits: CreditLimits;
   /** Claims one credit for a request about to be sent; throws credit_limit_reached or credit_budget_exhausted. */
@@ -43,7 +45,7 @@ export interface CreditBudget {
 }
 
 export interface CreditBudgetOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   limits: CreditLimits;
   log: Logger;

@@ -2,8 +2,9 @@
  * Whether KeyAPI answered lately: the time of its last good answer and its last error, shared in Redis
  * by every process, for /toprank-status. Fed from the client's onOutcome; never fails a request.
  */
-import type { Redis } from 'ioredis';
+
 import { upstreamHealthKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { UpstreamOutcome } from './client.js';
 
 export interface UpstreamHealthReport {
@@ -17,7 +18,11 @@ export interface UpstreamHealth {
   read(): Promise<UpstreamHealthReport>;
 }
 
-export function createUpstreamHealth(redis: Redis, prefix: string, now = () => new Date()): UpstreamHealth {
+export function createUpstreamHealth(
+  redis: RedisClient,
+  prefix: string,
+  now = () => new Date(),
+): UpstreamHealth {
   const key = upstreamHealthKey(prefix);
   return {
     async record(outcome) {

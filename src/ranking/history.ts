@@ -5,10 +5,10 @@
  * Imports the KeyAPI types and the key builders; never a chat library.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { apiRowSchema } from '../keyapi/schema.js';
 import { historyKey, historyPeriodsKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 import { isDown, type PageCache } from './page-cache.js';
 
 /** Stored pages of finished periods, by the request that fetched them. */
@@ -41,7 +41,7 @@ function queryIdOf(r: RankingRequest): string {
 }
 
 /** History in Redis keeping the latest `periods` periods of each query and cadence (HISTORY_PERIODS). */
-export function createRedisHistoryStore(redis: Redis, prefix: string, periods: number): HistoryStore {
+export function createRedisHistoryStore(redis: RedisClient, prefix: string, periods: number): HistoryStore {
   return {
     periods,
     async record(request, page) {

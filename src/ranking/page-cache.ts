@@ -4,12 +4,12 @@
  * throws: while Redis is down it is skipped (the connection logs the outage once); any other failure,
  * and a cached page that no longer reads as one, is a miss that is logged and counted.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { cleanText } from '../clean-text.js';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { rankingPageSchema } from '../keyapi/schema.js';
 import { categoriesKey, pageKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 
 export interface PageCache {
   /** The cached page, or undefined on a miss; never rejects. */
@@ -35,7 +35,7 @@ const FRESH_PAGE_TTL_SECONDS = 10 * 60;
 const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
 
 /** Lost its connection (a fresh one that is still connecting is not down): skip the lookup at once. */
-export function isDown(redis: Redis): boolean {
+export function isDown(redis: RedisClient): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 
@@ -51,7 +51,11 @@ function readPage(text: string): RankingPage | undefined {
   return page.success ? { rows: page.data.rows, requestId: page.data.requestId } : undefined;
 }
 
-export function createRedisPageCache(redis: Redis, prefix: string, options: PageCacheOptions): PageCache {
+export function createRedisPageCache(
+  redis: RedisClient,
+  prefix: string,
+  options: PageCacheOptions,
+): PageCache {
   const { log, onError } = options;
   // Each kind of failure is logged when it starts, not on every lookup, until that operation works again.
   const failing = new Set<CacheErrorOp>();

@@ -3,9 +3,10 @@
  * failed (why; whether it is retried), waiting for the credit budget, or missed its window. Written
  * where deliveries and ticks finish (src/jobs), read by commands. One JSON value per subscription.
  */
-import type { Redis } from 'ioredis';
+
 import { z } from 'zod';
 import { deliveryStatusKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 
 const statusSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('delivered'), at: z.string(), period: z.string(), late: z.boolean() }),
@@ -25,7 +26,7 @@ export interface DeliveryStatusStore {
 /** Kept well beyond a monthly digest's period, so the last one is always known. */
 const STATUS_TTL_SECONDS = 90 * 24 * 3600;
 
-export function createDeliveryStatusStore(redis: Redis, prefix: string): DeliveryStatusStore {
+export function createDeliveryStatusStore(redis: RedisClient, prefix: string): DeliveryStatusStore {
   return {
     async record(id, status) {
       await redis.set(deliveryStatusKey(prefix, id), JSON.stringify(status), 'EX', STATUS_TTL_SECONDS);

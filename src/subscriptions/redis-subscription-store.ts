@@ -1,9 +1,9 @@
 /**
  * Subscriptions in Redis: one JSON record per subscription, validated with zod when read, and indexes
  * by channel (oldest first), by delivery slot, of live slots, of alerting subscriptions and of each
- * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
+ * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift,
+ * and add takes the first free id among its candidates, so a taken id never overwrites a record.
  */
-import type { Redis } from 'ioredis';
 import {
   alertingSubscriptionsKey,
   channelQueryKey,
@@ -13,27 +13,43 @@ import {
   subscriptionKey,
   teamSubscriptionsKey,
 } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 import {
   isSubscriptionId,
+  newSubscriptionId,
   queryHash,
   type Subscription,
   slotIdOf,
   subscriptionSchema,
 } from './subscription.js';
-import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+import {
+  type AddResult,
+  candidateIds,
+  type PauseState,
+  type SubscriptionStore,
+  type SubscriptionStoreOptions,
+} from './subscription-store.js';
 
+// KEYS: the six indexes (channel, slot, slots, alerting, query, team), then one record key per candidate id.
+// ARGV: score, limit, alerts flag, slot id, team ('' for none), then (id, record) per candidate.
 const addScript = `
-local existing = redis.call('GET', KEYS[6])
+local existing = redis.call('GET', KEYS[5])
 if existing then return {'exists', existing} end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'limit'} end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('SADD', KEYS[4], ARGV[6])
-if ARGV[5] == '1' then redis.call('SADD', KEYS[5], ARGV[2]) end
-redis.call('SET', KEYS[6], ARGV[2])
-if ARGV[7] ~= '' then redis.call('ZADD', KEYS[7], ARGV[3], ARGV[2]) end
-return {'added'}`;
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {'limit'} end
+for i = 7, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    local id = ARGV[(i - 7) * 2 + 6]
+    redis.call('SET', KEYS[i], ARGV[(i - 7) * 2 + 7])
+    redis.call('ZADD', KEYS[1], ARGV[1], id)
+    redis.call('SADD', KEYS[2], id)
+    redis.call('SADD', KEYS[3], ARGV[4])
+    if ARGV[3] == '1' then redis.call('SADD', KEYS[4], id) end
+    redis.call('SET', KEYS[5], id)
+    if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[1], id) end
+    return {'added', id}
+  end
+end
+return {'taken'}`;
 
 const removeScript = `
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
@@ -46,10 +62,15 @@ redis.call('ZREM', KEYS[7], ARGV[1])
 return 1`;
 
 export class RedisSubscriptionStore implements SubscriptionStore {
+  private readonly newId: () => string;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+    options: SubscriptionStoreOptions = {},
+  ) {
+    this.newId = options.newId ?? newSubscriptionId;
+  }
 
   private keys(sub: Subscription): string[] {
     const p = this.prefix;
@@ -66,21 +87,26 @@ export class RedisSubscriptionStore implements SubscriptionStore {
 
   async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
     const sub = subscriptionSchema.parse(subscription);
+    const candidates = candidateIds(sub.id, this.newId).map((id) => ({ ...sub, id }));
+    const [, ...indexes] = this.keys(sub);
     const result = (await this.redis.eval(
       addScript,
-      7,
-      ...this.keys(sub),
-      JSON.stringify(sub),
-      sub.id,
+      indexes.length + candidates.length,
+      ...indexes,
+      ...candidates.map((c) => this.keys(c)[0] ?? ''),
       String(Date.parse(sub.createdAt) || Date.now()),
       String(maxPerChannel),
       sub.alerts ? '1' : '0',
       slotIdOf(sub),
       sub.team ?? '',
+      ...candidates.flatMap((c) => [c.id, JSON.stringify(c)]),
     )) as string[];
     if (result[0] === 'exists') return { added: false, reason: 'exists', existingId: String(result[1]) };
     if (result[0] === 'limit') return { added: false, reason: 'limit', limit: maxPerChannel };
-    return { added: true, subscription: sub };
+    const added = candidates.find((c) => c.id === result[1]);
+    if (result[0] !== 'added' || !added)
+      throw new Error(`no free subscription id among ${candidates.length}`);
+    return { added: true, subscription: added };
   }
 
   async remove(id: string): Promise<Subscription | undefined> {
@@ -150,6 +176,10 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 }
 
-export function createRedisSubscriptionStore(redis: Redis, prefix: string): RedisSubscriptionStore {
-  return new RedisSubscriptionStore(redis, prefix);
+export function createRedisSubscriptionStore(
+  redis: RedisClient,
+  prefix: string,
+  options: SubscriptionStoreOptions = {},
+): RedisSubscriptionStore {
+  return new RedisSubscriptionStore(redis, prefix, options);
 }

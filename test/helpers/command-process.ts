@@ -20,7 +20,7 @@ const config = loadConfig({
   CREDITS_PER_USER_HOUR: env.CREDITS_PER_USER_HOUR,
 });
 const now = () => new Date(String(env.CORE_NOW));
-const core = withSchedules(createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now }), log);
+const core = withSchedules(await createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now }), log);
 const ctx = { channel: 'console:demo', user: { id: String(env.MEMBER) }, services: core, log, now };
 for (const line of JSON.parse(String(env.COMMANDS)) as string[]) {
   const [name = '', ...rest] = line.split(' ');

@@ -32,7 +32,7 @@ export async function createTestCore(
   });
   const log = createTestLog({ level: 'silent' }).log;
   const core = withSchedules(
-    createCore(config, log, {
+    await createCore(config, log, {
       prefix: redis.prefix,
       now: options.now ?? (() => TEST_NOW),
       metrics: options.metrics,

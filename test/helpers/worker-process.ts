@@ -22,7 +22,10 @@ const config = loadConfig({
   REDIS_URL: env.REDIS_URL,
 });
 const core = withSchedules(
-  createCore(config, log, { prefix, now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined }),
+  await createCore(config, log, {
+    prefix,
+    now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
+  }),
   log,
 );
 const adapter = createCapturingAdapter({

@@ -7,9 +7,9 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, isValidSlackRequest } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { slackSeenRequestKey } from '../../keys.js';
+import type { RedisClient } from '../../redis-connection.js';
 
 /** Slack's own payloads stay far below this (a slash command is about 1 KB, a click a few KB). */
 export const MAX_SLACK_BODY_BYTES = 64 * 1024;
@@ -22,7 +22,7 @@ export interface SeenRequests {
 }
 
 /** SET NX with the window as expiry: the first process to see a pair wins, every later one refuses it. */
-export function createRedisSeenRequests(redis: Redis, prefix: string): SeenRequests {
+export function createRedisSeenRequests(redis: RedisClient, prefix: string): SeenRequests {
   return {
     async firstSeen(timestamp, signature) {
       const key = slackSeenRequestKey(prefix, timestamp, signature);

@@ -32,7 +32,7 @@ describe('commands while Redis is down', () => {
     });
     const log = createTestLog({ level: 'silent' }).log;
     metrics = createMetrics();
-    core = withSchedules(createCore(config, log, { now: () => TEST_NOW, metrics }), log);
+    core = withSchedules(await createCore(config, log, { now: () => TEST_NOW, metrics }), log);
     ctx = { channel: 'console:demo', user: { id: 'u1' }, services: core, log, now: () => TEST_NOW };
   });
   afterAll(async () => {
