@@ -3,7 +3,7 @@
  * no KEYAPI_TOKEN, the sample KeyAPI. Used by `demo` and by `query` without a key.
  */
 import type { Logger } from 'pino';
-import { type Config, redactUrl } from '../config.js';
+import type { Config } from '../config.js';
 import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { startLocalRedis } from '../local-redis.js';
 import { probeRedis } from '../redis-connection.js';
