@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidDate } from '../src/ranking/period.js';
+import { isRegionCode } from '../src/ranking/regions.js';
 import { type LeaderboardQuery, rankBys, rankTypes } from '../src/ranking/types.js';
 import type { OptionSpec } from './define-command.js';
 
@@ -15,7 +16,7 @@ export const regionOption = {
   type: 'string',
   schema: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
-    z.string().regex(/^[A-Z]{2}$/),
+    z.string().refine(isRegionCode),
   ),
   allowed: 'a 2-letter region code such as US or GB',
   example: 'US',

@@ -1,10 +1,11 @@
 /**
  * The configuration contract of DESIGN.md: environment variables (and `.env`), validated once at start.
  * `loadConfig` throws one ConfigError listing every bad or missing variable, never echoing a secret.
- * Imports nothing of the project.
+ * Imports only the small rule modules it shares with the commands (time of day, region codes).
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isRegionCode } from './ranking/regions.js';
 import { timeOfDaySchema, timeZoneSchema } from './time-zone.js';
 
 const secretNames = [
@@ -167,7 +168,7 @@ const schema = z.object({
         .filter(Boolean)
         .map((c) => c.toUpperCase()),
     )
-    .refine((codes) => codes.every((c) => /^[A-Z]{2}$/.test(c)), {
+    .refine((codes) => codes.every(isRegionCode), {
       message: 'must be 2-letter region codes separated by commas, such as KR,SA',
     })
     .default([]),

@@ -56,8 +56,13 @@ export function createRegions(extra: readonly string[] = []): Regions {
 /** The built-in markets alone (no TOPRANK_EXTRA_REGIONS). */
 export const builtInRegions: Regions = createRegions();
 
+/** A region code as KeyAPI writes it: two capital letters (US, GB). Whether it is a market is `Regions`'. */
+export function isRegionCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code);
+}
+
 /** The flag emoji of a 2-letter region code (regional indicator symbols). */
 export function flagOf(region: string): string {
-  if (!/^[A-Z]{2}$/.test(region)) return '🌐';
+  if (!isRegionCode(region)) return '🌐';
   return String.fromCodePoint(...[...region].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isRegionCode } from '../ranking/regions.js';
 import { type LeaderboardQuery, rankBys, rankTypes } from '../ranking/types.js';
 import { isTimeOfDay } from '../time-zone.js';
 import { isTimeZone, type Slot, slotId } from './slot.js';
@@ -18,7 +19,7 @@ const channelRefSchema = z.string().regex(/^(discord:[^:]+|slack:[^:]+:[^:]+|con
 
 /** The leaderboard a subscription follows; `type` is also the digest cadence. */
 export const subscriptionQuerySchema = z.object({
-  region: z.string().regex(/^[A-Z]{2}$/),
+  region: z.string().refine(isRegionCode),
   type: z.enum(rankTypes),
   by: z.enum(rankBys),
   category: z.string().max(80).optional(),
