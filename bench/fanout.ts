@@ -12,6 +12,7 @@ import { createQueues } from '../src/jobs/queues.js';
 import { withSchedules } from '../src/jobs/scheduling.js';
 import { startWorkers } from '../src/jobs/worker.js';
 import { startLocalRedis } from '../src/local-redis.js';
+import { pagesPerRun } from '../src/ranking/price.js';
 import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
 import { createCore } from '../src/services.js';
 import type { Subscription, SubscriptionQuery } from '../src/subscriptions/subscription.js';
@@ -106,6 +107,8 @@ export async function runFanoutBench(redisUrl?: string): Promise<void> {
         timezone: 'UTC',
         alerts: false,
         alertClimb: 5,
+        // Text digests, so this figure stays comparable over time; bench/chart.ts measures the chart.
+        chart: false,
         state: { status: 'active' },
         createdBy: 'bench',
         createdAt: '2026-11-20T00:00:00.000Z',
@@ -141,8 +144,7 @@ export async function runFanoutBench(redisUrl?: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 500)); // let any late duplicate show up
     await workers.close();
 
-    const pagesPerQuery = (q: SubscriptionQuery) => 2 * Math.ceil(q.limit / 10); // the period and the one before
-    const minimum = queries.reduce((sum, q) => sum + pagesPerQuery(q), 0);
+    const minimum = queries.reduce((sum, q) => sum + pagesPerRun(q), 0);
     const discordMessages = SUBSCRIPTIONS - slackCount;
     const lowerBound = Math.max(
       discordMessages / DISCORD_PER_SECOND,
