@@ -12,7 +12,7 @@ import { createUpstreamHealth } from './keyapi/upstream-health.js';
 import type { Metrics } from './metrics.js';
 import { createRedisHistoryStore, type HistoryStore, withHistory } from './ranking/history.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
-import { createRedisPageCache } from './ranking/page-cache.js';
+import { createCacheGuard, createRedisPageCache } from './ranking/page-cache.js';
 import { createRankHistory } from './ranking/rank-history.js';
 import { createRegions } from './ranking/regions.js';
 import { openRedis, type RedisClient } from './redis-connection.js';
@@ -66,12 +66,11 @@ export async function createCore(config: Config, log: Logger, options: CoreOptio
   const { metrics } = options;
   const history = createRedisHistoryStore(redis, prefix, config.HISTORY_PERIODS);
   // Leaderboards read and record history through their page cache: whatever is fetched is kept.
+  const cacheReports = { log: log.child({ component: 'page-cache' }), onError: metrics?.cacheError };
   const cache = withHistory(
-    createRedisPageCache(redis, prefix, {
-      log: log.child({ component: 'page-cache' }),
-      onError: metrics?.cacheError,
-    }),
+    createRedisPageCache(redis, prefix, cacheReports),
     history,
+    createCacheGuard(redis, cacheReports),
   );
   const credits = createCreditBudget({
     redis,

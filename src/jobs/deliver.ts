@@ -114,9 +114,14 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   const now = deps.now ?? (() => new Date());
   const charts: ChartCache = new Map();
   const statuses = createDeliveryStatusStore(redis, prefix);
-  // The last digest of each subscription, for /toprank-status (alerts come and go between digests).
-  const recordDigest = (data: DeliverData, status: Parameters<typeof statuses.record>[1]) =>
-    data.kind === 'digest' ? statuses.record(data.subscriptionId, status) : Promise.resolve();
+  // The last digest of each subscription, for /toprank-status (alerts come and go between digests). It is
+  // bookkeeping: a failed write is logged, and never turns a posted digest into a failed delivery.
+  const recordDigest = async (data: DeliverData, status: Parameters<typeof statuses.record>[1]) => {
+    if (data.kind !== 'digest') return;
+    await statuses
+      .record(data.subscriptionId, status)
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'delivery status not recorded'));
+  };
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);

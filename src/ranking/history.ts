@@ -9,7 +9,7 @@ import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { apiRowSchema } from '../keyapi/schema.js';
 import { historyKey, historyPeriodsKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
-import { isDown, type PageCache } from './page-cache.js';
+import { type CacheGuard, execChecked, isDown, type PageCache } from './page-cache.js';
 
 /** Stored pages of finished periods, by the request that fetched them. */
 export interface HistoryStore {
@@ -51,20 +51,22 @@ export function createRedisHistoryStore(redis: RedisClient, prefix: string, peri
       const snapshot = historyKey(prefix, id, request.date);
       // A query still watched is written every period; one nobody asks for again fades after its retention.
       const ttl = Math.ceil(((periods + 2) * periodDays[request.rankType] * dayMs) / 1000);
-      await redis
-        .multi()
-        .hset(snapshot, String(request.pageNum), JSON.stringify(page.rows.map((row) => row.raw)))
-        .expire(snapshot, ttl)
-        .zadd(index, String(Date.parse(`${request.date}T00:00:00Z`) / dayMs), request.date)
-        .expire(index, ttl)
-        .exec();
+      await execChecked(
+        redis
+          .multi()
+          .hset(snapshot, String(request.pageNum), JSON.stringify(page.rows.map((row) => row.raw)))
+          .expire(snapshot, ttl)
+          .zadd(index, String(Date.parse(`${request.date}T00:00:00Z`) / dayMs), request.date)
+          .expire(index, ttl),
+      );
       const stale = await redis.zrange(index, '0', String(-(periods + 1)));
       if (stale.length > 0) {
-        await redis
-          .multi()
-          .del(...stale.map((date) => historyKey(prefix, id, date)))
-          .zrem(index, ...stale)
-          .exec();
+        await execChecked(
+          redis
+            .multi()
+            .del(...stale.map((date) => historyKey(prefix, id, date)))
+            .zrem(index, ...stale),
+        );
       }
     },
     async page(request) {
@@ -90,14 +92,16 @@ export function createRedisHistoryStore(redis: RedisClient, prefix: string, peri
  * The page cache with history behind it: a page of a finished period is recorded when fetched and
  * read back from history once the cache has let it go, so history is what leaderboards fetch.
  */
-export function withHistory(cache: PageCache, history: HistoryStore): PageCache {
+export function withHistory(cache: PageCache, history: HistoryStore, guard: CacheGuard): PageCache {
   return {
     async get(request) {
-      return (await cache.get(request)) ?? (await history.page(request));
+      return (
+        (await cache.get(request)) ?? (await guard.guarded('history', undefined, () => history.page(request)))
+      );
     },
     async set(request, page, final) {
       await cache.set(request, page, final);
-      if (final) await history.record(request, page);
+      if (final) await guard.guarded('history', undefined, () => history.record(request, page));
     },
     categories: (region) => cache.categories(region),
   };

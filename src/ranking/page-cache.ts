@@ -21,7 +21,7 @@ export interface PageCache {
 }
 
 /** What failed: a Redis command of `get`, `set` or `categories`, or a cached page that is not one. */
-export type CacheErrorOp = 'get' | 'set' | 'categories' | 'invalid_page';
+export type CacheErrorOp = 'get' | 'set' | 'categories' | 'invalid_page' | 'history';
 
 /** Where the cache reports its failures. */
 export interface PageCacheOptions {
@@ -51,43 +51,62 @@ function readPage(text: string): RankingPage | undefined {
   return page.success ? { rows: page.data.rows, requestId: page.data.requestId } : undefined;
 }
 
+/** Runs a MULTI; a command that fails inside it does not reject exec(), so its error is thrown here. */
+export async function execChecked(multi: ReturnType<RedisClient['multi']>): Promise<void> {
+  for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
+}
+
+/** How the cache's Redis work fails: never to the caller; logged once per kind, counted every time. */
+export interface CacheGuard {
+  /** Runs a Redis operation; while Redis is down, or when it fails, gives `fallback`. */
+  guarded<T>(op: CacheErrorOp, fallback: T, work: () => Promise<T>): Promise<T>;
+  failed(op: CacheErrorOp, cause: unknown): void;
+  worked(op: CacheErrorOp): void;
+}
+
+export function createCacheGuard(redis: RedisClient, options: PageCacheOptions): CacheGuard {
+  const { log, onError } = options;
+  // Each kind of failure is logged when it starts, not on every lookup, until that operation works again.
+  const failing = new Set<CacheErrorOp>();
+  const failed = (op: CacheErrorOp, cause: unknown) => {
+    onError?.(op);
+    if (failing.has(op)) return;
+    failing.add(op);
+    log.warn({ op, err: cause }, 'page cache failed: serving without it');
+  };
+  const worked = (op: CacheErrorOp) => failing.delete(op);
+  return {
+    failed,
+    worked,
+    async guarded(op, fallback, work) {
+      // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
+      if (isDown(redis)) return fallback;
+      try {
+        const result = await work();
+        worked(op);
+        return result;
+      } catch (cause) {
+        // The connection dropped meanwhile: the known outage, logged once by the connection itself.
+        if (!isDown(redis)) failed(op, cause);
+        return fallback;
+      }
+    },
+  };
+}
+
 export function createRedisPageCache(
   redis: RedisClient,
   prefix: string,
   options: PageCacheOptions,
 ): PageCache {
-  const { log, onError } = options;
-  // Each kind of failure is logged when it starts, not on every lookup, until that operation works again.
-  const failing = new Set<CacheErrorOp>();
-
-  function failed(op: CacheErrorOp, cause: unknown): void {
-    onError?.(op);
-    if (failing.has(op)) return;
-    failing.add(op);
-    log.warn({ op, err: cause }, 'page cache failed: serving without it');
-  }
-
-  /** Runs a Redis operation; while Redis is down, or when it fails, gives `fallback`. */
-  async function guarded<T>(op: CacheErrorOp, fallback: T, work: () => Promise<T>): Promise<T> {
-    // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
-    if (isDown(redis)) return fallback;
-    try {
-      const result = await work();
-      failing.delete(op);
-      return result;
-    } catch (cause) {
-      // The connection dropped meanwhile: the known outage, logged once by the connection itself.
-      if (!isDown(redis)) failed(op, cause);
-      return fallback;
-    }
-  }
+  const { guarded, failed, worked } = createCacheGuard(redis, options);
 
   return {
     async get(request) {
       const cached = await guarded('get', null, () => redis.get(pageKey(prefix, request)));
       if (cached === null) return undefined;
       const page = readPage(cached);
-      if (page) failing.delete('invalid_page');
+      if (page) worked('invalid_page');
       else failed('invalid_page', new Error(`cached page ${pageKey(prefix, request)} is not a page`));
       return page;
     },
@@ -103,8 +122,7 @@ export function createRedisPageCache(
       await guarded('set', undefined, async () => {
         const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
         if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
-        // A command that fails inside MULTI does not reject exec(): its error is in the replies.
-        for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+        await execChecked(write);
       });
     },
     async categories(region) {

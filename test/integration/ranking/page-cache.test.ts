@@ -126,4 +126,20 @@ describe('a bad cached page seen from a leaderboard', () => {
     await t.core.leaderboards.get(query);
     expect(fake.requests.length - before).toBe(keys.length);
   });
+  it('is answered and counted when its history behind the cache fails too', async () => {
+    await t.core.leaderboards.get(query);
+    const pages = await t.redis.redis.keys(`${t.redis.prefix}:page:*`);
+    for (const key of pages) await t.redis.redis.del(key);
+    // History that is no longer a hash: every read and write of it fails with WRONGTYPE.
+    const history = await t.redis.redis.keys(`${t.redis.prefix}:history:*`);
+    expect(history.length).toBeGreaterThan(0);
+    for (const key of history) await t.redis.redis.set(key, 'not a hash');
+    const before = fake.requests.length;
+
+    const board = await t.core.leaderboards.get(query);
+    expect(board.rows.map((r) => r.creator.nickname)).toEqual(['Mia']);
+    expect(fake.requests.length - before).toBe(pages.length);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/toprank_cache_errors_total\{op="history"\} [1-9]/);
+  });
 });
