@@ -17,14 +17,14 @@ interface CsvRow {
 // Excel, LibreOffice and Google Sheets run a cell starting with one of these as a formula (OWASP: CSV injection).
 const formulaStart = /^[=+\-@\t\r]/;
 
-/** A cell as text a spreadsheet shows and never runs: a formula-like start gets a leading apostrophe. */
+/**
+ * A cell as text a spreadsheet shows and never runs: text with a formula-like start gets a leading
+ * apostrophe. Numbers stay numbers (−12 is a value, not a formula), so spreadsheets can sum them.
+ */
 export function neutralise(value: unknown): string {
-  const text =
-    value === null || value === undefined
-      ? ''
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return formulaStart.test(text) ? `'${text}` : text;
 }
 
@@ -42,7 +42,11 @@ export function toCsv(rows: CsvRow[]): string {
 export function leaderboardCsv(board: Leaderboard): string {
   return toCsv(
     board.rows.map((row) => ({
-      lead: { rank: row.rank, movement: formatMovement(row.movement) },
+      // The chat's "=" for an unchanged rank would read as a formula in a spreadsheet: "same" says it.
+      lead: {
+        rank: row.rank,
+        movement: row.movement?.kind === 'same' ? 'same' : formatMovement(row.movement),
+      },
       raw: row.creator.raw,
     })),
   );

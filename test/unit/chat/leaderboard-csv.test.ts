@@ -77,6 +77,14 @@ describe('leaderboard CSV', () => {
     expect(neutralise('Mia')).toBe('Mia');
   });
 
+  it('keeps numbers as numbers, a negative one included, and writes an unchanged rank as "same"', () => {
+    expect(neutralise(-12)).toBe('-12');
+    expect(neutralise(99.5)).toBe('99.5');
+    const same = { ...board, rows: board.rows.map((r) => ({ ...r, movement: { kind: 'same' as const } })) };
+    const rows = parse(leaderboardCsv(same), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.movement)).toEqual(['same', 'same']);
+  });
+
   it('names the file after the query and period, as text/csv', () => {
     const file = csvAttachment(board);
     expect(file).toMatchObject({ name: 'toprank-US-week-sales-2026-11-16.csv', contentType: 'text/csv' });
