@@ -3,6 +3,8 @@
  * creator of the shown period's top, rank or null per period) and the bars of the ranking metric with
  * GMV beside it, plus the title and the alt text that says it in words. Pure: ranking types in, data out.
  */
+
+import { truncateText } from '../clean-text.js';
 import { formatCount, formatUsd } from '../ranking/format-number.js';
 import { describePeriod, monthNames } from '../ranking/period.js';
 import type { RankHistory } from '../ranking/rank-history.js';
@@ -104,5 +106,5 @@ export function describeChart(data: ChartData): string {
     return `${s.label} rank ${now ?? '–'} now, ${earlier}${metric}`;
   });
   const text = `${data.sample ? 'Sample data. ' : ''}Rank trajectory of the ${data.title} over ${data.periods.length} periods${span}, rank 1 on top, with a bar chart of ${data.metricName.toLowerCase()} and GMV: ${lines.join('; ')}.`;
-  return text.length <= MAX_ALT_TEXT ? text : `${text.slice(0, MAX_ALT_TEXT - 1)}…`;
+  return truncateText(text, MAX_ALT_TEXT);
 }

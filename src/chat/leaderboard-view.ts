@@ -118,7 +118,7 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
 
 /**
  * A creator's name cut to a sane length for a row or an alert line. Its characters were cleaned where
- * KeyAPI text enters the domain (src/ranking/clean-text.ts); adapters escape markup.
+ * KeyAPI text enters the domain (src/clean-text.ts); adapters escape markup.
  */
 export function shortName(name: string): string {
   return truncateText(name, 64) || '–';

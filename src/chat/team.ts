@@ -9,7 +9,7 @@ import { type ChannelRef, parseChannelRef } from './channel-ref.js';
 export type TeamRef = string;
 
 /** The terminal (demo, `toprank status`): one fixed team. */
-export const CONSOLE_TEAM: TeamRef = 'console:local';
+const CONSOLE_TEAM: TeamRef = 'console:local';
 
 /** A Discord interaction's team: its server, or for a direct message the member alone. */
 export function discordTeam(guildId: string | null | undefined, userId: string): TeamRef {

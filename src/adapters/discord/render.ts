@@ -34,7 +34,7 @@ export const DISCORD_LIMITS = {
 } as const;
 
 /** A file to upload with the message (multipart `files[n]`, described in `attachments[n]`). */
-export interface DiscordFile {
+interface DiscordFile {
   name: string;
   data: Buffer;
   contentType: string;

@@ -4,10 +4,9 @@
  * (scope `files:write`), each with its title and alt text. Translates only; holds no rule of ours.
  */
 import type { webApi } from '@slack/bolt';
+import { MAX_ALT_TEXT } from '../../charts/chart-data.js';
 import type { Attachment } from '../../chat/view.js';
-
-/** Slack's limit on a file's alt text. */
-const MAX_ALT_TEXT = 1000;
+import { truncateText } from '../../clean-text.js';
 
 /** Uploads the files and shares them into `channel` (one message carrying them all). */
 export async function uploadFiles(
@@ -21,9 +20,8 @@ export async function uploadFiles(
     file_uploads: attachments.map((a) => ({
       file: Buffer.from(a.data),
       filename: a.name,
-      // A chart's title is its alt text's first words; the full description goes to screen readers.
       title: a.name,
-      alt_text: a.alt.slice(0, MAX_ALT_TEXT),
+      alt_text: truncateText(a.alt, MAX_ALT_TEXT),
     })),
   });
 }
