@@ -4,7 +4,7 @@
  * message metadata). It translates only. Must not import src/jobs, src/subscriptions or another adapter.
  */
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
@@ -74,6 +74,8 @@ export class SlackAdapter implements ChatAdapter {
   private readonly log: Logger;
   private readonly config: SlackAdapterConfig;
   private readonly poster: SlackPoster;
+  /** Writes other than digests (answers in direct messages, file uploads): no retries that could repeat them. */
+  private readonly writer: webApi.WebClient;
   private readonly managers: SlackManagers;
   private botId: string | undefined;
   private started = false;
@@ -125,10 +127,13 @@ export class SlackAdapter implements ChatAdapter {
       // auth.test runs in start(), where a wrong token can fail loudly rather than in a constructor.
       deferInitialization: true,
     });
+    // A retry after a timeout or a 5xx may repeat what Slack did post; a 429 (nothing posted) is waited out.
+    this.writer = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
     this.poster = createSlackPoster({
       botToken: config.botToken,
       clientOptions,
       reader: this.app.client,
+      writer: this.writer,
       log: this.log,
       botId: () => this.botId,
       lookbackSeconds: config.deliveryLookbackSeconds,
@@ -265,7 +270,7 @@ export class SlackAdapter implements ChatAdapter {
     fromButton: boolean,
     where: { channel: string; user: string },
   ): Promise<void> {
-    return replyWithView({ client: this.app.client, log: this.log }, respond, view, fromButton, where);
+    return replyWithView({ client: this.writer, log: this.log }, respond, view, fromButton, where);
   }
 
   private setConnected(connected: boolean): void {

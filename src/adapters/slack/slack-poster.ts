@@ -45,6 +45,8 @@ export interface SlackPosterConfig {
   clientOptions: webApi.WebClientOptions;
   /** The client that reads history (it may retry: reading twice is harmless). */
   reader: webApi.WebClient;
+  /** The client that uploads a post's files: never re-sent after a timeout or a 5xx. */
+  writer: webApi.WebClient;
   log: Logger;
   /** The bot's own id once known (auth.test): only its messages count as earlier posts. */
   botId: () => string | undefined;
@@ -57,7 +59,7 @@ export interface SlackPoster {
 }
 
 export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
-  const { reader, log } = config;
+  const { reader, writer, log } = config;
   // @slack/web-api would re-send a post after a timeout or a 5xx, when Slack may well have posted it: a
   // slow Slack would show the digest twice. So no retries here; a 429 (never posted) comes back to us.
   const poster = new webApi.WebClient(config.botToken, {
@@ -153,7 +155,7 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
         });
         // Files follow the tagged message, never before it: a retry that finds the message posts nothing
         // again, so a digest and its chart appear at most once (the chart may be missing after a crash).
-        await shareFiles({ client: reader, log }, ref.channel, view);
+        await shareFiles({ client: writer, log }, ref.channel, view);
         return { channel: to, messageId: result.ts ?? '', duplicate: false };
       } catch (error) {
         throw translate(to, error);
