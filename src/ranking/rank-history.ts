@@ -83,9 +83,9 @@ export function createRankHistory(deps: RankHistoryDeps): RankHistorySource {
           let page = await lookup(query, p);
           if (!page && options.fetchMissing) {
             // isPublished fetches exactly page 1 through the cache, which records it in history.
-            fetched += 1;
             try {
               await leaderboards.isPublished(query, p);
+              fetched += 1;
               page = await lookup(query, p);
             } catch {
               failed += 1; // a chart with a gap beats no chart; the caller says so
