@@ -283,10 +283,19 @@ async function waitForBudget(
     log.error(ctx, 'tick missed its window: the daily credit budget stayed spent');
     return { status: 'missed', period, budget: waiting.budget, queued: waiting.queued };
   }
-  await redis.set(tickLateKey(prefix, request.slotId, periodKey(period)), '1', 'EX', MARKER_TTL_SECONDS);
+  // Said once, when the wait begins: a retry of the wait keeps "waiting since" where it started.
+  const first = await redis.set(
+    tickLateKey(prefix, request.slotId, periodKey(period)),
+    '1',
+    'EX',
+    MARKER_TTL_SECONDS,
+    'NX',
+  );
   const detail =
     'the daily KeyAPI credit budget is spent; the digest is sent, marked late, once it resets at 00:00 UTC';
-  for (const sub of waiting.subs) await statuses.record(sub.id, { status: 'waiting', at, detail });
+  if (first === 'OK') {
+    await Promise.all(waiting.subs.map((sub) => statuses.record(sub.id, { status: 'waiting', at, detail })));
+  }
   const retryInMs = Math.max(Math.min(timing.maxProbeDelayMs, windowEnds - now), timing.minProbeDelayMs);
   log.warn({ ...ctx, retryInMs }, 'credit budget spent: the tick waits for the reset');
   const { unpublished, unreachable, budget } = waiting;
