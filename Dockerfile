@@ -18,6 +18,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# Charts need no system package: resvg's binary (an optional dependency per platform) and the DejaVu
+# fonts come from npm, so the image draws the same pixels as a laptop (scripts/check-image draws one).
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin

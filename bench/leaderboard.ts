@@ -27,7 +27,7 @@ export async function runLeaderboardBench(redisUrl: string): Promise<void> {
     KEYAPI_QPS: '100',
     REDIS_URL: redisUrl,
   });
-  const core = createCore(config, log, { prefix: `{bench-${Date.now()}}` });
+  const core = await createCore(config, log, { prefix: `{bench-${Date.now()}}` });
   try {
     // Baseline: callers that share nothing (no cache, each its own single-flight), 10 of them.
     const naive = createKeyApiClient({ baseUrl: sample.url, token: 'bench', qps: 1000, log });

@@ -3,6 +3,8 @@
  * Uses REDIS_URL, or starts a throwaway redis-server.
  */
 import { startLocalRedis } from '../src/local-redis.js';
+import { runChartBench } from './chart.js';
+import { runCreditsBench } from './credits.js';
 import { runFanoutBench } from './fanout.js';
 import { runLeaderboardBench } from './leaderboard.js';
 
@@ -12,6 +14,9 @@ try {
   await runLeaderboardBench(redisUrl);
   console.log('');
   await runFanoutBench(redisUrl);
+  console.log('');
+  await runChartBench(redisUrl);
+  await runCreditsBench(redisUrl);
 } finally {
   await local?.stop();
 }

@@ -2,7 +2,6 @@
  * Autocomplete suggestions from local data only: the region list, categories seen in cached pages.
  * Never a paid upstream call per keystroke. Platforms cap the list (Discord: 25 choices).
  */
-import { knownRegions } from '../src/ranking/regions.js';
 import { describeQuery } from '../src/subscriptions/subscription.js';
 import type { AutocompleteSource, CommandContext } from './define-command.js';
 
@@ -25,7 +24,7 @@ export async function suggest(
     s.name.toLowerCase().includes(needle) || s.value.toLowerCase().startsWith(needle);
   let all: Suggestion[] = [];
   if (source === 'region') {
-    all = knownRegions.map((r) => ({ name: `${r.code} · ${r.name}`, value: r.code }));
+    all = ctx.services.regions.list.map((r) => ({ name: `${r.code} · ${r.name}`, value: r.code }));
   } else if (source === 'category') {
     const region = typeof options.region === 'string' ? options.region.toUpperCase() : 'US';
     all = (await ctx.services.categories(region)).map((c) => ({ name: c, value: c }));

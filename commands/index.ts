@@ -8,9 +8,18 @@ import { type DispatchHooks, dispatch } from '../src/chat/dispatch.js';
 import { parseKeyValueText } from '../src/chat/parse-text.js';
 import type { View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
-import { type Command, type CommandContext, parseOptions } from './define-command.js';
+import { spendAs } from '../src/keyapi/spender.js';
+import {
+  askerOf,
+  authorize,
+  type Command,
+  type CommandContext,
+  parseOptions,
+  positionalOption,
+} from './define-command.js';
 import { usageView } from './help.js';
 import { toprank } from './toprank.js';
+import { toprankStatus } from './toprank-status.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
 import { toprankSubscriptions } from './toprank-subscriptions.js';
 import { toprankUnsubscribe } from './toprank-unsubscribe.js';
@@ -24,6 +33,7 @@ export const commands: readonly Command[] = [
   toprankSubscribe,
   toprankSubscriptions,
   toprankUnsubscribe,
+  toprankStatus,
 ];
 
 /** The command of that name (with or without its slash), or undefined. */
@@ -43,12 +53,22 @@ function recordOutcome(name: string, ctx: CommandContext): DispatchHooks['onOutc
   return record && ((outcome) => record(platform, name, outcome));
 }
 
+/**
+ * Runs a command's work with every upstream request it causes charged to its member, channel and team,
+ * so the fair credit limits apply to interactive commands (and only to them).
+ */
+function asAsker<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
+  return spendAs(askerOf(ctx), work);
+}
+
 /** Runs a command with raw option values (typed from Discord, text from a button). Never throws. */
 export function runCommand(name: string, raw: Record<string, unknown>, ctx: CommandContext): Promise<View> {
   return dispatch(
     async () => {
       const command = requireCommand(name);
-      return command.run(parseOptions(command, raw), ctx);
+      const input = parseOptions(command, raw);
+      await authorize(command, input, ctx);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     { onOutcome: recordOutcome(name, ctx) },
@@ -58,7 +78,8 @@ export function runCommand(name: string, raw: Record<string, unknown>, ctx: Comm
 const usageCodes = new Set(['invalid_option', 'unknown_option', 'malformed_input']);
 
 /**
- * Runs a command typed as `key:value` text (Slack, terminal). `help` answers with usage, and so does
+ * Runs a command typed as `key:value` text (Slack, terminal), where one bare word is the command's
+ * positional option (`/toprank US`). `help` answers with usage, and so does
  * an option that does not parse, under the sentence naming what was wrong. Never throws.
  */
 export function runTextCommand(name: string, text: string, ctx: CommandContext): Promise<View> {
@@ -66,9 +87,11 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
   return dispatch(
     async () => {
       if (!command) throw new ToprankError('unknown_command', { command: name });
-      const parsed = parseKeyValueText(text, command.name);
+      const parsed = parseKeyValueText(text, command.name, positionalOption(command));
       if (parsed.help) return usageView(command);
-      return command.run(parseOptions(command, parsed.values), ctx);
+      const input = parseOptions(command, parsed.values);
+      await authorize(command, input, ctx);
+      return asAsker(ctx, () => command.run(input, ctx));
     },
     ctx.log,
     {
@@ -79,8 +102,13 @@ export function runTextCommand(name: string, text: string, ctx: CommandContext):
   );
 }
 
-/** Runs the command behind a button; undefined when the id is not one of ours. */
+/**
+ * Runs the command behind a button; undefined when the id is not one of ours. A private button (📈 Chart,
+ * 📄 CSV) answers only the clicker, in a message of its own.
+ */
 export function runAction(actionId: string, ctx: CommandContext): Promise<View> | undefined {
   const action = decodeAction(actionId);
-  return action && runCommand(action.command, action.values, ctx);
+  if (!action) return undefined;
+  const view = runCommand(action.command, action.values, ctx);
+  return action.private ? view.then((v) => ({ ...v, ephemeral: true })) : view;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidDate } from '../src/ranking/period.js';
+import { isRegionCode } from '../src/ranking/regions.js';
 import { type LeaderboardQuery, rankBys, rankTypes } from '../src/ranking/types.js';
 import type { OptionSpec } from './define-command.js';
 
@@ -15,12 +16,13 @@ export const regionOption = {
   type: 'string',
   schema: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
-    z.string().regex(/^[A-Z]{2}$/),
+    z.string().refine(isRegionCode),
   ),
   allowed: 'a 2-letter region code such as US or GB',
   example: 'US',
   autocomplete: 'region',
   required: true,
+  positional: true,
 } satisfies OptionSpec;
 
 const typeOption = {
@@ -67,6 +69,15 @@ const limitOption = {
   min: 1,
   max: 50,
 } satisfies OptionSpec;
+
+/** on/off (also true/false, yes/no), typed or as text. */
+export const onOff = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const word = v.trim().toLowerCase();
+  if (['on', 'true', 'yes'].includes(word)) return true;
+  if (['off', 'false', 'no'].includes(word)) return false;
+  return v;
+}, z.boolean());
 
 /** Options every leaderboard query shares, minus the date (digests always show the latest period). */
 export const queryOptions = {

@@ -1,35 +1,36 @@
 /**
  * /toprank-subscribe: subscribes this channel to a digest of a leaderboard (daily, weekly on Monday,
  * monthly on the 1st, at a time in a zone), optionally with rank-movement alerts. Refuses a repeat
- * and a full channel, but resumes a paused repeat; needs Manage Channels. Reaches the scheduler only
+ * and a full channel, but resumes a paused repeat; only for who may manage the channel (authorize). Reaches the scheduler only
  * through the SchedulePort.
  */
 import { z } from 'zod';
-import { noticeView } from '../src/chat/view.js';
+import { digestView } from '../src/chat/digest-view.js';
+import { describeTeam, teamOf } from '../src/chat/team.js';
+import { noticeView, type View } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
+import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { SubscriptionServices } from '../src/subscriptions/schedule-port.js';
-import { describeInstant, describeSlot, isTimeZone, nextFireTime } from '../src/subscriptions/slot.js';
+import { describeInstant, describeSlot, nextFireTime } from '../src/subscriptions/slot.js';
 import {
   DEFAULT_ALERT_CLIMB,
+  defaultDigestChart,
   describeQuery,
+  leaderboardQueryOf,
   newSubscriptionId,
   type Subscription,
   slotIdOf,
   slotOf,
 } from '../src/subscriptions/subscription.js';
-import { canonicalTimeZone } from '../src/time-zone.js';
+import { describePrice, monthlyTotal } from '../src/subscriptions/subscription-price.js';
+import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
-import { queryOptions, toLeaderboardQuery } from './query-options.js';
+import { onOff, queryOptions, toLeaderboardQuery } from './query-options.js';
 
 const timeOption = {
   description: 'Delivery time, HH:MM (24-hour; default from DIGEST_TIME)',
   type: 'string',
-  schema: z
-    .string()
-    .trim()
-    .transform((s) => (/^\d:\d\d$/.test(s) ? `0${s}` : s))
-    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/))
-    .optional(),
+  schema: timeOfDaySchema.optional(),
   allowed: 'a 24-hour time written HH:MM, such as 09:00',
   example: '09:00',
 } satisfies OptionSpec;
@@ -38,23 +39,10 @@ const timezoneOption = {
   description: 'IANA time zone of the delivery time, e.g. Europe/Paris (default from DIGEST_TIMEZONE)',
   type: 'string',
   // One spelling per zone (`utc` → `UTC`), so equal zones share one slot and one scheduler.
-  schema: z
-    .string()
-    .trim()
-    .refine(isTimeZone)
-    .transform((zone) => canonicalTimeZone(zone) ?? zone)
-    .optional(),
+  schema: timeZoneSchema.optional(),
   allowed: 'an IANA time zone such as America/New_York, Europe/Paris or UTC',
   example: 'America/New_York',
 } satisfies OptionSpec;
-
-const onOff = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const word = v.trim().toLowerCase();
-  if (['on', 'true', 'yes'].includes(word)) return true;
-  if (['off', 'false', 'no'].includes(word)) return false;
-  return v;
-}, z.boolean());
 
 const alertsOption = {
   description: 'Also alert on daily rank moves: new #1, entries, big climbs, drop-outs (on/off)',
@@ -74,12 +62,24 @@ const alertClimbOption = {
   max: 50,
 } satisfies OptionSpec;
 
-/** Subscription changes need Manage Channels where the platform tells us (Discord does). */
-export function requireManageChannel(ctx: CommandContext): void {
-  if (ctx.user.canManageChannel === false) {
-    throw new ToprankError('missing_permission', { permission: 'Manage Channels' });
-  }
-}
+const digestChartOption = {
+  description: `Attach a chart of the last ${CHART_PERIODS} periods to each digest (on/off; default on for week and month)`,
+  type: 'boolean',
+  schema: onOff.optional(),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
+const previewOption = {
+  description: 'Show the digest as it would be posted now, and its price; subscribe nothing (on/off)',
+  type: 'boolean',
+  schema: onOff.default(false),
+  allowed: 'on or off',
+  example: 'on',
+} satisfies OptionSpec;
+
+/** What a digest's chart costs, said when subscribing: history is free, a missing period one page. */
+const digestChartWords = `Each digest carries a chart of the last ${CHART_PERIODS} periods, drawn from history (no extra credits; a period missing from history costs 1 credit, once).`;
 
 export const toprankSubscribe = defineCommand({
   name: 'toprank-subscribe',
@@ -91,24 +91,29 @@ export const toprankSubscribe = defineCommand({
     timezone: timezoneOption,
     alerts: alertsOption,
     alert_climb: alertClimbOption,
+    chart: digestChartOption,
+    preview: previewOption,
   },
   async run(input, ctx) {
-    requireManageChannel(ctx);
-    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    ctx.services.regions.check(input.region);
     // A digest always shows the latest period from its first rank: no date, no page.
     const { date: _date, page: _page, ...query } = toLeaderboardQuery(input);
+    if (input.preview) return previewView(query, input.alerts, ctx);
+    const { store, schedules, defaults, maxPerChannel } = ctx.services.subscriptions;
+    const team = teamOf(ctx.channel, ctx.team);
     const subscription: Subscription = {
       id: newSubscriptionId(),
       channel: ctx.channel,
-      ...(ctx.team ? { team: ctx.team } : {}),
       query,
       time: input.time ?? defaults.time,
       timezone: input.timezone ?? defaults.timezone,
       alerts: input.alerts,
       alertClimb: input.alert_climb,
+      chart: input.chart ?? defaultDigestChart(query.type),
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
+      team,
     };
     const result = await store.add(subscription, maxPerChannel);
     if (!result.added && result.reason === 'exists') {
@@ -117,19 +122,43 @@ export const toprankSubscribe = defineCommand({
       throw new ToprankError('subscription_exists', { subscriptionId: result.existingId });
     }
     if (!result.added) throw new ToprankError('subscription_limit', { limit: result.limit });
-    await schedules.ensure(slotIdOf(subscription));
-    const slot = slotOf(subscription);
+    // The store may have given it another id (the random one was taken).
+    const added = result.subscription;
+    await schedules.ensure(slotIdOf(added));
+    const slot = slotOf(added);
     const next = describeInstant(nextFireTime(slot, ctx.now()), slot.timezone);
-    const alerts = subscription.alerts
-      ? ` Alerts on: new #1, entries, climbs of ${subscription.alertClimb}+ places, drop-outs.`
+    const alerts = added.alerts
+      ? ` Alerts on: new #1, entries, climbs of ${added.alertClimb}+ places, drop-outs.`
       : '';
+    const chart = added.chart ? ` ${digestChartWords}` : '';
+    const channelTotal = monthlyTotal(await store.listByChannel(ctx.channel));
+    const teamTotal = monthlyTotal(await store.listByTeam(team));
     return noticeView(
       'info',
-      `Subscribed (\`${subscription.id}\`): ${describeQuery(subscription.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts}`,
+      `Subscribed (\`${added.id}\`): ${describeQuery(added.query)}, ${describeSlot(slot)}. Next delivery ${next}.${alerts} Price: ${describePrice(subscription)}. This channel: ≈ ${channelTotal} credits a month; ${describeTeam(team)}: ≈ ${teamTotal}.${chart}`,
       false,
     );
   },
 });
+
+/**
+ * `preview:on`: the digest exactly as it would be posted now and its price, only to the asker; nothing
+ * is stored or scheduled. Fetching it is an interactive command like /toprank (cached pages are free).
+ */
+async function previewView(
+  query: Subscription['query'],
+  alerts: boolean,
+  ctx: CommandContext,
+): Promise<View> {
+  const board = await ctx.services.leaderboards.get(leaderboardQueryOf(query));
+  const view = digestView(board, query.type, { sample: ctx.sample });
+  view.blocks.push({
+    kind: 'notice',
+    tone: 'info',
+    text: `Preview: nothing was subscribed. This subscription would cost ${describePrice({ query, alerts })}. Run it again without preview:on to subscribe.`,
+  });
+  return { ...view, ephemeral: true };
+}
 
 /**
  * Subscribing again to a paused subscription's query is how a channel comes back once the bot may post

@@ -1,25 +1,26 @@
 /**
  * /toprank-unsubscribe: removes one of this channel's subscriptions (autocompleted) or `all`, and
- * lets a slot's scheduler go when its last subscription leaves. Needs Manage Channels.
+ * lets a slot's scheduler go when its last subscription leaves. For who may manage the channel, and
+ * for whoever created the one subscription removed (authorize).
  */
 import { z } from 'zod';
 import { noticeView } from '../src/chat/view.js';
 import { ToprankError } from '../src/errors.js';
-import { slotIdOf } from '../src/subscriptions/subscription.js';
+import { slotIdOf, subscriptionIdSchema } from '../src/subscriptions/subscription.js';
 import { defineCommand, type OptionSpec } from './define-command.js';
-import { requireManageChannel } from './toprank-subscribe.js';
 
 const subscriptionOption = {
   description: 'The subscription to remove (see /toprank-subscriptions), or all',
   type: 'string',
   schema: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.string().regex(/^(all|[a-z0-9]{4,12})$/),
+    z.union([z.literal('all'), subscriptionIdSchema]),
   ),
   allowed: 'a subscription id from /toprank-subscriptions, or all',
   example: 'all',
   autocomplete: 'subscription',
   required: true,
+  positional: true,
 } satisfies OptionSpec;
 
 export const toprankUnsubscribe = defineCommand({
@@ -27,8 +28,12 @@ export const toprankUnsubscribe = defineCommand({
   description: 'Remove a subscription from this channel, or all of them',
   manageChannel: true,
   options: { subscription: subscriptionOption },
+  async ownerOf(input, ctx) {
+    if (input.subscription === 'all') return undefined;
+    const sub = await ctx.services.subscriptions.store.get(input.subscription);
+    return sub?.channel === ctx.channel ? sub.createdBy : undefined;
+  },
   async run(input, ctx) {
-    requireManageChannel(ctx);
     const { store, schedules } = ctx.services.subscriptions;
     const mine = await store.listByChannel(ctx.channel);
     const targets = input.subscription === 'all' ? mine : mine.filter((s) => s.id === input.subscription);

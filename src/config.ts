@@ -1,11 +1,12 @@
 /**
  * The configuration contract of DESIGN.md: environment variables (and `.env`), validated once at start.
  * `loadConfig` throws one ConfigError listing every bad or missing variable, never echoing a secret.
- * Imports nothing of the project.
+ * Imports only the small rule modules it shares with the commands (time of day, region codes).
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { canonicalTimeZone } from './time-zone.js';
+import { isRegionCode } from './ranking/regions.js';
+import { timeOfDaySchema, timeZoneSchema } from './time-zone.js';
 
 const secretNames = [
   'KEYAPI_TOKEN',
@@ -24,6 +25,39 @@ const url = (example: string, protocol = /^https?:$/) =>
     .refine((s) => URL.canParse(s) && protocol.test(new URL(s).protocol), {
       message: `must be a URL such as ${example}`,
     });
+
+// fetch() refuses a URL with credentials ("Request cannot be constructed from a URL that includes
+// credentials"), and every HTTP API here takes its key from its own variable.
+const apiUrl = (example: string) =>
+  url(example).refine((s) => !URL.canParse(s) || !hasUserinfo(new URL(s)), {
+    message: 'must not contain a user or password (the key goes in its own variable)',
+  });
+
+function hasUserinfo(url: URL): boolean {
+  return url.username !== '' || url.password !== '';
+}
+
+const encodePassword = 'percent-encode %, / and @ in a password (as %25, %2F, %40)';
+
+/** True when the user and password decode (ioredis decodes them, and throws "URI malformed" on a bare %). */
+function userinfoDecodes(s: string): boolean {
+  if (!URL.canParse(s)) return true;
+  const { username, password } = new URL(s);
+  try {
+    decodeURIComponent(username);
+    decodeURIComponent(password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const port = (example: string) =>
+  z.coerce
+    .number({ message: `must be a port number such as ${example}` })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535');
 
 const snowflake = (what: string) =>
   optionalText.refine((s) => s === undefined || /^\d{17,20}$/.test(s), {
@@ -45,9 +79,18 @@ const shardIds = z
     return [...ids].sort((a, b) => a - b);
   });
 
+/** A fair limit on interactive credits: a whole number, 0 meaning no limit. */
+function creditLimit(fallback: number) {
+  return z.coerce
+    .number({ message: 'must be a whole number such as 30 (0 = no limit)' })
+    .int('must be a whole number such as 30 (0 = no limit)')
+    .min(0, 'must be 0 (no limit) or more')
+    .default(fallback);
+}
+
 const schema = z.object({
   KEYAPI_TOKEN: optionalText,
-  KEYAPI_BASE_URL: url('https://api.keyapi.ai').default('https://api.keyapi.ai'),
+  KEYAPI_BASE_URL: apiUrl('https://api.keyapi.ai').default('https://api.keyapi.ai'),
   KEYAPI_QPS: z.coerce
     .number({ message: 'must be a number such as 5' })
     .min(0.1, 'must be at least 0.1')
@@ -58,7 +101,13 @@ const schema = z.object({
     .int('must be a whole number such as 5000')
     .min(0, 'must be 0 (no limit) or more')
     .default(0),
-  REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/).default('redis://127.0.0.1:6379'),
+  REDIS_URL: url(`redis://127.0.0.1:6379; ${encodePassword}`, /^rediss?:$/)
+    .refine(userinfoDecodes, { message: encodePassword.replace('percent-encode', 'must percent-encode') })
+    // Anything after the host but a database number is a password cut short by a `/` it holds.
+    .refine((s) => !URL.canParse(s) || /^\/?\d*$/.test(new URL(s).pathname), {
+      message: `must end in host:port and at most a database number (redis://:password@host:6379/0); ${encodePassword}`,
+    })
+    .default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z
     .string()
     .trim()
@@ -67,7 +116,7 @@ const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: snowflake('Discord application id'),
   DISCORD_GUILD_ID: snowflake('Discord server (guild) id'),
-  DISCORD_API_URL: url('https://discord.com/api')
+  DISCORD_API_URL: apiUrl('https://discord.com/api')
     .refine((s) => !/\/v\d+\/?$/.test(s) && !s.endsWith('/'), {
       message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
     })
@@ -90,36 +139,76 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xapp-'), {
     message: 'must be an app-level token starting with xapp-',
   }),
-  SLACK_API_URL: url('https://slack.com/api/')
+  SLACK_API_URL: apiUrl('https://slack.com/api/')
     .refine((s) => s.endsWith('/api/'), { message: 'must end in /api/, e.g. https://slack.com/api/' })
     .optional(),
-  PORT: z.coerce
-    .number({ message: 'must be a port number such as 3000' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
-    .default(3000),
-  DIGEST_TIME: z
+  SLACK_MANAGERS: z
     .string()
     .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
-    .default('09:00'),
-  DIGEST_TIMEZONE: z
-    .string()
-    .trim()
-    .transform((zone, ctx) => {
-      const canonical = canonicalTimeZone(zone);
-      if (!canonical)
-        ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris or UTC' });
-      return canonical ?? zone;
-    })
-    .default('UTC'),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+          message:
+            'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
+        }),
+      ),
+    )
+    .default([]),
+  PORT: port('3000').default(3000),
+  // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
+  METRICS_PORT: port('9464').optional(),
+  DIGEST_TIME: timeOfDaySchema.default('09:00'),
+  DIGEST_TIMEZONE: timeZoneSchema.default('UTC'),
+  HISTORY_PERIODS: z.coerce
+    .number({ message: 'must be a whole number such as 12' })
+    .int('must be a whole number such as 12')
+    .min(8, 'must be at least 8 (a chart shows the last 8 periods)')
+    .max(120, 'must be at most 120')
+    .default(12),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  // Credits under control (issue 11).
+  KEYAPI_DIGEST_RESERVE: z
+    .string()
+    .trim()
+    .regex(/^(\d+|\d{1,2}%|100%)$/, 'must be a number of credits such as 500, or a share such as 20%')
+    .default('20%'),
+  CREDITS_PER_USER_HOUR: creditLimit(30),
+  CREDITS_PER_CHANNEL_HOUR: creditLimit(100),
+  CREDITS_PER_TEAM_DAY: creditLimit(0),
+  TOPRANK_EXTRA_REGIONS: z
+    .string()
+    .trim()
+    .transform((s) =>
+      s
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((c) => c.toUpperCase()),
+    )
+    .refine((codes) => codes.every(isRegionCode), {
+      message: 'must be 2-letter region codes separated by commas, such as KR,SA',
+    })
+    .default([]),
 });
+
+/** The credits KEYAPI_DIGEST_RESERVE keeps for scheduled digests and alerts out of the daily cap. */
+export function digestReserveOf(
+  config: Pick<Config, 'KEYAPI_DAILY_CREDIT_LIMIT' | 'KEYAPI_DIGEST_RESERVE'>,
+): number {
+  const limit = config.KEYAPI_DAILY_CREDIT_LIMIT;
+  const text = config.KEYAPI_DIGEST_RESERVE;
+  const credits = text.endsWith('%') ? Math.floor((limit * Number(text.slice(0, -1))) / 100) : Number(text);
+  return Math.min(credits, limit);
+}
 
 /** The validated configuration; names follow the environment contract of DESIGN.md. */
 export type Config = z.output<typeof schema>;
@@ -140,17 +229,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
   // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
   const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
-  const missing = [...missingCompanions(env), ...(result.success ? shardProblems(result.data) : [])];
+  const missing = [
+    ...missingCompanions(env),
+    ...portClash(result.data),
+    ...(result.success ? shardProblems(result.data) : []),
+  ];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
   const problems = issues.map((issue) => {
     const name = String(issue.path[0]);
     const raw = env[name];
-    // Secrets are named, never shown; a Redis URL is shown without its password.
-    const shown =
-      raw === undefined || secretNames.includes(name)
-        ? ''
-        : ` (got "${name === 'REDIS_URL' ? redactUrl(raw) : raw}")`;
+    // Secrets are named, never shown; any URL is shown without its user and password.
+    const shown = raw === undefined || secretNames.includes(name) ? '' : ` (got "${redactUrl(raw)}")`;
     return `${name} ${issue.message}${shown}`;
   });
   throw new ConfigError([...problems, ...missing]);
@@ -190,6 +280,13 @@ function shardProblems(config: Config): string[] {
       ];
 }
 
+/** Two servers cannot listen on one port. */
+function portClash(config: Config | undefined): string[] {
+  return config?.METRICS_PORT === config?.PORT && config?.METRICS_PORT !== undefined
+    ? [`METRICS_PORT must differ from PORT (both are ${config.PORT}); unset it to serve /metrics on PORT`]
+    : [];
+}
+
 /** The environment, after reading `.env` when present. */
 export function readEnvironment(): NodeJS.ProcessEnv {
   // Node 20.12+ reads .env natively; variables already set in the environment win.
@@ -197,9 +294,29 @@ export function readEnvironment(): NodeJS.ProcessEnv {
   return process.env;
 }
 
-/** A URL fit to print: any user and password in it replaced by ***. */
+/**
+ * A URL fit to print: any user and password in it replaced by ***. The parser finds the userinfo
+ * whatever it holds; a URL it cannot parse (a `/` in the password, say) loses everything between `//`
+ * and the last `@`, since the password may hold any character but the host holds no `@`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  if (URL.canParse(url)) {
+    const parsed = new URL(url);
+    // An `@` after the host means the parser ended the userinfo early (at a `/` of the password).
+    const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+    if (parsed.host !== '' && !rest.includes('@')) {
+      if (!hasUserinfo(parsed)) return url;
+      parsed.username = '***';
+      parsed.password = '';
+      return parsed.href;
+    }
+  }
+  const start = url.indexOf('//');
+  const at = url.lastIndexOf('@');
+  if (at === -1) return url;
+  // No `//` at all (`redis:pw@host`): everything before the last `@` after the scheme may be secret.
+  const from = start === -1 ? url.indexOf(':') + 1 : start + 2;
+  return at > from ? `${url.slice(0, from)}***@${url.slice(at + 1)}` : url;
 }
 
 /** Every secret value present in the configuration (the Redis password too), for log redaction. */

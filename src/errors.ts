@@ -26,10 +26,25 @@ export type ErrorCode =
   | 'subscription_not_found'
   | 'no_subscriptions'
   | 'missing_permission'
+  | 'slack_manager_required'
+  | 'direct_message_subscription'
   | 'channel_unavailable'
   | 'platform_error'
   | 'storage_unavailable'
+  | 'chart_unavailable'
+  | 'file_upload_refused'
   | 'internal'
+  // Credits under control (issue 11): nothing that cannot exist is paid for; fair limits.
+  | 'unknown_region'
+  | 'future_date'
+  | 'period_not_over'
+  | 'credit_limit_reached'
+  // The operator's side: a REDIS_URL that cannot work, and `toprank subscriptions import`.
+  | 'redis_unreachable'
+  | 'redis_auth_failed'
+  | 'redis_not_redis'
+  | 'import_line_invalid'
+  // Many teams (issue 13).
   | 'shard_out_of_range';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
@@ -62,6 +77,10 @@ export interface ErrorFields {
   reason?: string;
   incidentId?: string;
   permission?: string;
+  /** When a credit limit resets, in words ("10:00 UTC"). */
+  resetsAt?: string;
+  /** A line number in a file the operator gave. */
+  line?: number;
 }
 
 /** The one error type the core throws; `code` picks the sentence, `fields` fill it in. */
@@ -92,6 +111,13 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'subscription_not_found',
   'no_subscriptions',
   'missing_permission',
+  'slack_manager_required',
+  'direct_message_subscription',
+  'unknown_region',
+  'future_date',
+  'period_not_over',
+  'credit_limit_reached',
+  'import_line_invalid',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -129,12 +155,47 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `No subscription \`${f.subscriptionId}\` in this channel. See /toprank-subscriptions.`,
   no_subscriptions: () => 'This channel has no subscriptions. Add one with /toprank-subscribe.',
   missing_permission: (f) => `You need the ${f.permission} permission to do that.`,
+  slack_manager_required: () =>
+    "Only a workspace owner or admin, the channel's creator or someone listed in SLACK_MANAGERS can change this channel's subscriptions; whoever added a subscription can also remove it.",
+  direct_message_subscription: () =>
+    'Subscriptions belong to channels: a direct message or group DM cannot take digests. Run this in a channel and invite the bot there.',
   channel_unavailable: (f) => `The bot cannot post in that channel (${f.reason}).`,
   platform_error: () => 'The chat platform refused the message. Try again in a minute.',
   storage_unavailable: () => 'toprank cannot reach its database right now. Try again in a minute.',
+  chart_unavailable: () => 'The chart could not be drawn this time; the leaderboard is shown without it.',
+  file_upload_refused: () =>
+    'Slack did not take the file: invite the bot to this channel (/invite @toprank) and try again.',
   internal: (f) => `Something went wrong on our side (incident ${f.incidentId}). Try again, or report it.`,
+  unknown_region: (f) =>
+    `\`${f.value}\` is not a TikTok Shop market toprank knows (${f.allowed}); nothing was requested. An operator can add one with TOPRANK_EXTRA_REGIONS.`,
+  future_date: (f) =>
+    `${f.value} is in the future, so it has no ranking; nothing was requested. Pick a date up to ${f.allowed}.`,
+  period_not_over: (f) =>
+    `${(f.period ?? '').charAt(0).toUpperCase()}${(f.period ?? '').slice(1)} is not over yet (it ends ${f.value}), so it has no ranking; nothing was requested. Pick an earlier date.`,
+  credit_limit_reached: (f) =>
+    `${creditLimitWords[f.reason ?? 'user'] ?? creditLimitWords.user}`
+      .replace('{limit}', String(f.limit))
+      .replace('{resets}', f.resetsAt ?? 'soon'),
+  redis_unreachable: (f) =>
+    `Redis at REDIS_URL (${f.value}) is not reachable (${f.reason}): start Redis there, or set REDIS_URL to where it runs.`,
+  redis_auth_failed: (f) =>
+    `Redis at REDIS_URL (${f.value}) refused the password, or needs one: set REDIS_URL to redis://:<password>@host:port with the right one.`,
+  redis_not_redis: (f) =>
+    `What answers at REDIS_URL (${f.value}) is not Redis, or speaks TLS: check its host and port, and use rediss:// for a TLS server.`,
+  import_line_invalid: (f) =>
+    `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
   shard_out_of_range: (f) =>
     `DISCORD_SHARD_IDS lists shard ${f.value}, but Discord recommends ${f.limit} shard(s) (ids 0 to ${Number(f.limit) - 1}): fix DISCORD_SHARD_IDS, or set DISCORD_SHARDS to a number.`,
+};
+
+/** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */
+const creditLimitWords: Record<string, string> = {
+  user: 'You have spent your {limit} KeyAPI credits for this hour (CREDITS_PER_USER_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  channel:
+    'This channel has spent its {limit} KeyAPI credits for this hour (CREDITS_PER_CHANNEL_HOUR); it resets at {resets}. Cached leaderboards still work.',
+  team: 'This server or workspace has spent its {limit} KeyAPI credits for today (CREDITS_PER_TEAM_DAY); it resets at {resets}. Cached leaderboards still work.',
+  reserve:
+    "Today's KeyAPI credits for commands are spent; the rest is kept for scheduled digests and alerts (KEYAPI_DIGEST_RESERVE). It resets at {resets}. Cached leaderboards still work.",
 };
 
 /** The sentence a user sees for this error. */

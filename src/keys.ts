@@ -1,14 +1,222 @@
 /**
- * Redis key builders: one exported function per key, so each key's shape lives in one place.
- * Every key starts with the configured prefix (one Redis Cluster hash tag). Imports nothing.
+ * Every id and Redis key toprank chooses, built here and nowhere else: BullMQ job and scheduler ids,
+ * delivery ids and the Discord nonce they become, and every Redis key under the one hash-tagged prefix.
+ * A format with two homes drifts, and a drifted delivery id posts a digest twice. Imports nothing of the
+ * project (node:crypto only), so every layer may use it, like src/errors.ts. One export per key.
  */
+import { createHash } from 'node:crypto';
+
+// ── BullMQ ids: they name what they do (subscription, period, slot) so a repeat is recognised, and never
+// contain `:`, which BullMQ refuses in custom ids (docs/gitbook/guide/jobs/job-ids.md).
+
+function checked(id: string): string {
+  if (id.includes(':')) throw new Error(`BullMQ ids may not contain ':': ${id}`);
+  return id;
+}
+
+/** One digest of one subscription for one period: `deliver-<sub>-week-2026-11-23`. */
+export function digestJobId(subscriptionId: string, periodKey: string): string {
+  return checked(`deliver-${subscriptionId}-${periodKey}`);
+}
+
+/** One alert message of one subscription for one published day: `alert-<sub>-2026-11-24`. */
+export function alertJobId(subscriptionId: string, date: string): string {
+  return checked(`alert-${subscriptionId}-${date}`);
+}
+
+/** The job scheduler of a delivery slot: `digest-<slot>`. */
+export function schedulerIdOf(slotId: string): string {
+  return checked(`digest-${slotId}`);
+}
+
+/** The slot a scheduler id names, or undefined for other schedulers. */
+export function slotIdOfScheduler(schedulerId: string): string | undefined {
+  return schedulerId.startsWith('digest-') ? schedulerId.slice('digest-'.length) : undefined;
+}
+
+/** A tick we add ourselves (catch-up, `digest run`), named by its slot and fire time or period. */
+export function tickJobId(slotId: string, at: number | string): string {
+  return checked(`tick-${slotId}-${at}`);
+}
+
+/** The daily alert check the scheduler runs. */
+export const ALERT_SCHEDULER_ID = 'alert-check';
+
+/** A manual alert check for one date: `alert-check-2026-11-24`. */
+export function alertCheckJobId(date: string): string {
+  return checked(`alert-check-${date}`);
+}
+
+// ── Delivery identity: one id names a delivery everywhere (its job id, its sent marker, and the
+// adapter's idempotency key), so a retry of the same delivery is always recognised.
+
+/** What names a delivery: a digest of a subscription for a period, or an alert for a day. */
+export type DeliveryName =
+  | { kind: 'digest'; subscriptionId: string; periodKey: string }
+  | { kind: 'alert'; subscriptionId: string; date: string };
+
+/** The id of a delivery: the id of its job. */
+export function deliveryIdOf(delivery: DeliveryName): string {
+  return delivery.kind === 'digest'
+    ? digestJobId(delivery.subscriptionId, delivery.periodKey)
+    : alertJobId(delivery.subscriptionId, delivery.date);
+}
+
+/** Discord's nonce limit: "up to 25 characters". */
+const NONCE_LENGTH = 25;
+
+/** The Discord nonce of a delivery: 25 hex digits (100 bits) of its id's SHA-256, always the same. */
+export function deliveryNonce(deliveryId: string): string {
+  return createHash('sha256').update(deliveryId).digest('hex').slice(0, NONCE_LENGTH);
+}
+
+// ── Redis keys: `<prefix>:<type>:<id>`, where the prefix is one Redis Cluster hash tag ({toprank}), so
+// every key, BullMQ's included, lives in one slot.
+
+/** Set when a tick for (slot, period) first runs; catch-up and restarts look for it. */
+export function tickStartedKey(prefix: string, slotId: string, periodKey: string): string {
+  return `${prefix}:tick-started:${slotId}:${periodKey}`;
+}
+
+/** Set once every delivery of (slot, period) has been queued (or the slot was skipped). */
+export function tickDoneKey(prefix: string, slotId: string, periodKey: string): string {
+  return `${prefix}:tick-done:${slotId}:${periodKey}`;
+}
+
+/** Set once a delivery was posted (or found posted); checked before any send. */
+export function sentKey(prefix: string, deliveryId: string): string {
+  return `${prefix}:sent:${deliveryId}`;
+}
+
+/** Set once a daily query's day was checked for alerts (holds the number of alerts queued). */
+export function alertsCheckedKey(prefix: string, queryHash: string, date: string): string {
+  return `${prefix}:alerts-checked:${queryHash}:${date}`;
+}
+
+/** The leaderboard of one query for one period, as a tick or an alert check fetched it. */
+export function snapshotKey(prefix: string, queryHash: string, periodKey: string): string {
+  return `${prefix}:snap:${queryHash}:${periodKey}`;
+}
+
+/** Every parameter of a KeyAPI request that changes its answer. */
+export interface PageKeyParts {
+  region: string;
+  rankType: number;
+  rankField: number;
+  date: string;
+  pageSize: number;
+  pageNum: number;
+  category?: string | undefined;
+  productCategoryId?: string | undefined;
+}
+
+/** The cached answer of one KeyAPI request; the free-text filters are encoded so `:` cannot shift fields. */
+export function pageKey(prefix: string, r: PageKeyParts): string {
+  const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
+  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
+}
+
+/** The creator categories seen in a region's pages (autocomplete without a paid call). */
+export function categoriesKey(prefix: string, region: string): string {
+  return `${prefix}:categories:${region}`;
+}
+
+/** Upstream requests counted on one UTC day (KEYAPI_DAILY_CREDIT_LIMIT). */
+export function creditsKey(prefix: string, day: string): string {
+  return `${prefix}:credits:${day}`;
+}
+
+/** The next free send time of one pacing bucket (a Discord bot, a Slack channel). */
+export function paceKey(prefix: string, bucket: string): string {
+  return `${prefix}:pace:${bucket}`;
+}
+
+/** One subscription's JSON record. */
+export function subscriptionKey(prefix: string, id: string): string {
+  return `${prefix}:sub:${id}`;
+}
+
+/** A channel's subscription ids, oldest first. */
+export function channelSubscriptionsKey(prefix: string, channel: string): string {
+  return `${prefix}:subs:channel:${channel}`;
+}
+
+/** The subscription ids of one delivery slot. */
+export function slotSubscriptionsKey(prefix: string, slotId: string): string {
+  return `${prefix}:subs:slot:${slotId}`;
+}
+
+/** Every slot that has at least one subscription. */
+export function liveSlotsKey(prefix: string): string {
+  return `${prefix}:subs:slots`;
+}
+
+/** The ids of subscriptions with alerts on. */
+export function alertingSubscriptionsKey(prefix: string): string {
+  return `${prefix}:subs:alerting`;
+}
+
+/** The subscription a channel has for one query (the duplicate check). */
+export function channelQueryKey(prefix: string, channel: string, queryHash: string): string {
+  return `${prefix}:subs:query:${channel}:${queryHash}`;
+}
+
+/** A signed Slack request's (timestamp, signature) pair, kept five minutes to refuse its replay. */
+export function slackSeenRequestKey(prefix: string, timestamp: string, signature: string): string {
+  return `${prefix}:slack-seen:${timestamp}:${signature}`;
+}
+
+/** One history snapshot: a hash of page number → KeyAPI rows, for one query and one period date. */
+export function historyKey(prefix: string, queryId: string, date: string): string {
+  return `${prefix}:history:${queryId}:${date}`;
+}
+
+/** The periods held in history for one query: a sorted set of dates, scored by day, for retention. */
+export function historyPeriodsKey(prefix: string, queryId: string): string {
+  return `${prefix}:history-periods:${queryId}`;
+}
+
+/** Credits one member spent on interactive commands in one UTC hour (`2026-11-25T09`). */
+export function creditsUserKey(prefix: string, user: string, hour: string): string {
+  return `${prefix}:credits-user:${user}:${hour}`;
+}
+
+/** Credits spent on interactive commands in one channel in one UTC hour. */
+export function creditsChannelKey(prefix: string, channel: string, hour: string): string {
+  return `${prefix}:credits-channel:${channel}:${hour}`;
+}
+
+/** Credits one team (a Discord server, a Slack workspace) spent on interactive commands in one UTC day. */
+export function creditsTeamKey(prefix: string, team: string, day: string): string {
+  return `${prefix}:credits-team:${team}:${day}`;
+}
+
+/** The last delivery outcome of a subscription (delivered, failed, waiting, missed), as JSON. */
+export function deliveryStatusKey(prefix: string, subscriptionId: string): string {
+  return `${prefix}:delivery-status:${subscriptionId}`;
+}
+
+/** When KeyAPI last answered, and its last error, as a hash. */
+export function upstreamHealthKey(prefix: string): string {
+  return `${prefix}:keyapi-health`;
+}
+
+/** Set while a tick of (slot, period) waits for the credit budget; its deliveries say they are late. */
+export function tickLateKey(prefix: string, slotId: string, periodKey: string): string {
+  return `${prefix}:tick-late:${slotId}:${periodKey}`;
+}
+
+/** Set when an alert check of (query, day) met a spent credit budget; its alerts say they are late. */
+export function alertsLateKey(prefix: string, queryHash: string, date: string): string {
+  return `${prefix}:alerts-late:${queryHash}:${date}`;
+}
+
+/** The subscriptions of one team (a Discord server, a Slack workspace), for its monthly price. */
+export function teamSubscriptionsKey(prefix: string, team: string): string {
+  return `${prefix}:subs:team:${team}`;
+}
 
 /** Set (NX, with expiry) by the one bot process that answers a Discord interaction. */
 export function discordInteractionClaimKey(prefix: string, interactionId: string): string {
   return `${prefix}:discord:interaction:${interactionId}`;
-}
-
-/** The ids of the subscriptions of one team (Discord server), to pause them when the bot is removed. */
-export function teamSubscriptionsKey(prefix: string, team: string): string {
-  return `${prefix}:subs:team:${team}`;
 }

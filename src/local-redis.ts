@@ -27,7 +27,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalRedis(): Promise<LocalRedis> {
+export interface LocalRedisOptions {
+  /** More redis-server arguments, after ours (later ones win): persistence, cluster mode, TLS. */
+  args?: string[];
+}
+
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error(`redis-server is not installed. Install it with: ${REDIS_INSTALL_HINT}`);
   }
@@ -47,6 +52,7 @@ export async function startLocalRedis(): Promise<LocalRedis> {
       '',
       '--maxmemory-policy',
       'noeviction',
+      ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

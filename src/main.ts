@@ -10,13 +10,18 @@ import { runAlertsCommand } from './cli/alerts.js';
 import { DEMO_CHANNEL, runDemo } from './cli/demo.js';
 import { runDigestCommand } from './cli/digest.js';
 import { formatChecks, runChecks } from './cli/doctor.js';
+import { runExport } from './cli/export.js';
 import { openLocalStack } from './cli/local-stack.js';
 import { runQuery } from './cli/query.js';
 import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
+import { runStatusCommand } from './cli/status.js';
+import { runSubscriptionsCommand } from './cli/subscriptions.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
+import { withSchedules } from './jobs/scheduling.js';
 import { createLogger } from './log.js';
+import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
 
 const usage = `Usage: toprank <command>
@@ -26,11 +31,18 @@ const usage = `Usage: toprank <command>
                                  Interactions Endpoint URLs
   register --slack-manifest [file] [--url https://host] [--socket-mode]
                                  write the Slack app manifest
-  query <key:value…> [--json]    print a leaderboard (sample data when KEYAPI_TOKEN is unset)
+  query <key:value…> [--json] [--chart file.png] [--csv [file.csv]]
+                                 print a leaderboard (sample data when KEYAPI_TOKEN is unset); write
+                                 its chart (a missing period costs 1 credit) or its rows as CSV
+  export --subscription <id> --periods 8
+                                 print a subscription's leaderboard history as one CSV (from history)
   digest run --type day|week|month [--date YYYY-MM-DD] [--slot …]
                                  run a digest tick now (same once-only rule as the schedule)
   alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
+  status [--channel <ref>]       a channel's deliveries, prices and credits spent (costs nothing)
+  subscriptions export [file]    every subscription as JSON lines (standard output without a file)
+  subscriptions import <file>    restore them (validated first; what is there already is kept)
   demo                           run the bot locally on sample data
   help                           this text
 
@@ -83,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
     case 'digest':
     case 'alerts': {
       const log = cliLogger(config);
-      const core = createCore(config, log);
+      await probeRedis(config.REDIS_URL);
+      const core = withSchedules(await createCore(config, log), log);
       const { adapters, live } = createPlatformAdapters(config, core, log, false);
       try {
         await Promise.all(live.map((adapter) => adapter.start()));
@@ -95,13 +108,48 @@ async function main(argv: string[]): Promise<number> {
         await core.close();
       }
     }
-    case 'query': {
-      const stack = await openLocalStack(config, cliLogger(config), { sample: !config.KEYAPI_TOKEN });
+    case 'status': {
+      await probeRedis(config.REDIS_URL);
+      const log = cliLogger(config);
+      const core = withSchedules(await createCore(config, log), log);
       try {
-        print(await runQuery(args, stack.core, stack.sample));
+        print(await runStatusCommand(args, core, log));
+        return 0;
+      } finally {
+        await core.close();
+      }
+    }
+    case 'subscriptions': {
+      await probeRedis(config.REDIS_URL);
+      const log = cliLogger(config);
+      const core = withSchedules(await createCore(config, log), log);
+      try {
+        const output = await runSubscriptionsCommand(args, core.subscriptions);
+        if (output) print(output);
+        return 0;
+      } finally {
+        await core.close();
+      }
+    }
+    case 'query': {
+      const log = cliLogger(config);
+      const stack = await openLocalStack(config, log, { sample: !config.KEYAPI_TOKEN });
+      try {
+        print(await runQuery(args, stack.core, stack.sample, log));
         return 0;
       } finally {
         await stack.close();
+      }
+    }
+    case 'export': {
+      await probeRedis(config.REDIS_URL);
+      const log = cliLogger(config);
+      const core = await createCore(config, log);
+      try {
+        print(await runExport(args, core));
+        return 0;
+      } finally {
+        await core.close();
       }
     }
     case 'demo': {

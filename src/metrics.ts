@@ -4,6 +4,8 @@
  */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { UpstreamOutcome } from './keyapi/client.js';
+import type { RefusalReason } from './keyapi/credit-budget.js';
+import type { CacheErrorOp } from './ranking/page-cache.js';
 
 export interface Metrics {
   registry: Registry;
@@ -12,7 +14,12 @@ export interface Metrics {
   /** One upstream KeyAPI request (a paid credit), by HTTP status or failure kind. */
   upstream(outcome: UpstreamOutcome): void;
   cacheLookup(hit: boolean): void;
-  creditRefused(): void;
+  /** A page cache failure other than a Redis outage (a Redis error, a bad cached page), by operation. */
+  cacheError(op: CacheErrorOp): void;
+  /** An upstream request refused before it was sent, by the limit that refused it. */
+  creditRefused(reason: RefusalReason): void;
+  /** A credit spent, by who asked: an interactive command or scheduled work. */
+  creditSpent(kind: 'interactive' | 'scheduled'): void;
   /** A job finished: outcome completed, failed or retried. */
   job(queue: string, outcome: string): void;
   /** Seconds from a digest's scheduled time to its post. */
@@ -40,9 +47,27 @@ export function createMetrics(): Metrics {
     labelNames: ['result'],
     registers: [registry],
   });
+  const cacheErrors = new Counter({
+    name: 'toprank_cache_errors_total',
+    help: 'Page cache failures other than a Redis outage, by operation (get, set, categories, invalid_page)',
+    labelNames: ['op'],
+    registers: [registry],
+  });
   const refused = new Counter({
     name: 'toprank_keyapi_budget_refusals_total',
     help: 'Upstream requests refused because the daily credit budget was spent',
+    registers: [registry],
+  });
+  const spent = new Counter({
+    name: 'toprank_credits_spent_total',
+    help: 'KeyAPI credits spent, by who asked: interactive (commands) or scheduled (digests, alerts, CLI)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const refusedBy = new Counter({
+    name: 'toprank_credits_refused_total',
+    help: 'Upstream requests refused before they were sent, by limit: user, channel, team, daily, reserve',
+    labelNames: ['reason'],
     registers: [registry],
   });
   const jobs = new Counter({
@@ -63,7 +88,12 @@ export function createMetrics(): Metrics {
     command: (platform, command, outcome) => commands.inc({ platform, command, outcome }),
     upstream: (outcome) => upstream.inc({ status: String(outcome) }),
     cacheLookup: (hit) => cache.inc({ result: hit ? 'hit' : 'miss' }),
-    creditRefused: () => refused.inc(),
+    cacheError: (op) => cacheErrors.inc({ op }),
+    creditRefused: (reason) => {
+      refusedBy.inc({ reason });
+      if (reason === 'daily') refused.inc();
+    },
+    creditSpent: (kind) => spent.inc({ kind }),
     job: (queue, outcome) => jobs.inc({ queue, outcome }),
     deliveryLatency: (platform, seconds) => latency.observe({ platform }, seconds),
   };

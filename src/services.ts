@@ -1,29 +1,38 @@
 /**
- * The composition of the core: Redis, the KeyAPI client, the page cache and the leaderboard service,
- * built from the configuration. Every entry point (CLI, demo, bot, workers) starts here.
+ * The composition of the core: Redis, the KeyAPI client, the page cache, the leaderboard service and
+ * the subscription store, built from the configuration. Every entry point (CLI, demo, bot, workers)
+ * starts here; the tick queue and schedulers are added where the jobs are (src/jobs/scheduling.ts).
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/index.js';
-import { type Config, redactUrl } from './config.js';
-import { DEFAULT_TICK_TIMING } from './jobs/collect.js';
-import { createTickQueue } from './jobs/queues.js';
-import { createSchedules } from './jobs/schedulers.js';
+import { type Config, digestReserveOf, redactUrl } from './config.js';
 import { createKeyApiClient, type KeyApiClient } from './keyapi/client.js';
-import { createCreditBudget } from './keyapi/credit-budget.js';
+import { type CreditBudget, createCreditBudget } from './keyapi/credit-budget.js';
+import { createUpstreamHealth } from './keyapi/upstream-health.js';
 import type { Metrics } from './metrics.js';
+import { createRedisHistoryStore, type HistoryStore, withHistory } from './ranking/history.js';
 import { createLeaderboardService, type LeaderboardService } from './ranking/leaderboard-service.js';
-import { createRedisPageCache } from './ranking/page-cache.js';
+import { createCacheGuard, createRedisPageCache } from './ranking/page-cache.js';
+import { createRankHistory } from './ranking/rank-history.js';
+import { createRegions } from './ranking/regions.js';
+import { openRedis, type RedisClient } from './redis-connection.js';
+import { createDeliveryStatusStore } from './subscriptions/delivery-status.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
+import type { SubscriptionServices } from './subscriptions/schedule-port.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
 
-export interface Core extends CommandServices {
+export interface Core extends Omit<CommandServices, 'subscriptions'> {
+  /** The store and the digest defaults; the scheduler port comes with src/jobs/scheduling.ts. */
+  subscriptions: Omit<SubscriptionServices, 'schedules'>;
   /** For cache, subscriptions and markers: fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** For BullMQ queues and workers: waits for Redis however long it takes. */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   keyapi: KeyApiClient;
   leaderboards: LeaderboardService;
+  /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
+  history: HistoryStore;
+  credits: CreditBudget;
   prefix: string;
   close(): Promise<void>;
 }
@@ -36,13 +45,11 @@ export interface CoreOptions {
   metrics?: Metrics;
 }
 
-export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
+export async function createCore(config: Config, log: Logger, options: CoreOptions = {}): Promise<Core> {
   // One hash tag for every key, so Redis Cluster keeps them in one slot (BullMQ requires it).
   const prefix = options.prefix ?? config.REDIS_KEY_PREFIX;
-  // Commands must answer even while Redis is down: their requests fail fast instead of waiting for it.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
-  // BullMQ needs a connection that waits for Redis however long it takes (maxRetriesPerRequest: null).
-  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // A single server or a cluster, as the server says (redis-connection.ts owns how we connect).
+  const { redis, queueRedis } = await openRedis(config.REDIS_URL);
   queueRedis.on('error', () => {}); // the same outage is logged once, below
   // ioredis retries for ever with backoff: say so once per outage, not once per attempt.
   let redisDown = false;
@@ -56,60 +63,70 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redisDown = false;
     log.info('redis connection restored');
   });
-  const cache = createRedisPageCache(redis, prefix);
   const { metrics } = options;
-  const budget =
-    config.KEYAPI_DAILY_CREDIT_LIMIT > 0
-      ? createCreditBudget({
-          redis,
-          prefix,
-          limit: config.KEYAPI_DAILY_CREDIT_LIMIT,
-          log: log.child({ component: 'credit-budget' }),
-          now: options.now,
-          onRefused: metrics?.creditRefused,
-        })
-      : undefined;
+  const history = createRedisHistoryStore(redis, prefix, config.HISTORY_PERIODS);
+  // Leaderboards read and record history through their page cache: whatever is fetched is kept.
+  const cacheReports = { log: log.child({ component: 'page-cache' }), onError: metrics?.cacheError };
+  const cache = withHistory(
+    createRedisPageCache(redis, prefix, cacheReports),
+    history,
+    createCacheGuard(redis, cacheReports),
+  );
+  const credits = createCreditBudget({
+    redis,
+    prefix,
+    limits: {
+      daily: config.KEYAPI_DAILY_CREDIT_LIMIT,
+      digestReserve: digestReserveOf(config),
+      perUserHour: config.CREDITS_PER_USER_HOUR,
+      perChannelHour: config.CREDITS_PER_CHANNEL_HOUR,
+      perTeamDay: config.CREDITS_PER_TEAM_DAY,
+    },
+    log: log.child({ component: 'credit-budget' }),
+    now: options.now,
+    onRefused: metrics?.creditRefused,
+    onSpent: metrics?.creditSpent,
+  });
+  const upstreamHealth = createUpstreamHealth(redis, prefix, options.now);
   const keyapi = createKeyApiClient({
     baseUrl: config.KEYAPI_BASE_URL,
     token: config.KEYAPI_TOKEN,
     qps: config.KEYAPI_QPS,
     log: log.child({ component: 'keyapi' }),
-    beforeRequest: budget?.take,
-    onOutcome: metrics?.upstream,
+    beforeRequest: credits.take,
+    onOutcome: (outcome) => {
+      metrics?.upstream(outcome);
+      void upstreamHealth.record(outcome);
+    },
   });
+  const regions = createRegions(config.TOPRANK_EXTRA_REGIONS);
   const leaderboards = createLeaderboardService({
     client: keyapi,
     cache,
     log: log.child({ component: 'ranking' }),
     now: options.now,
     onCacheLookup: metrics?.cacheLookup,
+    regions,
   });
-  // Subscriptions, and the scheduler port commands use to create and release slot schedulers.
   const store = createRedisSubscriptionStore(redis, prefix);
-  const tickQueue = createTickQueue(queueRedis, prefix);
-  // The queue shares `queueRedis`, whose outages `redis` logs; without a listener BullMQ prints each error.
-  tickQueue.on('error', () => {});
-  const schedules = createSchedules({
-    queue: tickQueue,
-    store,
-    redis,
-    prefix,
-    log: log.child({ component: 'schedules' }),
-    catchUpWindowMs: DEFAULT_TICK_TIMING.catchUpWindowMs,
-  });
   return {
     redis,
     queueRedis,
     keyapi,
     leaderboards,
+    history,
+    rankHistory: createRankHistory({ pages: cache, leaderboards }),
+    credits,
+    upstreamHealth,
+    regions,
     prefix,
     categories: (region) => cache.categories(region),
     recordCommand: metrics?.command,
     subscriptions: {
       store,
-      schedules,
       defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
+      deliveries: createDeliveryStatusStore(redis, prefix),
     },
     async close() {
       // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.
@@ -118,7 +135,6 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         queueRedis.disconnect();
         return;
       }
-      await tickQueue.close().catch(() => {});
       await Promise.all([redis, queueRedis].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -1,7 +1,34 @@
 /**
- * Time zone names in one canonical spelling, so `utc`, `UTC` and `Etc/UTC` name one delivery slot and
- * one scheduler. Shared by the configuration and the subscriptions; imports nothing.
+ * When a delivery happens, as people write it: a time of day `HH:MM` and a time zone name in one
+ * canonical spelling, so `utc`, `UTC` and `Etc/UTC` name one delivery slot and one scheduler. The one
+ * home of both rules, shared by the configuration, the commands and the subscriptions; imports zod only.
  */
+import { z } from 'zod';
+
+const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** True for a 24-hour time written HH:MM (09:00, 23:45). */
+export function isTimeOfDay(text: string): boolean {
+  return timeOfDay.test(text);
+}
+
+/** A time of day as typed: `9:00` is read as `09:00`. */
+export const timeOfDaySchema = z
+  .string()
+  .trim()
+  .transform((s) => (/^\d:\d\d$/.test(s) ? `0${s}` : s))
+  .refine(isTimeOfDay, 'must be a 24-hour time HH:MM such as 09:00');
+
+/** A time zone as typed, in its canonical spelling. */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .transform((zone, ctx) => {
+    const canonical = canonicalTimeZone(zone);
+    if (!canonical)
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris or UTC' });
+    return canonical ?? zone;
+  });
 
 /**
  * The runtime's canonical name of an IANA zone (`america/new_york` → `America/New_York`), or undefined

@@ -1,7 +1,9 @@
 /**
  * The arrows of DESIGN.md, enforced: the core (keyapi, ranking, subscriptions, chat, commands) never
  * reaches a chat library, BullMQ, an adapter or the jobs; adapters never reach the jobs; jobs reach a
- * platform only through the ChatAdapter port. Also the 400-line cap on source files.
+ * platform only through the ChatAdapter port. The modules at the root of src/ (services.ts included)
+ * reach no adapter, job or CLI; only main.ts wires src/cli, which may wire everything; keys.ts and
+ * errors.ts import nothing of the project. Also the 400-line cap on source files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -37,6 +39,11 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
     layer: 'src/ranking',
     forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs)|commands)\//.test(t),
     why: 'ranking knows leaderboards, not chat',
+  },
+  {
+    layer: 'src/charts',
+    forbidden: (t) => /^(src\/(chat|subscriptions|adapters|jobs|keyapi)|commands)\//.test(t),
+    why: 'charts draw data: ranking types in, PNG bytes out',
   },
   {
     layer: 'src/chat',
@@ -77,7 +84,19 @@ const rules: { layer: string; forbidden: (target: string) => boolean; why: strin
   },
 ];
 
-const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'commands'];
+/** The modules directly in src/ (not in a layer's folder). */
+function rootFiles(): string[] {
+  return readdirSync(join(root, 'src'))
+    .filter((name) => name.endsWith('.ts') && statSync(join(root, 'src', name)).isFile())
+    .map((name) => `src/${name}`);
+}
+
+const projectFile = /^(src|commands)\//;
+
+/** Root modules that every layer may import: they import nothing of the project (node: builtins only). */
+const leaves = ['src/keys.ts', 'src/errors.ts', 'src/clean-text.ts'];
+
+const core = ['src/keyapi', 'src/ranking', 'src/subscriptions', 'src/chat', 'src/charts', 'commands'];
 
 describe('architecture', () => {
   it('keeps chat libraries and BullMQ out of the core', () => {
@@ -97,6 +116,37 @@ describe('architecture', () => {
         .filter(forbidden)
         .map((t) => `${file} → ${t}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the root modules of src/ off adapters, jobs, the CLI and chat libraries (main.ts wires them)', () => {
+    const offenders = rootFiles()
+      .filter((file) => file !== 'src/main.ts')
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => chatLibraries.test(t) || /^src\/(adapters|jobs|cli)\/|^src\/main\.[jt]s$/.test(t))
+          .map((t) => `${file} → ${t}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps src/keys.ts, src/errors.ts and src/clean-text.ts free of project imports, so every layer may use them', () => {
+    const offenders = leaves.flatMap((file) =>
+      importsOf(file)
+        .filter((t) => projectFile.test(t) || !t.startsWith('node:'))
+        .map((t) => `${file} → ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets only main.ts and the CLI itself import src/cli, and nothing import main.ts', () => {
+    const offenders = [...rootFiles(), ...['src', 'commands'].flatMap((dir) => sourceFiles(dir))]
+      .filter((file) => file !== 'src/main.ts' && !file.startsWith('src/cli/'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => /^src\/cli\/|^src\/main\.[jt]s$/.test(t))
+          .map((t) => `${file} → ${t}`),
+      );
     expect(offenders).toEqual([]);
   });
 

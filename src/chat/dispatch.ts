@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { isDenied, messageFor, ToprankError } from '../errors.js';
+import { truncateText } from '../clean-text.js';
+import { type ErrorFields, isDenied, messageFor, ToprankError } from '../errors.js';
 import { noticeView, type View } from './view.js';
 
 /** How a command ended: answered, refused for a reason the user can fix, or failed. */
@@ -45,13 +46,27 @@ function isStorageOutage(error: unknown): boolean {
   );
 }
 
+/** Most characters of one field a log line carries: a user may paste kilobytes into one option. */
+const LOGGED_FIELD_MAX = 200;
+
+/** The fields of an error as logged: what the user typed (or KeyAPI said) cut to a sane length. */
+function loggedFields(fields: ErrorFields): ErrorFields {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? truncateText(value, LOGGED_FIELD_MAX) : value,
+    ]),
+  );
+}
+
 /** The notice a user sees for any error, logged at the level its kind deserves. */
 export function errorView(error: unknown, log: Logger): View {
   if (isStorageOutage(error))
     return errorView(new ToprankError('storage_unavailable', {}, { cause: error }), log);
   if (error instanceof ToprankError) {
-    if (isDenied(error)) log.info({ code: error.code, fields: error.fields }, 'denied');
-    else log.warn({ code: error.code, fields: error.fields }, 'failed');
+    const fields = loggedFields(error.fields);
+    if (isDenied(error)) log.info({ code: error.code, fields }, 'denied');
+    else log.warn({ code: error.code, fields }, 'failed');
     return noticeView('error', messageFor(error));
   }
   const incidentId = randomUUID().slice(0, 8);

@@ -1,17 +1,19 @@
 /**
  * The leaderboard as a View: title, notices for a snapped date or a fallback, one row per creator,
- * and Prev/Next buttons. Shared by /toprank and the digests so both read the same.
+ * Prev/Next buttons, and the 📈 Chart and 📄 CSV buttons under every leaderboard. Shared by /toprank
+ * and the digests so both read the same.
  * Reads ranking types; never imports a platform.
  */
 
-import { formatCount, formatUsd } from '../ranking/format-number.js';
-import { MAX_DEPTH } from '../ranking/leaderboard-service.js';
+import { truncateText } from '../clean-text.js';
+import { formatChange, formatCount, formatUsd } from '../ranking/format-number.js';
+import { leaderboardWindow } from '../ranking/leaderboard-window.js';
 import { formatMovement } from '../ranking/movement.js';
 import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
 import type { Leaderboard, RankedCreator } from '../ranking/types.js';
 import { encodeLeaderboardAction } from './action-id.js';
-import { type Block, type Button, type Cell, truncateText, type View } from './view.js';
+import type { Block, Button, Cell, View } from './view.js';
 
 export interface LeaderboardViewOptions {
   /** BCP 47 locale for numbers (Discord sends the user's). */
@@ -30,7 +32,7 @@ const periodWords = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
 export function leaderboardView(board: Leaderboard, options: LeaderboardViewOptions = {}): View {
   const { query, period } = board;
   const locale = options.locale ?? 'en-US';
-  const from = (query.page - 1) * query.limit + 1;
+  const { from } = leaderboardWindow(query);
   const to = from + Math.max(board.rows.length, 1) - 1;
   const filters = [query.category, query.productCategory && `product category ${query.productCategory}`]
     .filter(Boolean)
@@ -70,11 +72,21 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
   const view: View = {
     title,
     blocks,
-    // 🆕 means "not in the previous period's top <to>": movement is measured against that many ranks.
-    footer: `${describePeriod(period)} · movement vs top ${to} of ${describePeriod(board.previous)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
+    footer: `${describePeriod(period)} · ${movementNote(board)} · data: KeyAPI${options.sample ? ' (sample)' : ''}`,
   };
-  if (options.paging) view.actions = pagingButtons(board, to);
+  const buttons = [...(options.paging ? pagingButtons(board) : []), ...fileButtons(board)];
+  if (buttons.length > 0) view.actions = buttons;
   return view;
+}
+
+/**
+ * What movement was measured against, exactly: 🆕 means "not in those ranks". E.g.
+ * "movement vs Mon 23 Nov 2026: ranks 1–10 compared".
+ */
+export function movementNote(board: Pick<Leaderboard, 'previous' | 'compared'>): string {
+  const previous = describePeriod(board.previous);
+  if (board.compared === 0) return `no movement: no ranking of ${previous} to compare`;
+  return `movement vs ${previous}: ${board.compared === 1 ? 'rank 1' : `ranks 1–${board.compared}`} compared`;
 }
 
 const startWords = { day: 'any day', week: 'Mondays', month: 'the 1st' } as const;
@@ -92,7 +104,7 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
   const metrics =
     by === 'followers'
       ? [
-          `+${formatCount(creator.followers, locale)}`,
+          formatChange(creator.followers, locale),
           formatCount(creator.followersTotal, locale),
           formatUsd(creator.gmv, locale),
         ]
@@ -101,21 +113,35 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
           formatUsd(creator.gmv, locale),
           formatCount(creator.followersTotal, locale),
         ];
-  return [String(row.rank), formatMovement(row.movement), cleanName(creator.nickname), handle, ...metrics];
+  return [String(row.rank), formatMovement(row.movement), shortName(creator.nickname), handle, ...metrics];
 }
 
-/** Nicknames are untrusted: no line breaks or control characters, and a sane length (adapters escape markup). */
-export function cleanName(name: string): string {
-  const flat = name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-  return truncateText(flat, 64) || '–';
+/**
+ * A creator's name cut to a sane length for a row or an alert line. Its characters were cleaned where
+ * KeyAPI text enters the domain (src/clean-text.ts); adapters escape markup.
+ */
+export function shortName(name: string): string {
+  return truncateText(name, 64) || '–';
 }
 
-function pagingButtons(board: Leaderboard, lastRank: number): Button[] {
+function pagingButtons(board: Leaderboard): Button[] {
   const { query, period } = board;
   const buttons: Button[] = [];
   const prev = encodeLeaderboardAction(query, period.date, query.page - 1);
   const next = encodeLeaderboardAction(query, period.date, query.page + 1);
   if (prev) buttons.push({ id: prev, label: '◀ Prev', disabled: query.page <= 1 });
-  if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore || lastRank >= MAX_DEPTH });
+  if (next) buttons.push({ id: next, label: 'Next ▶', disabled: !board.hasMore });
   return buttons;
+}
+
+/** 📈 Chart and 📄 CSV: each sends its file privately to whoever clicks, for the page it is under. */
+function fileButtons(board: Leaderboard): Button[] {
+  if (board.rows.length === 0) return [];
+  const { query, period } = board;
+  const chart = encodeLeaderboardAction(query, period.date, query.page, 'chart');
+  const csv = encodeLeaderboardAction(query, period.date, query.page, 'csv');
+  return [
+    ...(chart ? [{ id: chart, label: '📈 Chart' }] : []),
+    ...(csv ? [{ id: csv, label: '📄 CSV' }] : []),
+  ];
 }

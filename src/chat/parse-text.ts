@@ -1,7 +1,8 @@
 /**
  * The `key:value` text every text-based platform takes (Slack, the terminal):
- * `region:US type:week category:"Beauty & Personal Care"`. Keys are lowercased; values are left to the
- * command's zod schema, the same one Discord's typed options go through.
+ * `region:US type:week category:"Beauty & Personal Care"`, plus one bare word for the command's
+ * positional option (`/toprank US`). Keys are lowercased; values are left to the command's zod schema,
+ * the same one Discord's typed options go through.
  */
 import { ToprankError } from '../errors.js';
 
@@ -14,10 +15,15 @@ export interface ParsedText {
 // key:value, where value may be "quoted" (Slack turns quotes into “curly” ones).
 const tokenPattern = /([A-Za-z_]+):(?:"([^"]*)"|“([^”]*)”|(\S*))|(\S+)/g;
 
-/** Splits text into options; a word that is not key:value is refused, naming the word. */
-export function parseKeyValueText(text: string, command: string): ParsedText {
+/**
+ * Splits text into options. One bare word is the value of `positional` (the command's positional
+ * option, when it declares one); any other word that is not key:value is refused, naming the word:
+ * a second bare word, a bare word beside `positional:…`, or one where no option is positional.
+ */
+export function parseKeyValueText(text: string, command: string, positional?: string): ParsedText {
   const values: Record<string, string> = {};
   let help = false;
+  let bareWord: string | undefined;
   for (const match of text.trim().matchAll(tokenPattern)) {
     const [, key, doubleQuoted, curlyQuoted, plain, bare] = match;
     if (bare !== undefined) {
@@ -25,9 +31,17 @@ export function parseKeyValueText(text: string, command: string): ParsedText {
         help = true;
         continue;
       }
-      throw new ToprankError('malformed_input', { value: bare, command });
+      if (positional === undefined || bareWord !== undefined) {
+        throw new ToprankError('malformed_input', { value: bare, command });
+      }
+      bareWord = bare;
+      continue;
     }
     values[(key ?? '').toLowerCase()] = (doubleQuoted ?? curlyQuoted ?? plain ?? '').trim();
+  }
+  if (bareWord !== undefined && positional !== undefined) {
+    if (positional in values) throw new ToprankError('malformed_input', { value: bareWord, command });
+    values[positional] = bareWord;
   }
   return { help, values };
 }

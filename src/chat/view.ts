@@ -47,12 +47,24 @@ export interface Button {
   disabled?: boolean;
 }
 
+/** A file sent with a message: a chart (PNG) or an export (CSV). */
+export interface Attachment {
+  /** File name as shown, e.g. `toprank-US-week-2026-11-23.png`. */
+  name: string;
+  contentType: 'image/png' | 'text/csv';
+  data: Uint8Array;
+  /** What the file shows, in words (Discord's attachment description, Slack's alt text and title). */
+  alt: string;
+}
+
 /** A whole message. */
 export interface View {
   title?: string;
   blocks: Block[];
   footer?: string;
   actions?: Button[];
+  /** Files sent with the message, in order. */
+  attachments?: Attachment[];
   /** Only the person who asked sees it (errors, help, confirmations). */
   ephemeral?: boolean;
 }
@@ -60,17 +72,6 @@ export interface View {
 /** A view made of one notice: how errors and confirmations reach the user. */
 export function noticeView(tone: NoticeBlock['tone'], text: string, ephemeral = true): View {
   return { blocks: [{ kind: 'notice', tone, text }], ephemeral };
-}
-
-/**
- * Cuts text to at most `max` UTF-16 units (how Discord and Slack count), ending in "…", never
- * splitting an emoji's surrogate pair.
- */
-export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  if (/[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) cut -= 1;
-  return `${text.slice(0, cut)}…`;
 }
 
 /** The plain text of a cell. */

@@ -5,8 +5,8 @@
  */
 import { ToprankError } from '../errors.js';
 import { runAlertCheck } from '../jobs/alerts.js';
-import { alertJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
+import { alertJobId } from '../keys.js';
 import { addDays, isValidDate, toDateString } from '../ranking/period.js';
 import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 
@@ -21,7 +21,7 @@ export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promi
       allowed: 'a date YYYY-MM-DD',
     });
   }
-  const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
+  const { base, queues } = createJobParts(deps.core, deps.options);
   const jobIds: string[] = [];
   let report: string;
   try {

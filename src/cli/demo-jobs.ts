@@ -6,13 +6,20 @@
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
-import { dailyQuery } from '../jobs/alerts.js';
-import { alertCheckJobId, alertJobId, digestJobId, tickJobId } from '../jobs/job-id.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
+import {
+  alertCheckJobId,
+  alertJobId,
+  alertsCheckedKey,
+  digestJobId,
+  tickDoneKey,
+  tickJobId,
+  tickStartedKey,
+} from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import { queryHash, slotIdOf } from '../subscriptions/subscription.js';
+import { dailyQuery, queryHash, slotIdOf } from '../subscriptions/subscription.js';
 import type { DemoIo } from './demo.js';
 
 const DEMO_SUBSCRIBE =
@@ -30,8 +37,14 @@ async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {
 export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCore): Promise<void> {
   const print = (text: string) => io.output.write(`${text}\n`);
   await clearDemoSubscriptions(ctx);
-  print(`\n# Subscribe this channel to a weekly digest, with daily rank alerts\n> ${DEMO_SUBSCRIBE}`);
   const [name = '', ...rest] = DEMO_SUBSCRIBE.split(' ');
+  print(
+    `\n# First a preview: the digest as it would be posted now, and its price; nothing is subscribed\n> ${DEMO_SUBSCRIBE} preview:on`,
+  );
+  print(renderConsole(await runTextCommand(name, `${rest.join(' ')} preview:on`, ctx)));
+  print(
+    `\n# Subscribe this channel to a weekly digest, with daily rank alerts: the answer states the price\n> ${DEMO_SUBSCRIBE}`,
+  );
   print(renderConsole(await runTextCommand(name, rest.join(' '), ctx)));
   print('\n# What this channel is subscribed to\n> /toprank-subscriptions');
   print(renderConsole(await runTextCommand('/toprank-subscriptions', '', ctx)));
@@ -44,9 +57,9 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
   const day = addDays(toDateString(new Date()), -1);
   // The demo replays "Monday 09:00" now: forget earlier demo runs of this slot and of the alert day.
   await core.redis.del(
-    `${core.prefix}:tick-started:${slotId}:${periodKey(period)}`,
-    `${core.prefix}:tick-done:${slotId}:${periodKey(period)}`,
-    `${core.prefix}:alerts-checked:${queryHash(dailyQuery(sub.query))}:${day}`,
+    tickStartedKey(core.prefix, slotId, periodKey(period)),
+    tickDoneKey(core.prefix, slotId, periodKey(period)),
+    alertsCheckedKey(core.prefix, queryHash(dailyQuery(sub.query)), day),
   );
   const workers = await startWorkers({
     core,
@@ -70,6 +83,10 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
     if (await workers.queues.deliver.getJob(alert))
       await waitForJobs(workers.queues.deliver, [alert], 30_000);
     else print('(No rank moves that day: an alert check with no events posts nothing.)');
+    print(
+      "\n# The channel's deliveries, prices and the credits spent against each limit (free to run)\n> /toprank-status",
+    );
+    print(renderConsole(await runTextCommand('/toprank-status', '', ctx)));
   } finally {
     await workers.close();
     await clearDemoSubscriptions(ctx);

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import { type CommandContext, runAction, runTextCommand } from '../../commands/index.js';
 import { renderConsole } from '../adapters/console/render.js';
+import { saveAttachments } from '../adapters/console/save-files.js';
 import { consoleChannel } from '../chat/channel-ref.js';
 import type { View } from '../chat/view.js';
 import type { JobsCore } from '../jobs/worker.js';
@@ -17,7 +18,10 @@ export const DEMO_CHANNEL = consoleChannel('demo');
 /** The tour: each line as a user would type it, and why it is shown. */
 export const tour: { say: string; command: string }[] = [
   { say: 'Yesterday’s top 10 in the US by followers gained', command: '/toprank region:US type:day' },
-  { say: 'Last week’s best sellers, top 5', command: '/toprank region:US type:week by:sales limit:5' },
+  {
+    say: 'Last week’s best sellers, top 5 (a bare word is the region)',
+    command: '/toprank US type:week by:sales limit:5',
+  },
   {
     say: 'A date inside a week is snapped to its Monday',
     command: '/toprank region:GB type:week date:2026-11-11 limit:5',
@@ -25,6 +29,10 @@ export const tour: { say: string; command: string }[] = [
   {
     say: 'Last month in Indonesia, Beauty only',
     command: '/toprank region:ID type:month category:"Beauty & Personal Care" limit:5',
+  },
+  {
+    say: 'The same week as a chart: rank trajectory over 8 weeks and the sales bars (a PNG file)',
+    command: '/toprank region:US type:week by:sales limit:5 format:chart',
   },
   { say: 'A mistake gets a clear answer and costs no credit', command: '/toprank region:USA type:year' },
 ];
@@ -46,6 +54,11 @@ async function runLine(line: string, ctx: CommandContext, last: View | undefined
   return runTextCommand(name, rest.join(' '), ctx);
 }
 
+/** A view as the terminal shows it: its text, and where its files (a chart, a CSV) were written. */
+async function shown(view: View): Promise<string> {
+  return [renderConsole(view), ...(await saveAttachments(view.attachments ?? []))].join('\n');
+}
+
 /** The scripted tour: leaderboards, paging, a mistake; with `jobs`, a subscription, a digest and an alert. */
 async function runTour(ctx: CommandContext, io: DemoIo, jobs?: { core: JobsCore }): Promise<void> {
   const print = (text: string) => io.output.write(`${text}\n`);
@@ -53,7 +66,7 @@ async function runTour(ctx: CommandContext, io: DemoIo, jobs?: { core: JobsCore 
   for (const step of tour) {
     print(`\n# ${step.say}\n> ${step.command}`);
     last = await runLine(step.command, ctx, last);
-    if (last) print(renderConsole(last));
+    if (last) print(await shown(last));
     if (step === tour[0] && last) {
       print('\n# Pressing Next ▶ on the first leaderboard\n> [Next ▶]');
       const next = await runLine('next', ctx, last);
@@ -95,7 +108,7 @@ export async function runDemo(ctx: CommandContext, io: DemoIo, jobs?: { core: Jo
         continue;
       }
       if (view.actions) last = view;
-      print(renderConsole(view));
+      print(await shown(view));
     }
   } finally {
     prompt.close();

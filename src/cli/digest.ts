@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { ToprankError } from '../errors.js';
 import { runTick } from '../jobs/collect.js';
-import { digestJobId } from '../jobs/job-id.js';
 import { createJobParts } from '../jobs/worker.js';
+import { digestJobId } from '../keys.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
 import { rankTypes } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
@@ -35,7 +35,7 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
   if (slots.length === 0)
     return `No ${type.data} subscriptions${flags.slot ? ` in slot ${flags.slot}` : ''}: nothing to run.`;
 
-  const { base, queues } = createJobParts(deps.core, deps.log, deps.options);
+  const { base, queues } = createJobParts(deps.core, deps.options);
   const lines: string[] = [];
   const jobIds: string[] = [];
   try {

@@ -1,62 +1,120 @@
 /**
  * `toprank doctor`: checks a deployment before it goes live and says how to fix what fails:
- * configuration, Redis (reachable, version, eviction policy), the Discord and Slack tokens with free
- * calls, and the KeyAPI key only with --spend-credit (each request costs a credit).
+ * configuration, Redis (reachable, version, eviction policy, persistence, cluster slot), the Discord
+ * and Slack tokens with free calls, and the KeyAPI key only with --spend-credit (each costs a credit).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type Config, ConfigError, loadConfig, redactUrl } from '../config.js';
 import { messageFor, ToprankError } from '../errors.js';
 import { createKeyApiClient } from '../keyapi/client.js';
 import { createLogger } from '../log.js';
 import { latestCompletePeriod, toDateString } from '../ranking/period.js';
+import { connectRedis, probeRedis, type RedisServer } from '../redis-connection.js';
 
 export interface Check {
   name: string;
   ok: boolean;
   /** What was found, or, when not ok, the fix. */
   detail: string;
+  /** Could not be checked here: printed with `!`, and the doctor still passes. */
+  warn?: boolean;
 }
 
 /** BullMQ needs Redis 6.2 or newer. */
 const MIN_REDIS = [6, 2];
 
-async function checkRedis(url: string): Promise<Check[]> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 3000,
-  });
-  redis.on('error', () => {});
+async function checkRedis(config: Config): Promise<Check[]> {
+  const url = config.REDIS_URL;
+  let server: RedisServer;
   try {
-    await redis.connect();
-    const info = await redis.info();
-    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
-    const version = field('redis_version');
-    const [major = 0, minor = 0] = version.split('.').map(Number);
-    const policy = field('maxmemory_policy');
-    return [
-      { name: 'Redis reachable', ok: true, detail: redactUrl(url) },
-      {
-        name: 'Redis version',
-        ok: major > (MIN_REDIS[0] ?? 0) || (major === MIN_REDIS[0] && minor >= (MIN_REDIS[1] ?? 0)),
-        detail: `${version} (BullMQ needs ${MIN_REDIS.join('.')} or newer)`,
-      },
-      {
-        name: 'Redis eviction policy',
-        ok: policy === 'noeviction',
-        detail:
-          policy === 'noeviction'
-            ? 'noeviction'
-            : `${policy || 'unknown'}: set maxmemory-policy noeviction (redis-cli config set maxmemory-policy noeviction), or evicted keys lose queued digests`,
-      },
-    ];
-  } catch {
-    return [
-      { name: 'Redis reachable', ok: false, detail: `no answer at REDIS_URL: start Redis or fix REDIS_URL` },
-    ];
+    server = await probeRedis(url);
+  } catch (error) {
+    // Not reachable, a refused password, or not a Redis: each has its own sentence naming REDIS_URL.
+    const detail = error instanceof ToprankError ? messageFor(error) : String(error);
+    return [{ name: 'Redis reachable', ok: false, detail }];
+  }
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(server.info)?.[1]?.trim() ?? '';
+  const version = field('redis_version');
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const policy = field('maxmemory_policy');
+  const checks: Check[] = [
+    { name: 'Redis reachable', ok: true, detail: redactUrl(url) },
+    {
+      name: 'Redis version',
+      ok: major > (MIN_REDIS[0] ?? 0) || (major === MIN_REDIS[0] && minor >= (MIN_REDIS[1] ?? 0)),
+      detail: `${version} (BullMQ needs ${MIN_REDIS.join('.')} or newer)`,
+    },
+    {
+      name: 'Redis eviction policy',
+      ok: policy === 'noeviction',
+      detail:
+        policy === 'noeviction'
+          ? 'noeviction'
+          : `${policy || 'unknown'}: set maxmemory-policy noeviction (redis-cli config set maxmemory-policy noeviction), or evicted keys lose queued digests`,
+    },
+  ];
+  // The node REDIS_URL names, on its own: keyless commands need no cluster routing.
+  const node = connectRedis(url, false, 'commands');
+  node.on('error', () => {});
+  try {
+    checks.push(await checkPersistence(node));
+    if (server.cluster) checks.push(await checkCluster(url, node, config.REDIS_KEY_PREFIX));
   } finally {
-    redis.disconnect();
+    node.disconnect();
+  }
+  return checks;
+}
+
+/** Without AOF or RDB snapshots a restart of Redis loses every subscription and queued digest. */
+async function checkPersistence(node: Redis): Promise<Check> {
+  const name = 'Redis persistence';
+  let aof: string | undefined;
+  let save: string | undefined;
+  try {
+    [, aof] = (await node.config('GET', 'appendonly')) as string[];
+    [, save] = (await node.config('GET', 'save')) as string[];
+  } catch {
+    return {
+      name,
+      ok: true,
+      warn: true,
+      detail:
+        'this Redis refuses CONFIG (managed Redis?): make sure AOF or RDB snapshots are on in its settings, or a restart loses every subscription',
+    };
+  }
+  if (aof === 'yes') return { name, ok: true, detail: 'AOF on (appendonly yes)' };
+  if (save) return { name, ok: true, detail: `RDB snapshots (save ${save})` };
+  return {
+    name,
+    ok: false,
+    detail:
+      'neither AOF nor RDB snapshots are on, so a restart loses every subscription: turn AOF on (redis-cli config set appendonly yes, and appendonly yes in redis.conf)',
+  };
+}
+
+/** In a cluster, every key of REDIS_KEY_PREFIX lives in one slot: that slot must be served. */
+async function checkCluster(url: string, node: Redis, prefix: string): Promise<Check> {
+  const name = 'Redis Cluster';
+  const cluster = connectRedis(url, true, 'commands');
+  cluster.on('error', () => {});
+  try {
+    const state = /^cluster_state:(\w+)/m.exec(String(await node.cluster('INFO')))?.[1] ?? 'unknown';
+    if (state !== 'ok') {
+      return {
+        name,
+        ok: false,
+        detail: `cluster_state is ${state}: repair the cluster (redis-cli --cluster check <host>:<port>)`,
+      };
+    }
+    const slot = Number(await node.cluster('KEYSLOT', prefix));
+    // Routed to the node owning the prefix's slot, wherever REDIS_URL points.
+    await cluster.exists(prefix);
+    return { name, ok: true, detail: `cluster_state ok; every key of ${prefix} is in slot ${slot}, reached` };
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return { name, ok: false, detail: `the slot of ${prefix} is not reachable (${cause})` };
+  } finally {
+    cluster.disconnect();
   }
 }
 
@@ -167,7 +225,7 @@ export async function runChecks(env: NodeJS.ProcessEnv, spendCredit: boolean): P
     throw error;
   }
   const checks: Check[] = [{ name: 'Configuration', ok: true, detail: 'every variable is valid' }];
-  checks.push(...(await checkRedis(config.REDIS_URL)));
+  checks.push(...(await checkRedis(config)));
   if (config.DISCORD_TOKEN) checks.push(await checkDiscord(config));
   if (config.SLACK_BOT_TOKEN) checks.push(await checkSlack(config));
   if (!config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN) {
@@ -183,7 +241,7 @@ export async function runChecks(env: NodeJS.ProcessEnv, spendCredit: boolean): P
 
 /** The report as printed: one ✓/✗ line per check, then a hint about the KeyAPI check. */
 export function formatChecks(checks: Check[], spendCredit: boolean): string {
-  const lines = checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+  const lines = checks.map((c) => `${c.ok ? (c.warn ? '!' : '✓') : '✗'} ${c.name}: ${c.detail}`);
   if (!spendCredit)
     lines.push('– KeyAPI key: not checked (it costs 1 credit); run `toprank doctor --spend-credit`');
   return lines.join('\n');

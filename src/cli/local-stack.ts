@@ -2,39 +2,20 @@
  * What a local run needs besides the code: Redis (REDIS_URL, or a throwaway redis-server) and, with
  * no KEYAPI_TOKEN, the sample KeyAPI. Used by `demo` and by `query` without a key.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type Config, redactUrl } from '../config.js';
+import type { Config } from '../config.js';
+import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { startLocalRedis } from '../local-redis.js';
+import { probeRedis } from '../redis-connection.js';
 import { startSampleKeyApiServer } from '../sample/sample-keyapi-server.js';
-import { type Core, createCore } from '../services.js';
+import { createCore } from '../services.js';
 
 export interface LocalStack {
-  core: Core;
+  core: ScheduledCore;
   config: Config;
   /** True when the data is the built-in sample, not KeyAPI. */
   sample: boolean;
   close(): Promise<void>;
-}
-
-/** Fails fast, naming the fix, when Redis does not answer. */
-async function assertRedisReachable(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      probe.connect().then(() => probe.ping()),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), 3000);
-      }),
-    ]);
-  } catch {
-    throw new Error(`Redis at ${redactUrl(url)} is not reachable. Start it (redis-server) or set REDIS_URL.`);
-  } finally {
-    clearTimeout(timer);
-    probe.disconnect();
-  }
 }
 
 export async function openLocalStack(
@@ -55,13 +36,14 @@ export async function openLocalStack(
       closers.push(() => redis.stop());
       effective = { ...effective, REDIS_URL: redis.url };
     } else {
-      await assertRedisReachable(effective.REDIS_URL);
+      // Fails fast, naming REDIS_URL and what is wrong with it.
+      await probeRedis(effective.REDIS_URL);
     }
   } catch (error) {
     for (const close of closers.reverse()) await close();
     throw error;
   }
-  const core = createCore(effective, log);
+  const core = withSchedules(await createCore(effective, log), log);
   return {
     core,
     config: effective,

@@ -1,7 +1,8 @@
 /**
  * `toprank start [--role all|bot|worker]`: the long-running process. `bot` serves Discord, Slack and
  * HTTP; `worker` runs the BullMQ workers and schedulers (posting through the platforms' REST APIs
- * only); `all` does both. Every role serves GET /healthz and GET /metrics on PORT. SIGTERM lets
+ * only); `all` does both. Every role serves GET /healthz on PORT, and GET /metrics there too unless
+ * METRICS_PORT gives it a port of its own (then PORT no longer serves it). SIGTERM lets
  * in-flight answers and jobs finish, then closes cleanly.
  */
 import type { RequestListener } from 'node:http';
@@ -12,6 +13,7 @@ import {
   createInteractionsEndpoint,
   DISCORD_INTERACTIONS_PATH,
 } from '../adapters/discord/interactions-endpoint.js';
+import { createRedisSeenRequests } from '../adapters/slack/request-guard.js';
 import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
@@ -19,9 +21,11 @@ import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 import { healthRoute, metricsRoute } from '../http/health.js';
 import { createHttpServer, type HttpServer, type RouteHandler } from '../http/server.js';
+import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
-import { type Core, createCore } from '../services.js';
+import { probeRedis } from '../redis-connection.js';
+import { createCore } from '../services.js';
 
 export const roles = ['all', 'bot', 'worker'] as const;
 export type Role = (typeof roles)[number];
@@ -46,6 +50,8 @@ export function parseRole(args: string[]): Role {
 
 export interface RunningBot {
   port: number;
+  /** The port /metrics is served on: METRICS_PORT's when set, else `port`. */
+  metricsPort: number;
   /** Stops everything in order: HTTP, chat, jobs, Redis. */
   stop(): Promise<void>;
 }
@@ -64,7 +70,7 @@ export interface PlatformAdapters {
 /** The configured platforms. `serve` takes users' commands too (gateway session, Socket Mode). */
 export function createPlatformAdapters(
   config: Config,
-  core: Core,
+  core: ScheduledCore,
   log: Logger,
   serve: boolean,
 ): PlatformAdapters {
@@ -100,6 +106,7 @@ export function createPlatformAdapters(
   const slackConfig = slackAdapterConfigFrom(config, {
     services: core,
     log: log.child({ component: 'slack' }),
+    seenRequests: createRedisSeenRequests(core.redis, core.prefix),
   });
   if (slackConfig) {
     // Without an app token there is no Socket Mode connection to take users' commands on.
@@ -113,8 +120,10 @@ export function createPlatformAdapters(
 }
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
+  // A Redis that cannot work stops the start in one sentence, before any worker or retry loop begins.
+  await probeRedis(config.REDIS_URL);
   const metrics = createMetrics();
-  const core = createCore(config, log, { metrics });
+  const core = withSchedules(await createCore(config, log, { metrics }), log);
   const { adapters, live, slackListener, routes } = createPlatformAdapters(
     config,
     core,
@@ -129,8 +138,9 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
 
   let workers: RunningWorkers | undefined;
   let http: HttpServer | undefined;
+  let metricsHttp: HttpServer | undefined;
   async function shutdown(): Promise<void> {
-    await http?.close();
+    await Promise.all([http?.close(), metricsHttp?.close()]);
     await workers?.close(SHUTDOWN_GRACE_MS);
     await Promise.allSettled(live.map((adapter) => adapter.stop()));
     await core.close();
@@ -145,6 +155,8 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
         options: { observe: metrics },
       });
     }
+    const metricsRoutes = { 'GET /metrics': metricsRoute(metrics) };
+    const separate = config.METRICS_PORT !== undefined;
     http = createHttpServer({
       port: config.PORT,
       log,
@@ -152,13 +164,17 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
       routes: {
         ...routes,
         'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
-        'GET /metrics': metricsRoute(metrics),
+        ...(separate ? {} : metricsRoutes),
       },
     });
     const port = await http.listen();
-    log.info({ role, port, platforms: live.map((a) => a.platform) }, 'toprank started');
+    if (separate)
+      metricsHttp = createHttpServer({ port: config.METRICS_PORT ?? 0, log, routes: metricsRoutes });
+    const metricsPort = metricsHttp ? await metricsHttp.listen() : port;
+    log.info({ role, port, metricsPort, platforms: live.map((a) => a.platform) }, 'toprank started');
     return {
       port,
+      metricsPort,
       async stop() {
         await shutdown();
         log.info('toprank stopped');

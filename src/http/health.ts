@@ -3,13 +3,14 @@
  * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
  * what is really broken; `platforms` adds how each adapter meets its platform (Discord's mode, shards).
  */
-import type { Redis } from 'ioredis';
+
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Metrics } from '../metrics.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { RouteHandler } from './server.js';
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   adapters: readonly ChatAdapter[];
   role: string;
 }

@@ -38,7 +38,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const routes = new Map<string, RouteHandler>(Object.entries(options.routes ?? {}));
   if (options.slack) {
     const slack = options.slack;
-    // Bolt reads the raw body itself: signatures are computed over the bytes exactly as sent.
+    // The Slack adapter's listener bounds and reads the raw body itself (request-guard.ts, then Bolt):
+    // signatures are computed over the bytes exactly as sent.
     routes.set(SLACK_ROUTE, (req, res) => slack(req, res));
   }
 

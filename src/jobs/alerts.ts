@@ -7,9 +7,11 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { ToprankError } from '../errors.js';
+import { alertJobId, alertsCheckedKey, alertsLateKey } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import {
+  dailyQuery,
   leaderboardQueryOf,
   queryHash,
   type Subscription,
@@ -17,10 +19,9 @@ import {
 } from '../subscriptions/subscription.js';
 import { alertEvents } from './alert-events.js';
 import type { CollectDeps } from './collect.js';
-import { alertJobId } from './job-id.js';
 import { type AlertCheckData, alertCheckDataSchema, deliverJobOptions } from './queues.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
-import { isTransient, permanentCode, probe } from './upstream.js';
+import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
 
 /** What an alert check needs: the tick's collaborators, without its probe timing. */
 export type AlertDeps = Omit<CollectDeps, 'timing'>;
@@ -36,11 +37,6 @@ export interface AlertCheckOutcome {
   unpublished: number;
   /** Alert messages queued (one per subscription with events). */
   queued: number;
-}
-
-/** The daily query an alert subscription watches, whatever its digest cadence. */
-export function dailyQuery(query: SubscriptionQuery): SubscriptionQuery {
-  return { ...query, type: 'day' };
 }
 
 const day = (date: string): Period => ({ type: 'day', date });
@@ -87,12 +83,19 @@ export async function runAlertCheck(
   const outcome: AlertCheckOutcome = { date, queries: groups.size, unpublished: 0, queued: 0 };
   for (const [hash, group] of groups) {
     const query = dailyQuery((group[0] as Subscription).query);
-    const checkedKey = `${prefix}:alerts-checked:${hash}:${date}`;
+    const checkedKey = alertsCheckedKey(prefix, hash, date);
     if (await redis.exists(checkedKey)) continue;
     let pair: Awaited<ReturnType<typeof dailyPair>> | undefined;
     try {
       if (await probe(deps.leaderboards, query, day(date))) pair = await dailyPair(deps, query, date);
     } catch (error) {
+      // A spent budget delays the check to the first hourly run after the reset; its alerts say so.
+      if (isBudgetSpent(error)) {
+        await redis.set(alertsLateKey(prefix, hash, date), '1', 'EX', MARKER_TTL_SECONDS);
+        log.warn({ date, query }, 'credit budget spent: the alert check waits for the reset');
+        outcome.unpublished += 1;
+        continue;
+      }
       // One query's outage must not hold back the others; the next run checks this one again.
       if (!isTransient(error)) throw error;
       log.warn({ date, query, err: (error as ToprankError).code }, 'KeyAPI failed for an alert query');
@@ -102,16 +105,17 @@ export async function runAlertCheck(
       continue;
     }
     const { current, previous } = pair;
+    const late = (await redis.exists(alertsLateKey(prefix, hash, date))) ? ('budget' as const) : undefined;
     const jobs = group
       .filter(
         (sub) =>
           previous !== undefined &&
           previous.rows.length > 0 &&
-          alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb }).length > 0,
+          alertEvents(previous, current, { climb: sub.alertClimb }).length > 0,
       )
       .map((sub) => ({
         name: 'alert',
-        data: { kind: 'alert' as const, subscriptionId: sub.id, date },
+        data: { kind: 'alert' as const, subscriptionId: sub.id, date, ...(late ? { late } : {}) },
         opts: { ...deliverJobOptions, jobId: alertJobId(sub.id, date) },
       }));
     if (jobs.length > 0) await deps.deliver.addBulk(jobs);

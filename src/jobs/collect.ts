@@ -6,24 +6,27 @@
  * Each query group fails on its own: one bad group never holds back the others' digests.
  */
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { digestJobId, tickDoneKey, tickLateKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
-import { periodKey, shiftPeriod } from '../ranking/period.js';
+import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
-import { parseSlotId } from '../subscriptions/slot.js';
+import type { RedisClient } from '../redis-connection.js';
+import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
+import { nextFireTime, parseSlotId } from '../subscriptions/slot.js';
 import {
+  digestHasChart,
   leaderboardQueryOf,
   queryHash,
   type Subscription,
   type SubscriptionQuery,
 } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { digestJobId } from './job-id.js';
 import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { MARKER_TTL_SECONDS, targetPeriod, tickDoneKey, tickStartedKey } from './tick-state.js';
-import { isTransient, permanentCode, probe } from './upstream.js';
+import { MARKER_TTL_SECONDS, targetPeriod } from './tick-state.js';
+import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
 
 export interface TickTiming {
   /** A tick first started more than this after its fire time is skipped (logged), never posted stale. */
@@ -47,9 +50,11 @@ export const DEFAULT_TICK_TIMING: TickTiming = {
 export interface CollectDeps {
   store: SubscriptionStore;
   leaderboards: LeaderboardService;
+  /** Fills the history a digest's chart needs (only the periods it lacks are fetched). */
+  rankHistory: RankHistorySource;
   snapshots: SnapshotStore;
   deliver: Queue<DeliverData>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   now?: () => Date;
@@ -68,7 +73,17 @@ export interface TickRequest {
 
 export type TickOutcome =
   | { status: 'done'; period: Period; queries: number; queued: number; fellBack: number }
-  | { status: 'waiting'; period: Period; unpublished: number; unreachable: number; retryInMs: number }
+  | {
+      status: 'waiting';
+      period: Period;
+      unpublished: number;
+      unreachable: number;
+      /** Query groups waiting for today's credit budget to reset. */
+      budget: number;
+      retryInMs: number;
+    }
+  /** The credit budget stayed spent until the slot's next fire time: reported, never posted stale. */
+  | { status: 'missed'; period: Period; budget: number; queued: number }
   | { status: 'not_published'; period: Period; unpublished: number; unreachable: number; queued: number }
   | { status: 'skipped'; period: Period; reason: 'outside_catch_up_window' | 'already_done' };
 
@@ -77,6 +92,8 @@ type GroupResult =
   | { status: 'queued'; queued: number; fellBack: boolean }
   /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
   | { status: 'unpublished'; unreachable: boolean }
+  /** Today's credit budget is spent: wait for the reset. */
+  | { status: 'budget'; error: unknown; subs: Subscription[] }
   | { status: 'failed'; error: unknown };
 
 export async function runTick(deps: CollectDeps, request: TickRequest): Promise<TickOutcome> {
@@ -88,14 +105,14 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   const period = request.period ?? targetPeriod(slot, firedAt);
   const ctx = { slotId: request.slotId, period: periodKey(period) };
 
-  const done = await redis.get(tickDoneKey(prefix, request.slotId, period));
+  const done = await redis.get(tickDoneKey(prefix, request.slotId, ctx.period));
   // A slot skipped as too late posted nothing, so an operator may still backfill it; delivery job ids
   // and sent markers keep that from posting anything twice.
   if (done !== null && !(request.mode === 'manual' && done === 'skipped')) {
     return { status: 'skipped', period, reason: 'already_done' };
   }
   const firstStart = await redis.set(
-    tickStartedKey(prefix, request.slotId, period),
+    tickStartedKey(prefix, request.slotId, ctx.period),
     String(now),
     'EX',
     MARKER_TTL_SECONDS,
@@ -106,7 +123,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       { ...ctx, firedAt: new Date(firedAt).toISOString() },
       'slot missed beyond the catch-up window: skipped',
     );
-    await redis.set(tickDoneKey(prefix, request.slotId, period), 'skipped', 'EX', MARKER_TTL_SECONDS);
+    await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'skipped', 'EX', MARKER_TTL_SECONDS);
     return { status: 'skipped', period, reason: 'outside_catch_up_window' };
   }
 
@@ -118,6 +135,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   }
 
   const pastDeadline = request.mode === 'scheduled' && now >= firedAt + timing.publishDeadlineMs;
+  const lateKey = tickLateKey(prefix, request.slotId, periodKey(period));
 
   async function collectGroup(hash: string, subs: Subscription[]): Promise<GroupResult> {
     const query = (subs[0] as Subscription).query;
@@ -128,6 +146,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
         board = await leaderboards.get(leaderboardQueryOf(query, period.date));
       }
     } catch (error) {
+      if (isBudgetSpent(error)) return { status: 'budget', error, subs };
       if (!isTransient(error)) return { status: 'failed', error };
       unreachable = true;
       log.warn({ ...ctx, query, err: errorCode(error) }, 'KeyAPI failed for a query: probing again later');
@@ -136,13 +155,16 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       try {
         board = await latestPublished(leaderboards, query, period);
       } catch (error) {
+        if (isBudgetSpent(error)) return { status: 'budget', error, subs };
         if (!isTransient(error)) return { status: 'failed', error };
       }
       if (!board) log.error({ ...ctx, query }, 'no published period to post after the deadline');
     }
     if (!board) return { status: 'unpublished', unreachable };
     await snapshots.put(hash, board);
-    const queued = await fanOut(deps.deliver, subs, period, board.period);
+    if (subs.some(digestHasChart)) await fillChartHistory(deps, board, ctx);
+    const late = (await redis.exists(lateKey)) ? 'budget' : undefined;
+    const queued = await fanOut(deps.deliver, subs, period, board.period, late);
     return { status: 'queued', queued, fellBack: board.fellBackFrom !== undefined };
   }
 
@@ -152,10 +174,15 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
   let unreachable = 0;
   let fellBack = 0;
   const failures: unknown[] = [];
+  const waitingForBudget: Subscription[][] = [];
   for (const result of results) {
     if (result.status === 'queued') {
       queued += result.queued;
       if (result.fellBack) fellBack += 1;
+    } else if (result.status === 'budget') {
+      // An operator's manual run hears the sentence at once; a scheduled tick waits for the reset.
+      if (request.mode === 'manual') failures.push(result.error);
+      else waitingForBudget.push(result.subs);
     } else if (result.status === 'failed') failures.push(result.error);
     else if (result.unreachable) unreachable += 1;
     else unpublished += 1;
@@ -167,6 +194,12 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       'tick failed for some queries',
     );
     throw failures.find((f) => permanentCode(f) !== undefined) ?? failures[0];
+  }
+
+  if (waitingForBudget.length > 0) {
+    const budget = waitingForBudget.length;
+    const waiting = { budget, subs: waitingForBudget.flat(), unpublished, unreachable, queued };
+    return waitForBudget(deps, { ...request, firedAt }, period, waiting, timing, now);
   }
 
   const waitingFor = unpublished + unreachable;
@@ -183,11 +216,22 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       { ...ctx, unpublished, unreachable, retryInMs },
       'period not published yet: probing again later',
     );
-    return { status: 'waiting', period, unpublished, unreachable, retryInMs };
+    return { status: 'waiting', period, unpublished, unreachable, budget: 0, retryInMs };
   }
-  await redis.set(tickDoneKey(prefix, request.slotId, period), 'done', 'EX', MARKER_TTL_SECONDS);
+  await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'done', 'EX', MARKER_TTL_SECONDS);
   log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
   return { status: 'done', period, queries: groups.size, queued, fellBack };
+}
+
+/**
+ * Once per query and tick, so deliveries draw the chart from history alone: each period missing from
+ * it costs one page now, and never again. A failure only leaves gaps in the chart.
+ */
+async function fillChartHistory(deps: CollectDeps, board: Leaderboard, ctx: object): Promise<void> {
+  const history = await deps.rankHistory.load(board.query, board.period, { fetchMissing: true });
+  if (history.fetched > 0 || history.failed > 0) {
+    deps.log.info({ ...ctx, fetched: history.fetched, failed: history.failed }, 'chart history filled');
+  }
 }
 
 function errorCode(error: unknown): string {
@@ -209,12 +253,62 @@ async function latestPublished(
   return undefined;
 }
 
+/**
+ * Some queries met a spent credit budget: their subscribers hear they are waiting, and the tick looks
+ * again soon (probe spacing) until the budget resets at 00:00 UTC; their digests then say they are late.
+ * Past the slot's next fire time the wait ends: reported in the log and /toprank-status, never posted stale.
+ */
+async function waitForBudget(
+  deps: CollectDeps,
+  request: TickRequest & { firedAt: number },
+  period: Period,
+  waiting: { budget: number; subs: Subscription[]; unpublished: number; unreachable: number; queued: number },
+  timing: TickTiming,
+  now: number,
+): Promise<TickOutcome> {
+  const { redis, prefix, log } = deps;
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  const ctx = { slotId: request.slotId, period: periodKey(period), budget: waiting.budget };
+  const windowEnds = nextFireTime(parseSlotId(request.slotId), new Date(request.firedAt)).getTime();
+  const at = new Date(now).toISOString();
+  if (now >= windowEnds) {
+    const detail = `the daily KeyAPI credit budget stayed spent until the next delivery was due, so the digest of ${periodKey(period)} was not sent`;
+    for (const sub of waiting.subs) await statuses.record(sub.id, { status: 'missed', at, detail });
+    await redis.set(
+      tickDoneKey(prefix, request.slotId, periodKey(period)),
+      'missed',
+      'EX',
+      MARKER_TTL_SECONDS,
+    );
+    log.error(ctx, 'tick missed its window: the daily credit budget stayed spent');
+    return { status: 'missed', period, budget: waiting.budget, queued: waiting.queued };
+  }
+  // Said once, when the wait begins: a retry of the wait keeps "waiting since" where it started.
+  const first = await redis.set(
+    tickLateKey(prefix, request.slotId, periodKey(period)),
+    '1',
+    'EX',
+    MARKER_TTL_SECONDS,
+    'NX',
+  );
+  const detail =
+    'the daily KeyAPI credit budget is spent; the digest is sent, marked late, once it resets at 00:00 UTC';
+  if (first === 'OK') {
+    await Promise.all(waiting.subs.map((sub) => statuses.record(sub.id, { status: 'waiting', at, detail })));
+  }
+  const retryInMs = Math.max(Math.min(timing.maxProbeDelayMs, windowEnds - now), timing.minProbeDelayMs);
+  log.warn({ ...ctx, retryInMs }, 'credit budget spent: the tick waits for the reset');
+  const { unpublished, unreachable, budget } = waiting;
+  return { status: 'waiting', period, unpublished, unreachable, budget, retryInMs };
+}
+
 /** Adds one delivery per subscription; the job id makes a second add of the same delivery a no-op. */
 async function fanOut(
   queue: Queue<DeliverData>,
   subs: Subscription[],
   period: Period,
   shown: Period,
+  late: 'budget' | undefined,
 ): Promise<number> {
   for (let i = 0; i < subs.length; i += 500) {
     await queue.addBulk(
@@ -225,6 +319,7 @@ async function fanOut(
           subscriptionId: sub.id,
           periodKey: periodKey(period),
           shownKey: periodKey(shown),
+          ...(late ? { late } : {}),
         },
         opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, periodKey(period)) },
       })),
@@ -257,10 +352,4 @@ export function createCollectProcessor(deps: CollectDeps) {
     }
     return outcome;
   };
-}
-
-function parsePeriodKey(key: string): Period {
-  const match = /^(day|week|month)-(\d{4}-\d{2}-\d{2})$/.exec(key);
-  if (!match) throw new Error(`not a period key: ${key}`);
-  return { type: match[1] as Period['type'], date: match[2] as string };
 }

@@ -6,27 +6,34 @@
  * bot token is the operator's to fix and pauses nothing.
  */
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
-import { leaderboardView } from '../chat/leaderboard-view.js';
-import type { View } from '../chat/view.js';
+import { digestView, lateNotice } from '../chat/digest-view.js';
+import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
+import type { Attachment, View } from '../chat/view.js';
+import { deliveryIdOf, sentKey } from '../keys.js';
 import { addDays } from '../ranking/period.js';
-import { queryHash, type Subscription } from '../subscriptions/subscription.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
+import type { Leaderboard } from '../ranking/types.js';
+import type { RedisClient } from '../redis-connection.js';
+import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
+import { dailyQuery, digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { alertEvents, alertView } from './alert-events.js';
-import { dailyQuery } from './alerts.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { MARKER_TTL_SECONDS, sentKey } from './tick-state.js';
+import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 export interface DeliverDeps {
   store: SubscriptionStore;
   snapshots: SnapshotStore;
+  /** Digest charts are drawn from history only: the tick fetched what was missing. */
+  rankHistory: RankHistorySource;
+  renderChart?: ChartRenderer | undefined;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   pacer: Pacer;
@@ -47,37 +54,74 @@ const tokenVariables: Record<Platform, string> = {
   console: 'the console adapter',
 };
 
-const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
+type ChartCache = Map<string, Promise<Attachment | undefined>>;
 
-/** The id that names a delivery everywhere: job id, sent marker, and the adapter's idempotency key. */
-function deliveryIdOf(data: DeliverData): string {
-  return data.kind === 'digest'
-    ? `deliver-${data.subscriptionId}-${data.periodKey}`
-    : `alert-${data.subscriptionId}-${data.date}`;
+/**
+ * The digest's chart, drawn once per query and period in this process and shared by its deliveries.
+ * Failing to draw it never holds the digest back: it is logged and the digest goes without it.
+ */
+function digestChart(deps: DeliverDeps, charts: ChartCache, board: Leaderboard, key: string, log: Logger) {
+  let chart = charts.get(key);
+  if (!chart) {
+    chart = deps.rankHistory
+      .load(board.query, board.period, { fetchMissing: false })
+      .then((history) =>
+        chartAttachment(board, history, { sample: deps.sample, log, render: deps.renderChart }),
+      )
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'chart history unavailable: digest sent without its chart');
+        return undefined;
+      });
+    charts.set(key, chart);
+    // A few recent charts are enough: one slot's deliveries arrive together.
+    if (charts.size > 32) charts.delete(charts.keys().next().value as string);
+  }
+  return chart;
 }
 
-async function render(deps: DeliverDeps, sub: Subscription, data: DeliverData): Promise<View | undefined> {
+async function render(
+  deps: DeliverDeps,
+  charts: ChartCache,
+  sub: Subscription,
+  data: DeliverData,
+  log: Logger,
+): Promise<View | undefined> {
   if (data.kind === 'digest') {
-    const board = await deps.snapshots.get(queryHash(sub.query), data.shownKey);
+    const hash = queryHash(sub.query);
+    const board = await deps.snapshots.get(hash, data.shownKey);
     // Snapshots outlive every retry; a missing one cannot come back.
     if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-    return leaderboardView(board, { heading: headings[sub.query.type], sample: deps.sample });
+    const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late });
+    if (!digestHasChart(sub)) return view;
+    const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
+    return chart ? { ...view, attachments: [chart] } : view;
   }
   const query = dailyQuery(sub.query);
   const hash = queryHash(query);
   const current = await deps.snapshots.get(hash, `day-${data.date}`);
   const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
   if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
-  const events = alertEvents(previous, current, { limit: sub.query.limit, climb: sub.alertClimb });
-  return events.length > 0
-    ? alertView(current, events, { limit: sub.query.limit, sample: deps.sample })
-    : undefined;
+  const events = alertEvents(previous, current, { climb: sub.alertClimb });
+  if (events.length === 0) return undefined;
+  const view = alertView(current, events, { sample: deps.sample });
+  if (data.late) view.blocks.unshift(lateNotice(data.late));
+  return view;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
+  const charts: ChartCache = new Map();
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  // The last digest of each subscription, for /toprank-status (alerts come and go between digests). It is
+  // bookkeeping: a failed write is logged, and never turns a posted digest into a failed delivery.
+  const recordDigest = async (data: DeliverData, status: Parameters<typeof statuses.record>[1]) => {
+    if (data.kind !== 'digest') return;
+    await statuses
+      .record(data.subscriptionId, status)
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'delivery status not recorded'));
+  };
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -87,7 +131,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const sub = await store.get(data.subscriptionId);
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    const view = await render(deps, sub, data);
+    const view = await render(deps, charts, sub, data, log);
     if (!view) return { status: 'skipped', reason: 'no_events' };
     const platform = parseChannelRef(sub.channel).platform;
     const adapter = deps.adapters.get(platform);
@@ -109,8 +153,23 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const mayHavePosted = job.attemptsStarted > 1 || job.attemptsMade > 0;
       const posted = await adapter.send(sub.channel, view, { deliveryId, mayHavePosted });
       await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
+      await recordDigest(data, {
+        status: 'delivered',
+        at: now().toISOString(),
+        period: data.kind === 'digest' ? data.periodKey : data.date,
+        late: data.late !== undefined,
+      });
       return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
     } catch (error) {
+      const permanent = error instanceof ChannelUnavailableError;
+      await recordDigest(data, {
+        status: 'failed',
+        at: now().toISOString(),
+        detail: permanent
+          ? (error.fields.reason ?? error.unavailable)
+          : 'the chat platform refused the message',
+        retrying: !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1),
+      }).catch(() => {});
       if (error instanceof ChannelUnavailableError && error.unavailable === 'unauthorized') {
         // The token is the bot's, not the channel's: pausing would silence every channel for good.
         log.error(

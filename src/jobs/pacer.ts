@@ -3,8 +3,10 @@
  * script on Redis time hands out send times spaced `intervalMs` apart per bucket (one bucket per
  * Discord bot: 50 requests/s; one per Slack channel: about 1 message/s).
  */
-import type { Redis } from 'ioredis';
+
 import { parseChannelRef } from '../chat/channel-ref.js';
+import { paceKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
 const reserveScript = `
@@ -52,13 +54,13 @@ export interface Pacer {
   reserve(rule: PacingRule): Promise<PaceDecision>;
 }
 
-export function createPacer(redis: Redis, prefix: string, maxAheadMs = 2_000): Pacer {
+export function createPacer(redis: RedisClient, prefix: string, maxAheadMs = 2_000): Pacer {
   return {
     async reserve(rule) {
       const [reserved, waitMs] = (await redis.eval(
         reserveScript,
         1,
-        `${prefix}:pace:${rule.bucket}`,
+        paceKey(prefix, rule.bucket),
         String(rule.intervalMs),
         String(maxAheadMs),
       )) as [number, number];

@@ -4,8 +4,11 @@
  * key prefix, so every key BullMQ writes lives in one Redis Cluster slot with ours.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { isValidDate, parsePeriodKey } from '../ranking/period.js';
+import type { RedisClient } from '../redis-connection.js';
+import { subscriptionIdSchema } from '../subscriptions/subscription.js';
+import { slotRepeatStrategy } from './slot-cron.js';
 
 export const queueNames = {
   tick: 'toprank-tick',
@@ -13,9 +16,9 @@ export const queueNames = {
   alerts: 'toprank-alerts',
 } as const;
 
-const periodKeySchema = z.string().regex(/^(day|week|month)-\d{4}-\d{2}-\d{2}$/);
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const idSchema = z.string().regex(/^[a-z0-9]{1,12}$/);
+const periodKeySchema = z.string().refine((key) => parsePeriodKey(key) !== undefined);
+const dateSchema = z.string().refine(isValidDate);
+const idSchema = subscriptionIdSchema;
 
 /** A tick of one slot: from a scheduler (fire time from the job) or added with a fire time or period. */
 export const tickDataSchema = z.object({
@@ -33,8 +36,15 @@ export const deliverDataSchema = z.discriminatedUnion('kind', [
     periodKey: periodKeySchema,
     /** The period shown: the same, or an earlier one when that was not published by the deadline. */
     shownKey: periodKeySchema,
+    /** Set when the delivery comes late, and why (the credit budget was spent when it was due). */
+    late: z.enum(['budget']).optional(),
   }),
-  z.object({ kind: z.literal('alert'), subscriptionId: idSchema, date: dateSchema }),
+  z.object({
+    kind: z.literal('alert'),
+    subscriptionId: idSchema,
+    date: dateSchema,
+    late: z.enum(['budget']).optional(),
+  }),
 ]);
 export type DeliverData = z.output<typeof deliverDataSchema>;
 
@@ -65,15 +75,21 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** How the tick queue, and every worker of it, computes a slot scheduler's next run. */
+export const tickSettings = { repeatStrategy: slotRepeatStrategy };
+
 /** The tick queue alone: what the command side needs to manage slot schedulers. */
-export function createTickQueue(connection: Redis, prefix: string): Queue<TickData> {
-  return new Queue<TickData>(queueNames.tick, { connection, prefix });
+export function createTickQueue(connection: RedisClient, prefix: string): Queue<TickData> {
+  return new Queue<TickData>(queueNames.tick, { connection, prefix, settings: tickSettings });
 }
 
-/** The queues on a shared connection (BullMQ does not close a connection it was given). */
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * The queues on a shared connection (BullMQ does not close a connection it was given). A process
+ * passes the tick queue it already has (src/jobs/scheduling.ts), which stays its owner's to close.
+ */
+export function createQueues(connection: RedisClient, prefix: string, tickQueue?: Queue<TickData>): Queues {
   const options = { connection, prefix };
-  const tick = new Queue<TickData>(queueNames.tick, options);
+  const tick = tickQueue ?? createTickQueue(connection, prefix);
   const deliver = new Queue<DeliverData>(queueNames.deliver, options);
   const alerts = new Queue<AlertCheckData>(queueNames.alerts, options);
   return {
@@ -81,7 +97,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     deliver,
     alerts,
     async close() {
-      await Promise.all([tick.close(), deliver.close(), alerts.close()]);
+      await Promise.all([tickQueue ? undefined : tick.close(), deliver.close(), alerts.close()]);
     },
   };
 }

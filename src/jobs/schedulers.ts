@@ -1,26 +1,19 @@
 /**
- * One BullMQ job scheduler per delivery slot (cron + tz: daily `M H * * *`, weekly `M H * * 1`,
- * monthly `M H 1 * *`), created when the first subscription needs it, removed when the last leaves,
- * reconciled with the store at start; plus the catch-up of a slot that fell while no worker ran.
+ * One BullMQ job scheduler per delivery slot (its pattern in ./slot-cron.ts), created when the first
+ * subscription needs it, removed when the last leaves, reconciled with the store at start; plus the
+ * catch-up of a slot that fell while no worker ran.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { schedulerIdOf, slotIdOfScheduler, tickDoneKey, tickJobId } from '../keys.js';
+import { periodKey } from '../ranking/period.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { SchedulePort } from '../subscriptions/schedule-port.js';
-import { parseSlotId, previousFireTime, type Slot } from '../subscriptions/slot.js';
+import { parseSlotId, previousFireTime } from '../subscriptions/slot.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { schedulerIdOf, slotIdOfScheduler, tickJobId } from './job-id.js';
 import { type TickData, tickJobOptions } from './queues.js';
-import { targetPeriod, tickStartedKey } from './tick-state.js';
-
-/** The cron pattern of a slot, read in the slot's zone. */
-export function cronOf(slot: Slot): string {
-  const [hh = '0', mm = '0'] = slot.time.split(':');
-  const at = `${Number(mm)} ${Number(hh)}`;
-  if (slot.cadence === 'week') return `${at} * * 1`;
-  if (slot.cadence === 'month') return `${at} 1 * *`;
-  return `${at} * * *`;
-}
+import { cronOf } from './slot-cron.js';
+import { targetPeriod } from './tick-state.js';
 
 export interface ReconcileReport {
   ensured: string[];
@@ -36,10 +29,10 @@ export interface Schedules extends SchedulePort {
 export interface SchedulesDeps {
   queue: Queue<TickData>;
   store: SubscriptionStore;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
-  /** A slot that fell at most this long ago, with no tick started for it, is delivered late. */
+  /** A slot that fell at most this long ago, with no tick done for it, is delivered late. */
   catchUpWindowMs: number;
 }
 
@@ -74,9 +67,14 @@ export function createSchedules(deps: SchedulesDeps): Schedules {
     const firedAt = previousFireTime(slot, now).getTime();
     if (now.getTime() - firedAt > deps.catchUpWindowMs) return false;
     const period = targetPeriod(slot, firedAt);
-    // A tick that started (done, waiting for data, or killed) is in Redis already: nothing to catch up.
-    if (await deps.redis.exists(tickStartedKey(deps.prefix, slotId, period))) return false;
-    await queue.add('tick', { slotId, firedAt }, { ...tickJobOptions, jobId: tickJobId(slotId, firedAt) });
+    // Decided on "done", never "started": a tick that started and failed (or was killed) is caught up.
+    // A tick still waiting for data may get a second run beside it; delivery ids keep digests single.
+    if (await deps.redis.exists(tickDoneKey(deps.prefix, slotId, periodKey(period)))) return false;
+    const jobId = tickJobId(slotId, firedAt);
+    // BullMQ ignores an add under the id of a job it keeps as failed: clear that one first.
+    const earlier = await queue.getJob(jobId);
+    if (earlier && (await earlier.isFailed())) await earlier.remove();
+    await queue.add('tick', { slotId, firedAt }, { ...tickJobOptions, jobId });
     log.info({ slotId, firedAt: new Date(firedAt).toISOString() }, 'missed slot queued for catch-up');
     return true;
   }

@@ -21,12 +21,19 @@ export function probe(
   return leaderboards.isPublished(leaderboardQueryOf(base, period.date), period);
 }
 
-/** A bad key, no credits, or today's credit budget spent: retrying burns nothing but time. */
+/** A bad key or no credits on the account: retrying burns nothing but time. */
 const permanentCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'keyapi_unauthorized',
   'keyapi_credits_exhausted',
-  'credit_budget_exhausted',
 ]);
+
+/**
+ * Today's credit budget is spent: scheduled work waits for the reset at 00:00 UTC and then delivers,
+ * late and saying so; it is never dropped.
+ */
+export function isBudgetSpent(error: unknown): error is ToprankError {
+  return error instanceof ToprankError && error.code === 'credit_budget_exhausted';
+}
 
 /**
  * KeyAPI down or busy after the client's own retries, or answering in a shape we cannot read (usually
@@ -38,6 +45,9 @@ const transientCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'keyapi_rate_limited',
   'keyapi_schema_mismatch',
   'not_published',
+  // A page shared with a member's command (single-flight) was refused for that member's limit; asked
+  // again, the job asks on its own account.
+  'credit_limit_reached',
 ]);
 
 /** The code of a permanent upstream failure, or undefined. */

@@ -3,31 +3,38 @@
  * with the store, queues catch-up ticks and the daily alert check. Any number of processes may run
  * this against one Redis. Signals belong to the caller: `close` lets in-flight jobs finish in time.
  */
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
+import type { ChartRenderer } from '../chat/leaderboard-files.js';
+import { ALERT_SCHEDULER_ID } from '../keys.js';
 import type { LeaderboardService } from '../ranking/leaderboard-service.js';
+import type { RankHistorySource } from '../ranking/rank-history.js';
+import type { RedisClient } from '../redis-connection.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
-import { createCollectProcessor, DEFAULT_TICK_TIMING, type TickTiming } from './collect.js';
+import { createCollectProcessor, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
-import { ALERT_SCHEDULER_ID } from './job-id.js';
 import { createPacer, type PacingLimits } from './pacer.js';
-import { createQueues, type Queues, queueNames } from './queues.js';
-import { createSchedules, type ReconcileReport, type Schedules } from './schedulers.js';
+import { createQueues, type Queues, queueNames, type TickData, tickSettings } from './queues.js';
+import type { ReconcileReport, Schedules } from './schedulers.js';
 import { createSnapshotStore } from './snapshots.js';
 
-/** What the workers need from the core (src/services.ts `Core` has it all). */
+/** What the workers need from the core (`ScheduledCore` of ./scheduling.ts has it all). */
 export interface JobsCore {
   /** Markers, snapshots and pacing. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ's connection (maxRetriesPerRequest: null). */
-  queueRedis: Redis;
+  queueRedis: RedisClient;
   prefix: string;
   leaderboards: LeaderboardService;
+  /** History for digest charts. */
+  rankHistory: RankHistorySource;
   subscriptions: { store: SubscriptionStore };
+  /** The process's one tick queue and slot schedulers. */
+  tickQueue: Queue<TickData>;
+  schedules: Schedules;
 }
 
 export interface WorkerOptions {
@@ -44,6 +51,8 @@ export interface WorkerOptions {
   reconcile?: boolean;
   sample?: boolean;
   now?: () => Date;
+  /** Draws a digest's chart (default: src/charts; tests give one that fails). */
+  renderChart?: ChartRenderer;
   /** Which workers to run (default all); the CLI runs deliveries only. */
   only?: readonly ('tick' | 'deliver' | 'alerts')[];
   /** Sees finished jobs and how long each posted delivery waited (metrics). */
@@ -69,20 +78,14 @@ export interface RunningWorkers {
 }
 
 /** The jobs' collaborators on one core, shared by the workers and the CLI commands. */
-export function createJobParts(core: JobsCore, log: Logger, options: WorkerOptions = {}) {
-  const queues = createQueues(core.queueRedis, core.prefix);
+export function createJobParts(core: JobsCore, options: WorkerOptions = {}) {
+  const queues = createQueues(core.queueRedis, core.prefix, core.tickQueue);
   const snapshots = createSnapshotStore(core.redis, core.prefix);
-  const schedules = createSchedules({
-    queue: queues.tick,
-    store: core.subscriptions.store,
-    redis: core.redis,
-    prefix: core.prefix,
-    log: log.child({ component: 'schedules' }),
-    catchUpWindowMs: options.timing?.catchUpWindowMs ?? DEFAULT_TICK_TIMING.catchUpWindowMs,
-  });
+  const { schedules } = core;
   const base = {
     store: core.subscriptions.store,
     leaderboards: core.leaderboards,
+    rankHistory: core.rankHistory,
     snapshots,
     deliver: queues.deliver,
     redis: core.redis,
@@ -95,7 +98,7 @@ export function createJobParts(core: JobsCore, log: Logger, options: WorkerOptio
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const { core, log } = deps;
   const options = deps.options ?? {};
-  const { queues, snapshots, schedules, base } = createJobParts(core, log, options);
+  const { queues, snapshots, schedules, base } = createJobParts(core, options);
   const common = {
     connection: core.queueRedis,
     prefix: core.prefix,
@@ -109,7 +112,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       new Worker(
         queueNames.tick,
         createCollectProcessor({ ...base, log: log.child({ component: 'tick' }), timing: options.timing }),
-        { ...common, concurrency: 2 },
+        { ...common, concurrency: 2, settings: tickSettings },
       ),
     );
   }
@@ -120,6 +123,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         createDeliverProcessor({
           store: core.subscriptions.store,
           snapshots,
+          rankHistory: core.rankHistory,
+          renderChart: options.renderChart,
           adapters: deps.adapters,
           redis: core.redis,
           prefix: core.prefix,

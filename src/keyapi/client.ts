@@ -4,7 +4,8 @@
  * It knows nothing of leaderboards, periods or chat.
  */
 import type { Logger } from 'pino';
-import { codeForStatus, KeyApiError } from './errors.js';
+import { cleanText, truncateText } from '../clean-text.js';
+import { codeForEnvelope, codeForStatus, KeyApiError } from './errors.js';
 import { createPacer, type Pacer } from './pacing.js';
 import { type ApiRow, apiRowSchema, envelopeSchema, parseKeyApiJson } from './schema.js';
 
@@ -151,7 +152,7 @@ function readResponse(response: Response, body: string): RankingPage {
     json = undefined;
   }
   const envelope = envelopeSchema.safeParse(json);
-  const apiMessage = envelope.success ? (envelope.data.message ?? undefined) : undefined;
+  const apiMessage = envelope.data?.message ? untrustedMessage(envelope.data.message) : undefined;
 
   if (!response.ok) {
     throw new KeyApiError(codeForStatus(response.status), {
@@ -167,7 +168,7 @@ function readResponse(response: Response, body: string): RankingPage {
     });
   }
   if (envelope.data.code !== 0) {
-    throw new KeyApiError(codeForStatus(envelope.data.code), {
+    throw new KeyApiError(codeForEnvelope(envelope.data.code), {
       status: response.status,
       apiMessage: apiMessage ?? `code ${envelope.data.code}`,
     });
@@ -193,6 +194,14 @@ function readRows(data: unknown, status: number): ApiRow[] {
     }
     return { ...row.data, raw: item as Record<string, unknown> };
   });
+}
+
+/** The most of KeyAPI's `message` a user is shown. */
+const MAX_API_MESSAGE_LENGTH = 200;
+
+/** KeyAPI's `message` reaches users' sentences: untrusted text, cleaned and cut (adapters escape markup). */
+function untrustedMessage(message: string): string {
+  return truncateText(cleanText(message), MAX_API_MESSAGE_LENGTH);
 }
 
 function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {

@@ -31,7 +31,7 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'keyapi_unreachable',
 ]);
 
-/** The error code for an HTTP status, or for a non-zero envelope `code` under HTTP 200. */
+/** The error code for an HTTP status that is not 2xx. */
 export function codeForStatus(status: number): ErrorCode {
   if (status === 400) return 'keyapi_bad_request';
   if (status === 401 || status === 403) return 'keyapi_unauthorized';
@@ -39,4 +39,16 @@ export function codeForStatus(status: number): ErrorCode {
   if (status === 429) return 'keyapi_rate_limited';
   if (status >= 500) return 'keyapi_server_error';
   return 'keyapi_api_error';
+}
+
+/** The HTTP statuses the seed documents, which KeyAPI also sends as an envelope `code`. */
+const documentedStatuses: ReadonlySet<number> = new Set([400, 401, 402, 429, 500]);
+
+/**
+ * The error code for a non-zero envelope `code` under HTTP 200. A documented status means that
+ * status; any other code (KeyAPI's own, e.g. 10001 "region not supported") is an answer about the
+ * request, not an outage: `keyapi_api_error`, never retried, its sentence carrying KeyAPI's message.
+ */
+export function codeForEnvelope(code: number): ErrorCode {
+  return documentedStatuses.has(code) ? codeForStatus(code) : 'keyapi_api_error';
 }

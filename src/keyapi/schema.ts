@@ -74,6 +74,12 @@ export const apiRowSchema = z.looseObject({
 /** A row after validation: typed fields plus `raw`, the object exactly as received. */
 export type ApiRow = z.output<typeof apiRowSchema> & { raw: Record<string, unknown> };
 
+/** A page as the page cache keeps it: the checked rows, each with its `raw` object, and the request id. */
+export const rankingPageSchema = z.object({
+  rows: z.array(apiRowSchema.extend({ raw: z.record(z.string(), z.unknown()) })),
+  requestId: z.string().optional(),
+});
+
 /** The envelope every answer shares; `data` stays unknown until the rows are checked one by one. */
 export const envelopeSchema = z.object({
   code: z.number(),

@@ -1,6 +1,6 @@
 /**
- * Numbers as a reader wants them in a leaderboard: compact (12.3K, 1.2M) in the reader's locale.
- * KeyAPI reports GMV in US dollars.
+ * Numbers as a reader wants them in a leaderboard: compact (12.3K, 1.2M) in the reader's locale, with
+ * a true minus sign (U+2212) for negatives. KeyAPI reports GMV in US dollars. Imports nothing.
  */
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -23,19 +23,33 @@ function safeLocale(locale: string): string {
   }
 }
 
-/** A count, compact: 950, 12.3K, 1.2M; "–" when unknown. */
+/**
+ * The number in the locale's words, its minus sign always U+2212: most locales write a hyphen, which
+ * reads as a dash in a table and, after a "+", as "+-82.1K".
+ */
+function render(value: number, locale: string, options: Intl.NumberFormatOptions): string {
+  return formatter(locale, options)
+    .formatToParts(value)
+    .map((part) => (part.type === 'minusSign' ? '\u2212' : part.value))
+    .join('');
+}
+
+const compact: Intl.NumberFormatOptions = { notation: 'compact', maximumFractionDigits: 1 };
+
+/** A count, compact: 950, 12.3K, 1.2M, −82.1K; "–" when unknown. */
 export function formatCount(value: number | undefined, locale = 'en-US'): string {
   if (value === undefined) return '–';
-  return formatter(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+  return render(value, locale, compact);
+}
+
+/** A change, compact and always signed: +12.3K, −82.1K, 0; "–" when unknown. */
+export function formatChange(value: number | undefined, locale = 'en-US'): string {
+  if (value === undefined) return '–';
+  return render(value, locale, { ...compact, signDisplay: 'exceptZero' });
 }
 
 /** A US-dollar amount, compact: $950, $73.4K; "–" when unknown. */
 export function formatUsd(value: number | undefined, locale = 'en-US'): string {
   if (value === undefined) return '–';
-  return formatter(locale, {
-    style: 'currency',
-    currency: 'USD',
-    notation: 'compact',
-    maximumFractionDigits: 1,
-  }).format(value);
+  return render(value, locale, { ...compact, style: 'currency', currency: 'USD' });
 }

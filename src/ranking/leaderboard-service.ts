@@ -1,12 +1,15 @@
 /**
- * Leaderboards: resolves the period (snapping a date, falling back past unpublished periods), fetches
- * the pages a view needs in parallel through the cache and single-flight, and adds movement against
- * the previous period. Imports the KeyAPI client; never a chat library.
+ * Leaderboards: resolves the period (snapping a date, falling back past unpublished periods), reads
+ * both periods page by page to the window's depth (src/ranking/leaderboard-window.ts) through the
+ * cache and single-flight, and adds movement against the previous period. Imports the KeyAPI client;
+ * never a chat library.
  */
 import type { Logger } from 'pino';
+import { cleanText } from '../clean-text.js';
 import { ToprankError } from '../errors.js';
 import { type KeyApiClient, MAX_PAGE_SIZE, type RankingPage, type RankingRequest } from '../keyapi/client.js';
 import type { ApiRow } from '../keyapi/schema.js';
+import { leaderboardWindow, MAX_DEPTH } from './leaderboard-window.js';
 import { movementOf, type RankIndex } from './movement.js';
 import type { PageCache } from './page-cache.js';
 import {
@@ -14,15 +17,16 @@ import {
   isComplete,
   latestCompletePeriod,
   periodContaining,
+  periodKey,
   previousPeriod,
   toDateString,
 } from './period.js';
 import { parseProductCategories } from './product-categories.js';
+import { assertAskable } from './query-guard.js';
+import { builtInRegions, type Regions } from './regions.js';
 import { createSingleFlight } from './single-flight.js';
 import type { Creator, Leaderboard, LeaderboardQuery, Period, RankedCreator } from './types.js';
 
-/** The deepest rank a leaderboard reaches (10 upstream pages); paging stops there. */
-export const MAX_DEPTH = 100;
 /** How many periods to step back past unpublished ones before giving up. */
 export const MAX_FALLBACK = 3;
 
@@ -40,6 +44,18 @@ export interface LeaderboardServiceDeps {
   now?: () => Date;
   /** Sees each page lookup, for metrics. */
   onCacheLookup?: (hit: boolean) => void;
+  /** The regions asked about (default: the built-in markets); any other is refused before a request. */
+  regions?: Regions;
+}
+
+/** Reads page `pageNum` of a period's ranking for one query. */
+type PageReader = (period: Period, pageNum: number) => Promise<RankingPage>;
+
+/** A period's ranking as far as it was read: rows in rank order, each creator once. */
+interface RankList {
+  rows: ApiRow[];
+  /** A short page came back: the ranking has no rows after `rows`. */
+  ended: boolean;
 }
 
 export function createLeaderboardService(deps: LeaderboardServiceDeps): LeaderboardService {
@@ -48,40 +64,68 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   const flights = createSingleFlight<RankingPage>();
   const today = () => toDateString(now());
 
-  function fetchPage(query: LeaderboardQuery, period: Period, pageNum: number): Promise<RankingPage> {
-    const request = toRequest(query, period, pageNum);
+  function fetchPage(request: RankingRequest, period: Period): Promise<RankingPage> {
     return flights.run(JSON.stringify(request), async () => {
-      // Without its cache (Redis down) a leaderboard still works, uncached; the outage is logged by the connection.
-      const cached = await cache.get(request).catch(() => undefined);
+      // The cache never throws: without Redis a leaderboard still works, uncached.
+      const cached = await cache.get(request);
       onCacheLookup?.(cached !== undefined);
       if (cached) return cached;
       const page = await client.fetchPage(request);
-      await cache.set(request, page, isComplete(period, today())).catch(() => {});
+      await cache.set(request, page, isComplete(period, today()));
       return page;
     });
   }
 
-  async function fetchRanks(query: LeaderboardQuery, period: Period, from: number, to: number) {
-    const first = Math.floor((from - 1) / MAX_PAGE_SIZE) + 1;
-    const last = Math.ceil(to / MAX_PAGE_SIZE);
-    const pageNums = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-    const pages = await Promise.all(pageNums.map((n) => fetchPage(query, period, n)));
-    return pages.flatMap((page, i) =>
-      page.rows.map((row, index) => ({ rank: ((pageNums[i] ?? 1) - 1) * MAX_PAGE_SIZE + index + 1, row })),
-    );
+  /**
+   * A reader for one request, asking for each page once: page 1 is both the publication check and
+   * the top of the list, and without Redis nothing else would remember it between the two.
+   */
+  function readerFor(query: LeaderboardQuery): PageReader {
+    const pages = new Map<string, Promise<RankingPage>>();
+    return (period, pageNum) => {
+      const key = `${periodKey(period)}:${pageNum}`;
+      let page = pages.get(key);
+      if (!page) {
+        page = fetchPage(toRequest(query, period, pageNum), period);
+        pages.set(key, page);
+      }
+      return page;
+    };
   }
 
-  async function isPublished(query: LeaderboardQuery, period: Period): Promise<boolean> {
-    return (await fetchPage(query, period, 1)).rows.length > 0;
+  /**
+   * Pages 1 to `pages` of a period, one after the other: a short page ends the list, so no page
+   * after it is paid for. A creator already listed (the ranking moved between two pages' requests)
+   * is listed once, at the first place seen.
+   */
+  async function readList(read: PageReader, period: Period, pages: number): Promise<RankList> {
+    const rows: ApiRow[] = [];
+    const seen = new Set<string>();
+    for (let pageNum = 1; pageNum <= pages; pageNum++) {
+      const page = await read(period, pageNum);
+      for (const row of page.rows) {
+        if (seen.has(row.user_id)) continue;
+        seen.add(row.user_id);
+        rows.push(row);
+      }
+      if (page.rows.length < MAX_PAGE_SIZE) return { rows, ended: true };
+    }
+    return { rows, ended: false };
+  }
+
+  async function published(read: PageReader, period: Period): Promise<boolean> {
+    return (await read(period, 1)).rows.length > 0;
   }
 
   /** Without a date: the latest finished period, or an earlier one while that is not published yet. */
-  async function resolveLatest(query: LeaderboardQuery): Promise<{ period: Period; fellBackFrom?: Period }> {
+  async function resolveLatest(
+    query: LeaderboardQuery,
+    read: PageReader,
+  ): Promise<{ period: Period; fellBackFrom?: Period }> {
     const expected = latestCompletePeriod(query.type, today());
     let period = expected;
     for (let step = 0; step <= MAX_FALLBACK; step++) {
-      if (await isPublished(query, period))
-        return step === 0 ? { period } : { period, fellBackFrom: expected };
+      if (await published(read, period)) return step === 0 ? { period } : { period, fellBackFrom: expected };
       period = previousPeriod(period);
     }
     // A filter that matches nobody also gives empty pages: show that period, empty, rather than an error.
@@ -90,8 +134,10 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   }
 
   return {
-    isPublished,
+    isPublished: (query, period) => published(readerFor(query), period),
     async get(query) {
+      const read = readerFor(query);
+      assertAskable(query, today(), deps.regions ?? builtInRegions);
       let period: Period;
       let fellBackFrom: Period | undefined;
       let snapped = false;
@@ -99,29 +145,30 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
         period = periodContaining(query.type, query.date);
         snapped = period.date !== query.date;
         // Without filters a published ranking is never empty, so an empty one is not out yet.
-        if (!hasFilters(query) && !(await isPublished(query, period))) {
+        if (!hasFilters(query) && !(await published(read, period))) {
           throw new ToprankError('not_published', { period: describePeriod(period) });
         }
       } else {
-        ({ period, fellBackFrom } = await resolveLatest(query));
+        ({ period, fellBackFrom } = await resolveLatest(query, read));
       }
 
-      const from = (query.page - 1) * query.limit + 1;
-      const to = Math.min(query.page * query.limit, MAX_DEPTH);
+      const window = leaderboardWindow(query);
       const previous = previousPeriod(period);
       const [current, before] = await Promise.all([
-        fetchRanks(query, period, from, to),
-        fetchRanks(query, previous, 1, to),
+        readList(read, period, window.pages),
+        readList(read, previous, window.pages),
       ]);
-      const previousRanks: RankIndex = new Map(before.map((e) => [e.row.user_id, e.rank]));
-      const rows: RankedCreator[] = current
-        .filter((e) => e.rank >= from && e.rank <= to)
-        .map((e) => ({
-          rank: e.rank,
-          creator: toCreator(e.row),
-          movement: before.length > 0 ? movementOf(e.row.user_id, e.rank, previousRanks) : undefined,
-        }));
-      log.debug({ period, rows: rows.length }, 'leaderboard resolved');
+      const previousRanks: RankIndex = new Map(before.rows.map((row, i) => [row.user_id, i + 1]));
+      const compared = before.rows.length;
+      const rows: RankedCreator[] = current.rows.slice(window.from - 1, window.to).map((row, i) => {
+        const rank = window.from + i;
+        return {
+          rank,
+          creator: toCreator(row),
+          movement: compared > 0 ? movementOf(row.user_id, rank, previousRanks) : undefined,
+        };
+      });
+      log.debug({ period, rows: rows.length, compared }, 'leaderboard resolved');
       return {
         query,
         period,
@@ -129,7 +176,8 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
         snapped,
         fellBackFrom,
         rows,
-        hasMore: rows.length === to - from + 1 && to < MAX_DEPTH,
+        compared,
+        hasMore: window.to < MAX_DEPTH && (current.rows.length > window.to || !current.ended),
       };
     },
   };
@@ -139,7 +187,8 @@ function hasFilters(query: LeaderboardQuery): boolean {
   return Boolean(query.category || query.productCategory);
 }
 
-function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
+/** The KeyAPI request for one page of a query in a period (history keys on it too). */
+export function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): RankingRequest {
   return {
     date: period.date,
     region: query.region,
@@ -152,13 +201,16 @@ function toRequest(query: LeaderboardQuery, period: Period, pageNum: number): Ra
   };
 }
 
-function toCreator(row: ApiRow): Creator {
+/** Where KeyAPI text enters the domain: every string a platform may show is cleaned here (history
+ * reads rows back through it too). */
+export function toCreator(row: ApiRow): Creator {
+  const handle = cleanText(row.unique_id);
   return {
     userId: row.user_id,
-    handle: row.unique_id ?? '',
-    nickname: row.nick_name ?? row.unique_id ?? row.user_id,
+    handle,
+    nickname: cleanText(row.nick_name) || handle || row.user_id,
     avatar: row.avatar ?? undefined,
-    category: row.category ?? undefined,
+    category: cleanText(row.category) || undefined,
     followers: row.total_followers_cnt,
     followersTotal: row.total_followers_history_cnt,
     sales: row.total_sale_cnt,

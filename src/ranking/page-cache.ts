@@ -1,55 +1,133 @@
 /**
  * Redis cache of KeyAPI pages, one key per request. A finished period never changes, so it is kept
- * long; a page that is empty (not published yet) or of a running period is kept briefly.
+ * long; a page that is empty (not published yet) or of a running period is kept briefly. It never
+ * throws: while Redis is down it is skipped (the connection logs the outage once); any other failure,
+ * and a cached page that no longer reads as one, is a miss that is logged and counted.
  */
-import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { cleanText } from '../clean-text.js';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
+import { rankingPageSchema } from '../keyapi/schema.js';
+import { categoriesKey, pageKey } from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
 
 export interface PageCache {
+  /** The cached page, or undefined on a miss; never rejects. */
   get(request: RankingRequest): Promise<RankingPage | undefined>;
+  /** Keeps a page; never rejects. */
   set(request: RankingRequest, page: RankingPage, final: boolean): Promise<void>;
   /** Creator categories seen so far in a region's pages, for autocomplete without a paid call. */
   categories(region: string): Promise<string[]>;
+}
+
+/** What failed: a Redis command of `get`, `set` or `categories`, or a cached page that is not one. */
+export type CacheErrorOp = 'get' | 'set' | 'categories' | 'invalid_page' | 'history';
+
+/** Where the cache reports its failures. */
+export interface PageCacheOptions {
+  log: Logger;
+  /** Sees every failure, for metrics (toprank_cache_errors_total). */
+  onError?: (op: CacheErrorOp) => void;
 }
 
 const FINAL_PAGE_TTL_SECONDS = 14 * 24 * 3600;
 const FRESH_PAGE_TTL_SECONDS = 10 * 60;
 const EMPTY_PAGE_TTL_SECONDS = 5 * 60;
 
-/** The cache key of a request; every parameter that changes the answer is part of it. */
-function pageKey(prefix: string, r: RankingRequest): string {
-  const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
-  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
-}
-
-/** Lost its connection (a fresh one that is still connecting is not down). */
-function isDown(redis: Redis): boolean {
+/** Lost its connection (a fresh one that is still connecting is not down): skip the lookup at once. */
+export function isDown(redis: RedisClient): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 
-export function createRedisPageCache(redis: Redis, prefix: string): PageCache {
+/** A cached page read back with the schema of src/keyapi/schema.ts; undefined when it is not one. */
+function readPage(text: string): RankingPage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const page = rankingPageSchema.safeParse(json);
+  return page.success ? { rows: page.data.rows, requestId: page.data.requestId } : undefined;
+}
+
+/** Runs a MULTI; a command that fails inside it does not reject exec(), so its error is thrown here. */
+export async function execChecked(multi: ReturnType<RedisClient['multi']>): Promise<void> {
+  for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
+}
+
+/** How the cache's Redis work fails: never to the caller; logged once per kind, counted every time. */
+export interface CacheGuard {
+  /** Runs a Redis operation; while Redis is down, or when it fails, gives `fallback`. */
+  guarded<T>(op: CacheErrorOp, fallback: T, work: () => Promise<T>): Promise<T>;
+  failed(op: CacheErrorOp, cause: unknown): void;
+  worked(op: CacheErrorOp): void;
+}
+
+export function createCacheGuard(redis: RedisClient, options: PageCacheOptions): CacheGuard {
+  const { log, onError } = options;
+  // Each kind of failure is logged when it starts, not on every lookup, until that operation works again.
+  const failing = new Set<CacheErrorOp>();
+  const failed = (op: CacheErrorOp, cause: unknown) => {
+    onError?.(op);
+    if (failing.has(op)) return;
+    failing.add(op);
+    log.warn({ op, err: cause }, 'page cache failed: serving without it');
+  };
+  const worked = (op: CacheErrorOp) => failing.delete(op);
+  return {
+    failed,
+    worked,
+    async guarded(op, fallback, work) {
+      // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
+      if (isDown(redis)) return fallback;
+      try {
+        const result = await work();
+        worked(op);
+        return result;
+      } catch (cause) {
+        // The connection dropped meanwhile: the known outage, logged once by the connection itself.
+        if (!isDown(redis)) failed(op, cause);
+        return fallback;
+      }
+    },
+  };
+}
+
+export function createRedisPageCache(
+  redis: RedisClient,
+  prefix: string,
+  options: PageCacheOptions,
+): PageCache {
+  const { guarded, failed, worked } = createCacheGuard(redis, options);
+
   return {
     async get(request) {
-      // While Redis is down, skip the cache at once rather than wait for a reconnect to fail.
-      if (isDown(redis)) return undefined;
-      const cached = await redis.get(pageKey(prefix, request));
-      return cached === null ? undefined : (JSON.parse(cached) as RankingPage);
+      const cached = await guarded('get', null, () => redis.get(pageKey(prefix, request)));
+      if (cached === null) return undefined;
+      const page = readPage(cached);
+      if (page) worked('invalid_page');
+      else failed('invalid_page', new Error(`cached page ${pageKey(prefix, request)} is not a page`));
+      return page;
     },
     async set(request, page, final) {
-      if (isDown(redis)) return;
       const ttl =
         page.rows.length === 0
           ? EMPTY_PAGE_TTL_SECONDS
           : final
             ? FINAL_PAGE_TTL_SECONDS
             : FRESH_PAGE_TTL_SECONDS;
-      const categories = [...new Set(page.rows.map((row) => row.category).filter((c): c is string => !!c))];
-      const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
-      if (categories.length > 0) write.sadd(`${prefix}:categories:${request.region}`, ...categories);
-      await write.exec();
+      // Autocomplete shows these on the platforms: cleaned like every KeyAPI text (./clean-text.ts).
+      const categories = [...new Set(page.rows.map((row) => cleanText(row.category)).filter(Boolean))];
+      await guarded('set', undefined, async () => {
+        const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
+        if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
+        await execChecked(write);
+      });
     },
     async categories(region) {
-      return (await redis.smembers(`${prefix}:categories:${region}`)).sort();
+      const seen = await guarded('categories', [], () => redis.smembers(categoriesKey(prefix, region)));
+      return seen.sort();
     },
   };
 }

@@ -2,7 +2,7 @@
  * Ranking periods as KeyAPI dates them: a day is any date, a week starts on Monday, a month on the 1st.
  * Dates are plain YYYY-MM-DD strings computed in UTC, so no local time zone can shift them.
  */
-import type { Period, RankType } from './types.js';
+import { type Period, type RankType, rankTypes } from './types.js';
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -74,6 +74,14 @@ export function isComplete(period: Period, today: string): boolean {
 /** A stable key for a period, e.g. `week-2026-11-23`. */
 export function periodKey(period: Period): string {
   return `${period.type}-${period.date}`;
+}
+
+/** The period a {@link periodKey} names; undefined for anything else. */
+export function parsePeriodKey(key: string): Period | undefined {
+  const at = key.indexOf('-');
+  const type = key.slice(0, at) as RankType;
+  const date = key.slice(at + 1);
+  return at > 0 && rankTypes.includes(type) && isValidDate(date) ? { type, date } : undefined;
 }
 
 /** Short English month names, January first. */

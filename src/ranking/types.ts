@@ -57,7 +57,7 @@ export interface Creator {
   raw: Record<string, unknown>;
 }
 
-/** How a creator moved against the previous period's ranking of the same depth. */
+/** How a creator moved against the previous period's ranking, over the window's depth. */
 export type Movement =
   | { kind: 'up'; places: number }
   | { kind: 'down'; places: number }
@@ -81,6 +81,11 @@ export interface Leaderboard {
   /** The period that was asked for (or the latest expected) is not published; `period` is an earlier one. */
   fellBackFrom: Period | undefined;
   rows: RankedCreator[];
-  /** True when the page was full, so a next page may exist. */
+  /**
+   * Movement was measured against the previous period's ranks 1 to `compared` (the window's depth,
+   * or fewer when that ranking is shorter); 0 when it has none, and every movement is undefined.
+   */
+  compared: number;
+  /** True when the list goes on past the last rank shown, so a next page exists. */
   hasMore: boolean;
 }

@@ -2,11 +2,28 @@
  * Subscriptions in memory, with the same refusals as the Redis store: for unit tests and fakes.
  */
 
-import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
-import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+import {
+  newSubscriptionId,
+  queryHash,
+  type Subscription,
+  slotIdOf,
+  subscriptionSchema,
+} from './subscription.js';
+import {
+  type AddResult,
+  candidateIds,
+  type PauseState,
+  type SubscriptionStore,
+  type SubscriptionStoreOptions,
+} from './subscription-store.js';
 
 export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly subs = new Map<string, Subscription>();
+  private readonly newId: () => string;
+
+  constructor(options: SubscriptionStoreOptions = {}) {
+    this.newId = options.newId ?? newSubscriptionId;
+  }
 
   async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
     const sub = subscriptionSchema.parse(subscription);
@@ -14,8 +31,12 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     const same = channel.find((s) => queryHash(s.query) === queryHash(sub.query));
     if (same) return { added: false, reason: 'exists', existingId: same.id };
     if (channel.length >= maxPerChannel) return { added: false, reason: 'limit', limit: maxPerChannel };
-    this.subs.set(sub.id, structuredClone(sub));
-    return { added: true, subscription: sub };
+    const ids = candidateIds(sub.id, this.newId);
+    const id = ids.find((candidate) => !this.subs.has(candidate));
+    if (id === undefined) throw new Error(`no free subscription id among ${ids.length}`);
+    const added = { ...sub, id };
+    this.subs.set(id, structuredClone(added));
+    return { added: true, subscription: added };
   }
 
   async remove(id: string): Promise<Subscription | undefined> {
@@ -43,6 +64,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 
   async listSlots(): Promise<string[]> {
     return [...new Set([...this.subs.values()].map(slotIdOf))].sort();
+  }
+
+  async listByTeam(team: string): Promise<Subscription[]> {
+    return this.list((s) => s.team === team);
   }
 
   async listAlerting(): Promise<Subscription[]> {
@@ -74,6 +99,8 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   }
 }
 
-export function createMemorySubscriptionStore(): MemorySubscriptionStore {
-  return new MemorySubscriptionStore();
+export function createMemorySubscriptionStore(
+  options: SubscriptionStoreOptions = {},
+): MemorySubscriptionStore {
+  return new MemorySubscriptionStore(options);
 }

@@ -1,25 +1,55 @@
 /**
  * Subscriptions in Redis: one JSON record per subscription, validated with zod when read, and indexes
  * by channel (oldest first), by delivery slot, of live slots, of alerting subscriptions and of each
- * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift.
+ * channel's queries (duplicate check). Add and remove are single Lua scripts, so indexes never drift,
+ * and add takes the first free id among its candidates, so a taken id never overwrites a record.
  */
-import type { Redis } from 'ioredis';
-import { teamSubscriptionsKey } from '../keys.js';
-import { queryHash, type Subscription, slotIdOf, subscriptionSchema } from './subscription.js';
-import type { AddResult, PauseState, SubscriptionStore } from './subscription-store.js';
+import {
+  alertingSubscriptionsKey,
+  channelQueryKey,
+  channelSubscriptionsKey,
+  liveSlotsKey,
+  slotSubscriptionsKey,
+  subscriptionKey,
+  teamSubscriptionsKey,
+} from '../keys.js';
+import type { RedisClient } from '../redis-connection.js';
+import {
+  isSubscriptionId,
+  newSubscriptionId,
+  queryHash,
+  type Subscription,
+  slotIdOf,
+  subscriptionSchema,
+} from './subscription.js';
+import {
+  type AddResult,
+  candidateIds,
+  type PauseState,
+  type SubscriptionStore,
+  type SubscriptionStoreOptions,
+} from './subscription-store.js';
 
+// KEYS: the six indexes (channel, slot, slots, alerting, query, team), then one record key per candidate id.
+// ARGV: score, limit, alerts flag, slot id, team ('' for none), then (id, record) per candidate.
 const addScript = `
-local existing = redis.call('GET', KEYS[6])
+local existing = redis.call('GET', KEYS[5])
 if existing then return {'exists', existing} end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'limit'} end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('SADD', KEYS[4], ARGV[6])
-if ARGV[5] == '1' then redis.call('SADD', KEYS[5], ARGV[2]) end
-redis.call('SET', KEYS[6], ARGV[2])
-if KEYS[7] then redis.call('SADD', KEYS[7], ARGV[2]) end
-return {'added'}`;
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {'limit'} end
+for i = 7, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    local id = ARGV[(i - 7) * 2 + 6]
+    redis.call('SET', KEYS[i], ARGV[(i - 7) * 2 + 7])
+    redis.call('ZADD', KEYS[1], ARGV[1], id)
+    redis.call('SADD', KEYS[2], id)
+    redis.call('SADD', KEYS[3], ARGV[4])
+    if ARGV[3] == '1' then redis.call('SADD', KEYS[4], id) end
+    redis.call('SET', KEYS[5], id)
+    if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[1], id) end
+    return {'added', id}
+  end
+end
+return {'taken'}`;
 
 const removeScript = `
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
@@ -28,58 +58,67 @@ redis.call('SREM', KEYS[3], ARGV[1])
 if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('SREM', KEYS[5], ARGV[1])
 if redis.call('GET', KEYS[6]) == ARGV[1] then redis.call('DEL', KEYS[6]) end
-if KEYS[7] then redis.call('SREM', KEYS[7], ARGV[1]) end
+redis.call('ZREM', KEYS[7], ARGV[1])
 return 1`;
 
 export class RedisSubscriptionStore implements SubscriptionStore {
+  private readonly newId: () => string;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+    options: SubscriptionStoreOptions = {},
+  ) {
+    this.newId = options.newId ?? newSubscriptionId;
+  }
 
   private keys(sub: Subscription): string[] {
     const p = this.prefix;
     return [
-      `${p}:sub:${sub.id}`,
-      `${p}:subs:channel:${sub.channel}`,
-      `${p}:subs:slot:${slotIdOf(sub)}`,
-      `${p}:subs:slots`,
-      `${p}:subs:alerting`,
-      `${p}:subs:query:${sub.channel}:${queryHash(sub.query)}`,
-      ...(sub.team ? [teamSubscriptionsKey(p, sub.team)] : []),
+      subscriptionKey(p, sub.id),
+      channelSubscriptionsKey(p, sub.channel),
+      slotSubscriptionsKey(p, slotIdOf(sub)),
+      liveSlotsKey(p),
+      alertingSubscriptionsKey(p),
+      channelQueryKey(p, sub.channel, queryHash(sub.query)),
+      teamSubscriptionsKey(p, sub.team ?? ''),
     ];
   }
 
   async add(subscription: Subscription, maxPerChannel: number): Promise<AddResult> {
     const sub = subscriptionSchema.parse(subscription);
-    const keys = this.keys(sub);
+    const candidates = candidateIds(sub.id, this.newId).map((id) => ({ ...sub, id }));
+    const [, ...indexes] = this.keys(sub);
     const result = (await this.redis.eval(
       addScript,
-      keys.length,
-      ...keys,
-      JSON.stringify(sub),
-      sub.id,
+      indexes.length + candidates.length,
+      ...indexes,
+      ...candidates.map((c) => this.keys(c)[0] ?? ''),
       String(Date.parse(sub.createdAt) || Date.now()),
       String(maxPerChannel),
       sub.alerts ? '1' : '0',
       slotIdOf(sub),
+      sub.team ?? '',
+      ...candidates.flatMap((c) => [c.id, JSON.stringify(c)]),
     )) as string[];
     if (result[0] === 'exists') return { added: false, reason: 'exists', existingId: String(result[1]) };
     if (result[0] === 'limit') return { added: false, reason: 'limit', limit: maxPerChannel };
-    return { added: true, subscription: sub };
+    const added = candidates.find((c) => c.id === result[1]);
+    if (result[0] !== 'added' || !added)
+      throw new Error(`no free subscription id among ${candidates.length}`);
+    return { added: true, subscription: added };
   }
 
   async remove(id: string): Promise<Subscription | undefined> {
     const sub = await this.get(id);
     if (!sub) return undefined;
-    const keys = this.keys(sub);
-    const removed = await this.redis.eval(removeScript, keys.length, ...keys, sub.id, slotIdOf(sub));
+    const removed = await this.redis.eval(removeScript, 7, ...this.keys(sub), sub.id, slotIdOf(sub));
     return removed === 1 ? sub : undefined;
   }
 
   async get(id: string): Promise<Subscription | undefined> {
-    if (!/^[a-z0-9]{1,12}$/.test(id)) return undefined;
-    const raw = await this.redis.get(`${this.prefix}:sub:${id}`);
+    if (!isSubscriptionId(id)) return undefined;
+    const raw = await this.redis.get(subscriptionKey(this.prefix, id));
     return raw === null ? undefined : subscriptionSchema.parse(JSON.parse(raw));
   }
 
@@ -88,32 +127,36 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     // Batches keep one MGET reasonable for slots with thousands of subscribers.
     for (let i = 0; i < ids.length; i += 500) {
       const batch = ids.slice(i, i + 500);
-      const raws = await this.redis.mget(...batch.map((id) => `${this.prefix}:sub:${id}`));
+      const raws = await this.redis.mget(...batch.map((id) => subscriptionKey(this.prefix, id)));
       for (const raw of raws) if (raw !== null) subs.push(subscriptionSchema.parse(JSON.parse(raw)));
     }
     return subs;
   }
 
   async listByChannel(channel: string): Promise<Subscription[]> {
-    return this.getMany(await this.redis.zrange(`${this.prefix}:subs:channel:${channel}`, '0', '-1'));
+    return this.getMany(await this.redis.zrange(channelSubscriptionsKey(this.prefix, channel), '0', '-1'));
   }
 
   async listBySlot(slotId: string): Promise<Subscription[]> {
-    const ids = (await this.redis.smembers(`${this.prefix}:subs:slot:${slotId}`)).sort();
+    const ids = (await this.redis.smembers(slotSubscriptionsKey(this.prefix, slotId))).sort();
     return this.getMany(ids);
   }
 
   async listSlots(): Promise<string[]> {
-    return (await this.redis.smembers(`${this.prefix}:subs:slots`)).sort();
+    return (await this.redis.smembers(liveSlotsKey(this.prefix))).sort();
+  }
+
+  async listByTeam(team: string): Promise<Subscription[]> {
+    return this.getMany(await this.redis.zrange(teamSubscriptionsKey(this.prefix, team), '0', '-1'));
   }
 
   async listAlerting(): Promise<Subscription[]> {
-    return this.getMany((await this.redis.smembers(`${this.prefix}:subs:alerting`)).sort());
+    return this.getMany((await this.redis.smembers(alertingSubscriptionsKey(this.prefix))).sort());
   }
 
   private async setState(sub: Subscription, state: Subscription['state']): Promise<void> {
     // XX: a subscription removed meanwhile stays removed.
-    await this.redis.set(`${this.prefix}:sub:${sub.id}`, JSON.stringify({ ...sub, state }), 'XX');
+    await this.redis.set(subscriptionKey(this.prefix, sub.id), JSON.stringify({ ...sub, state }), 'XX');
   }
 
   async pause(id: string, state: PauseState): Promise<void> {
@@ -128,7 +171,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   async pauseTeam(team: string, channels: string[], state: PauseState): Promise<number> {
-    const ids = await this.redis.smembers(teamSubscriptionsKey(this.prefix, team));
+    const ids = await this.redis.zrange(teamSubscriptionsKey(this.prefix, team), '0', '-1');
     const byChannel = await Promise.all(channels.map((channel) => this.listByChannel(channel)));
     const subs = new Map([...(await this.getMany(ids)), ...byChannel.flat()].map((s) => [s.id, s]));
     const active = [...subs.values()].filter((s) => s.state.status === 'active');
@@ -142,6 +185,10 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 }
 
-export function createRedisSubscriptionStore(redis: Redis, prefix: string): RedisSubscriptionStore {
-  return new RedisSubscriptionStore(redis, prefix);
+export function createRedisSubscriptionStore(
+  redis: RedisClient,
+  prefix: string,
+  options: SubscriptionStoreOptions = {},
+): RedisSubscriptionStore {
+  return new RedisSubscriptionStore(redis, prefix, options);
 }

@@ -2,6 +2,7 @@
  * What commands need from the scheduling side without knowing BullMQ: make sure a slot's job
  * scheduler exists, and let it go once no subscription needs it. src/jobs implements it.
  */
+import type { DeliveryStatusStore } from './delivery-status.js';
 import type { SubscriptionStore } from './subscription-store.js';
 
 export interface SchedulePort {
@@ -18,4 +19,6 @@ export interface SubscriptionServices {
   /** DIGEST_TIME and DIGEST_TIMEZONE. */
   defaults: { time: string; timezone: string };
   maxPerChannel: number;
+  /** Each subscription's last delivery, for /toprank-status. */
+  deliveries?: DeliveryStatusStore;
 }

@@ -4,8 +4,8 @@
  * library is needed here. Pure; imports ranking's calendar helpers and the zone names, nothing else.
  */
 import { addDays, dayNames, monthNames } from '../ranking/period.js';
-import type { RankType } from '../ranking/types.js';
-import { canonicalTimeZone } from '../time-zone.js';
+import { type RankType, rankTypes } from '../ranking/types.js';
+import { canonicalTimeZone, isTimeOfDay } from '../time-zone.js';
 
 export interface Slot {
   cadence: RankType;
@@ -15,7 +15,7 @@ export interface Slot {
   timezone: string;
 }
 
-const slotIdPattern = /^(day|week|month)-([01]\d|2[0-3])([0-5]\d)-(.+)$/;
+const slotIdPattern = new RegExp(`^(${rankTypes.join('|')})-(\\d\\d)(\\d\\d)-(.+)$`);
 
 /** A slot's id, safe for Redis keys and BullMQ ids (no `:`): `week-0900-America/New_York`. */
 export function slotId(slot: Slot): string {
@@ -27,7 +27,9 @@ export function parseSlotId(id: string): Slot {
   const match = slotIdPattern.exec(id);
   if (!match) throw new Error(`not a slot id: ${id}`);
   const [, cadence, hh, mm, timezone] = match as unknown as [string, RankType, string, string, string];
-  return { cadence, time: `${hh}:${mm}`, timezone };
+  const time = `${hh}:${mm}`;
+  if (!isTimeOfDay(time)) throw new Error(`not a slot id: ${id}`);
+  return { cadence, time, timezone };
 }
 
 /** True when `zone` is an IANA time zone this runtime knows, in any spelling. */

@@ -12,8 +12,24 @@ export type AddResult =
 
 export type PauseState = Extract<SubscriptionState, { status: 'paused' }>;
 
+export interface SubscriptionStoreOptions {
+  /** Makes the ids tried when a subscription's own id is taken (default: newSubscriptionId). */
+  newId?: () => string;
+}
+
+/** A taken id is retried this many times with a new one; 32^6 ids make one retry already rare. */
+const ID_RETRIES = 4;
+
+/** The ids `add` tries, in order: the subscription's own, then fresh ones. */
+export function candidateIds(id: string, newId: () => string): string[] {
+  return [id, ...Array.from({ length: ID_RETRIES }, newId)];
+}
+
 export interface SubscriptionStore {
-  /** Adds unless the channel already has the same query, or has reached `maxPerChannel`. */
+  /**
+   * Adds unless the channel already has the same query, or has reached `maxPerChannel`. An id already
+   * taken (by any channel) is replaced by a fresh one, never overwritten: use the returned subscription.
+   */
   add(subscription: Subscription, maxPerChannel: number): Promise<AddResult>;
   /** Removes one; returns it, or undefined when it did not exist. */
   remove(id: string): Promise<Subscription | undefined>;
@@ -24,6 +40,8 @@ export interface SubscriptionStore {
   listBySlot(slotId: string): Promise<Subscription[]>;
   /** Every slot that has at least one subscription. */
   listSlots(): Promise<string[]>;
+  /** The team's subscriptions (those stored with a team), oldest first. */
+  listByTeam(team: string): Promise<Subscription[]>;
   /** Every subscription with alerts on. */
   listAlerting(): Promise<Subscription[]>;
   pause(id: string, state: PauseState): Promise<void>;

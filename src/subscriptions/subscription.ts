@@ -4,7 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { LeaderboardQuery } from '../ranking/types.js';
+import { isRegionCode } from '../ranking/regions.js';
+import { type LeaderboardQuery, rankBys, rankTypes } from '../ranking/types.js';
+import { isTimeOfDay } from '../time-zone.js';
 import { isTimeZone, type Slot, slotId } from './slot.js';
 
 /** A channel has at most this many subscriptions. */
@@ -17,9 +19,9 @@ const channelRefSchema = z.string().regex(/^(discord:[^:]+|slack:[^:]+:[^:]+|con
 
 /** The leaderboard a subscription follows; `type` is also the digest cadence. */
 export const subscriptionQuerySchema = z.object({
-  region: z.string().regex(/^[A-Z]{2}$/),
-  type: z.enum(['day', 'week', 'month']),
-  by: z.enum(['followers', 'sales']),
+  region: z.string().refine(isRegionCode),
+  type: z.enum(rankTypes),
+  by: z.enum(rankBys),
   category: z.string().max(80).optional(),
   productCategory: z
     .string()
@@ -45,26 +47,42 @@ const stateSchema = z.discriminatedUnion('status', [
 
 export type SubscriptionState = z.output<typeof stateSchema>;
 
+/** A subscription id: short and free of `:`, so it can sit in BullMQ job ids and Redis keys. */
+export const subscriptionIdSchema = z.string().regex(/^[a-z0-9]{4,12}$/);
+
+/** True when `id` could name a subscription (checked before a lookup spends a Redis call). */
+export function isSubscriptionId(id: string): boolean {
+  return subscriptionIdSchema.safeParse(id).success;
+}
+
 export const subscriptionSchema = z.object({
-  /** Short and free of `:`, so it can sit in BullMQ job ids. */
-  id: z.string().regex(/^[a-z0-9]{4,12}$/),
+  id: subscriptionIdSchema,
   channel: channelRefSchema,
-  /** The Discord server of the channel (absent on subscriptions made before it was stored). */
-  team: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,32}$/)
-    .optional(),
   query: subscriptionQuerySchema,
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  time: z.string().refine(isTimeOfDay),
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone'),
   alerts: z.boolean(),
   alertClimb: z.number().int().min(1).max(100),
+  /** Attach a chart to each digest; absent in records older than charts (then: digestHasChart's default). */
+  chart: z.boolean().optional(),
   state: stateSchema,
   createdBy: z.string(),
   createdAt: z.string(),
+  /** The team it belongs to (src/chat/team.ts), for its monthly price; absent on older records. */
+  team: z.string().optional(),
 });
 
 export type Subscription = z.output<typeof subscriptionSchema>;
+
+/** Digests carry a chart unless told otherwise: weekly and monthly ones do, daily ones do not. */
+export function defaultDigestChart(type: SubscriptionQuery['type']): boolean {
+  return type !== 'day';
+}
+
+/** Whether this subscription's digests carry a chart. */
+export function digestHasChart(sub: Pick<Subscription, 'chart' | 'query'>): boolean {
+  return sub.chart ?? defaultDigestChart(sub.query.type);
+}
 
 /** A new, random subscription id: 6 characters of [a-z0-9]. */
 export function newSubscriptionId(): string {
@@ -96,6 +114,11 @@ function canonical(query: SubscriptionQuery): string {
 /** A short stable hash of the query: snapshots and duplicate checks key on it. */
 export function queryHash(query: SubscriptionQuery): string {
   return createHash('sha1').update(canonical(query)).digest('hex').slice(0, 16);
+}
+
+/** The daily query an alert subscription watches, whatever its digest cadence. */
+export function dailyQuery(query: SubscriptionQuery): SubscriptionQuery {
+  return { ...query, type: 'day' };
 }
 
 /** The ranking service's first-page query for a subscription's leaderboard, in the period holding `date`. */

@@ -26,7 +26,7 @@ describe('toprank register', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `Registered /toprank, /toprank-subscribe, /toprank-subscriptions, /toprank-unsubscribe to server ${discord.guildId} (instant).`,
+      `Registered /toprank, /toprank-subscribe, /toprank-subscriptions, /toprank-unsubscribe, /toprank-status to server ${discord.guildId} (instant).`,
     );
     expect(result.stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${discord.applicationId}&scope=bot+applications.commands`,
@@ -39,6 +39,7 @@ describe('toprank register', () => {
       'toprank-subscribe',
       'toprank-subscriptions',
       'toprank-unsubscribe',
+      'toprank-status',
     ]);
   });
 
@@ -73,6 +74,7 @@ describe('toprank register', () => {
         '/toprank-subscribe',
         '/toprank-subscriptions',
         '/toprank-unsubscribe',
+        '/toprank-status',
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

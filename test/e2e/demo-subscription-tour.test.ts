@@ -43,6 +43,10 @@ describe('demo tour with subscriptions', () => {
     await runDemo(ctx, { input: new PassThrough(), output, interactive: false }, { core: t.core });
 
     expect(printed).toContain('Subscribed (`');
+    expect(printed).toContain('Preview: nothing was subscribed.');
+    expect(printed).toContain('Price: ≈ ');
+    expect(printed).toContain('toprank status of this channel');
+    expect(printed).toMatch(/delivered \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(week-/);
     expect(printed).toContain('── console:demo ──');
     expect(printed).toContain('Weekly digest · 🇺🇸 US weekly top 5 by sales');
     expect(printed).toMatch(/Rank alert · 🇺🇸 US daily top 5 by sales|No rank moves that day/);

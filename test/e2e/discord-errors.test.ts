@@ -81,9 +81,9 @@ describe('discord errors', () => {
     keyapi.fallback = () => ({ body: { code: 0, message: 'success', data: [] } });
     const { callback } = await ask([
       { name: 'region', type: 3, value: 'US' },
-      { name: 'date', type: 3, value: '2026-11-25' },
+      { name: 'date', type: 3, value: '2026-11-24' },
     ]);
-    const period = describePeriod({ type: 'day', date: '2026-11-25' });
+    const period = describePeriod({ type: 'day', date: '2026-11-24' });
     expect((callback.data.flags ?? 0) & 64).toBe(64);
     expect(visibleText(callback.data)).toBe(sentence(new ToprankError('not_published', { period })));
   });

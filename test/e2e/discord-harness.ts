@@ -6,8 +6,8 @@
 import type { APIEmbed } from 'discord.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import { unescapeMarkdown } from '../../src/adapters/discord/escape.js';
+import type { ScheduledCore } from '../../src/jobs/scheduling.js';
 import { startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
-import type { Core } from '../../src/services.js';
 import type { RecordedRequest } from '../fakes/discord/discord-rest.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { createTestCore, TEST_NOW } from '../helpers/test-core.js';
@@ -26,11 +26,13 @@ export interface DiscordBotOptions {
   ackDeadlineMs?: number;
   /** The interaction claim the adapter takes (start.ts gives it Redis's); none by default. */
   claim?: (interactionId: string) => Promise<boolean>;
+  /** More configuration for the core, e.g. credit limits. */
+  env?: Record<string, string>;
 }
 
 export interface DiscordBot {
   fake: FakeDiscord;
-  core: Core;
+  core: ScheduledCore;
   adapter: DiscordAdapter;
   log: TestLog;
   /** Starts another adapter (a restart) on the same core and fake; the caller stops it. */
@@ -45,7 +47,7 @@ export async function startSampleKeyApi() {
 export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<DiscordBot> {
   const keyapi = options.keyapi ?? (await startSampleKeyApi());
   const fake = await startFakeDiscord({ ackDeadlineMs: options.ackDeadlineMs });
-  const testCore = await createTestCore(keyapi.url);
+  const testCore = await createTestCore(keyapi.url, { env: options.env });
   const log = createTestLog({ level: 'debug', secrets: [fake.token] });
   const make = () =>
     createDiscordAdapter({

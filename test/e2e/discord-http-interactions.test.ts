@@ -125,6 +125,27 @@ describe('discord interactions over HTTP', () => {
     expect(body).toEqual(viaGateway);
   });
 
+  it('sends a file answer (format:csv) as one multipart HTTP reply, as the gateway sends its callback', async () => {
+    const options: CommandOption[] = [
+      { name: 'region', type: 3, value: 'US' },
+      { name: 'format', type: 3, value: 'csv' },
+    ];
+    const overGateway = gateway.fake.interact(toprank(options));
+    const viaGateway = await callbackOf(gateway.fake, overGateway.id);
+
+    const payload = toprank(options);
+    const answer = await discord.send(payload);
+    expect(answer.status).toBe(200);
+    expect(answer.accepted?.status).toBe(204);
+    const [reply] = requestsOf(gateway.fake, payload.id, payload.token);
+    expect(reply?.route).toBe('HTTP reply');
+    expect(reply?.files.map((f) => f.name)).toEqual(viaGateway.files.map((f) => f.name));
+    expect(reply?.files[0]?.name).toMatch(/^toprank-US-day-followers-.*\.csv$/);
+    expect(reply?.files[0]?.data.toString('utf8')).toBe(viaGateway.files[0]?.data.toString('utf8'));
+    const original = gateway.fake.rest.interactions.get(payload.id)?.original;
+    expect(original?.attachments.map((a) => a.filename)).toEqual([reply?.files[0]?.name]);
+  });
+
   it('pages with the Next button by updating the message, as on the gateway', async () => {
     const first = toprank([{ name: 'region', type: 3, value: 'GB' }]);
     await discord.send(first);

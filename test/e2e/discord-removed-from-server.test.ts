@@ -63,13 +63,13 @@ describe('discord: the bot removed from a server', () => {
 
   it("pauses every subscription of the server, with the reason, and no other server's", async () => {
     const stored = await subscribe('US');
-    expect((await bot.core.subscriptions.store.get(stored))?.team).toBe(bot.fake.guildId);
+    expect((await bot.core.subscriptions.store.get(stored))?.team).toBe(`discord:${bot.fake.guildId}`);
     bot.fake.addTextChannel(OLD_CHANNEL, 'older');
     await waitUntil('the bot sees the new channel', async () =>
       bot.adapter.client.channels.cache.has(OLD_CHANNEL),
     );
     const old = await subscribeWithoutServer(OLD_CHANNEL);
-    expect(old.team).toBeUndefined();
+    expect(old.team).toBe(`discord:channel-${OLD_CHANNEL}`); // its server unknown: found by its channel
     const elsewhere = await subscribeWithoutServer(OTHER_SERVER_CHANNEL);
 
     expect(bot.fake.gateway.dispatchToGuild(bot.fake.guildId, 'GUILD_DELETE', { id: bot.fake.guildId })).toBe(

@@ -73,7 +73,7 @@ describe('discord /toprank leaderboard', () => {
     ]);
   });
 
-  it('offers Prev (disabled) and Next buttons whose ids fit in 100 characters', async () => {
+  it('offers Prev (disabled), Next, Chart and CSV buttons whose ids fit in 100 characters', async () => {
     const { id } = bot.fake.interact(
       chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
     );
@@ -84,6 +84,8 @@ describe('discord /toprank leaderboard', () => {
     expect(buttons.map((b) => [b.label, b.disabled])).toEqual([
       ['◀ Prev', true],
       ['Next ▶', false],
+      ['📈 Chart', false],
+      ['📄 CSV', false],
     ]);
     for (const b of buttons) expect(b.custom_id.length).toBeLessThanOrEqual(100);
   });

@@ -5,9 +5,11 @@
  */
 import type { APIEmbed, APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unescapeMarkdown } from '../../src/adapters/discord/escape.js';
 import { discordChannel } from '../../src/chat/channel-ref.js';
 import { leaderboardView } from '../../src/chat/leaderboard-view.js';
-import { button, chatInput } from '../fakes/discord/interactions.js';
+import { hostileCharacters, hostileRows } from '../fakes/crafted-rankings.js';
+import { autocomplete, button, chatInput } from '../fakes/discord/interactions.js';
 import { envelope, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import {
   buttonId,
@@ -110,5 +112,48 @@ describe('discord untrusted creator names', () => {
     const posted = bot.fake.rest.messagesIn(bot.fake.channelId)[0];
     expect(posted?.mention_everyone).toBe(false);
     expect(visibleText(posted as unknown as Record<string, unknown>)).toContain('@everyone *bold*');
+  });
+});
+
+describe('discord hostile KeyAPI rows', () => {
+  let bot: DiscordBot;
+  let reply: { embeds: APIEmbed[] } & Record<string, unknown>;
+
+  beforeAll(async () => {
+    const keyapi = await startFakeKeyApi();
+    keyapi.fallback = () => ({ body: envelope(hostileRows) });
+    bot = await startDiscordBot({ keyapi });
+    const { id } = bot.fake.interact(
+      chatInput({ name: 'toprank', options: [{ name: 'region', type: 3, value: 'US' }] }),
+    );
+    reply = ((await callbackOf(bot.fake, id)).body as { data: typeof reply }).data;
+  });
+  afterAll(() => bot.close());
+
+  it('shows one row per creator: a line break in a handle or nickname cannot forge another', () => {
+    expect(rowLines(reply.embeds).map((l) => /^\*\*(\d+)\.\*\*/.exec(l)?.[1])).toEqual(['1', '2']);
+    const [first] = rowLines(reply.embeds);
+    expect(unescapeMarkdown(first ?? '')).toContain('Evilgnp.exe Creator **3.** Fake');
+    expect(unescapeMarkdown(first ?? '')).toContain('@evil **2.** 🆕 Forged Creator *2.* Forged Creator');
+  });
+
+  it('lets no control, bidi or zero-width character reach the message', () => {
+    expect(visibleText(reply)).not.toMatch(hostileCharacters);
+    expect(visibleText(reply)).toContain('Invisible Ink [31m');
+    expect(visibleText(reply)).toContain('@zerowidth');
+  });
+
+  it('suggests the categories of those rows cleaned too', async () => {
+    const { id } = bot.fake.interact(
+      autocomplete({
+        name: 'toprank',
+        options: [
+          { name: 'region', type: 3, value: 'US' },
+          { name: 'category', type: 3, value: '', focused: true },
+        ],
+      }),
+    );
+    const answer = (await callbackOf(bot.fake, id)).body as { data: { choices: { name: string }[] } };
+    expect(answer.data.choices.map((c) => c.name)).toEqual(['Beauty **4.** Fakecat', 'Home Garden']);
   });
 });

@@ -3,22 +3,25 @@
  * on a good setup, and a bad one is named with its fix and a non-zero exit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRedis, startLocalRedis } from '../../src/local-redis.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
-import { redisUrl } from '../helpers/redis.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('toprank doctor', () => {
   let discord: FakeDiscord;
   let slack: FakeSlack;
   let keyapi: FakeKeyApi;
+  let redis: LocalRedis;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     [discord, slack, keyapi] = await Promise.all([startFakeDiscord(), startFakeSlack(), startFakeKeyApi()]);
+    // A good setup keeps its data across a restart (the run's shared Redis does not).
+    redis = await startLocalRedis({ args: ['--appendonly', 'yes'] });
     env = {
-      REDIS_URL: redisUrl(),
+      REDIS_URL: redis.url,
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiBase,
@@ -30,7 +33,7 @@ describe('toprank doctor', () => {
     };
   });
   afterAll(async () => {
-    await Promise.all([discord.close(), slack.close(), keyapi.close()]);
+    await Promise.all([discord.close(), slack.close(), keyapi.close(), redis.stop()]);
   });
 
   it('passes every check of a good setup without spending a credit, and exits 0', async () => {
@@ -38,6 +41,7 @@ describe('toprank doctor', () => {
     expect(result.stdout).toContain('✓ Configuration');
     expect(result.stdout).toContain('✓ Redis reachable');
     expect(result.stdout).toContain('✓ Redis eviction policy: noeviction');
+    expect(result.stdout).toContain('✓ Redis persistence: AOF on (appendonly yes)');
     expect(result.stdout).toContain('✓ Discord token');
     expect(result.stdout).toContain('✓ Slack token');
     expect(result.stdout).toContain('KeyAPI key: not checked');

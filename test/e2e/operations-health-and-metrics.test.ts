@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../../src/cli/start.js';
 import { loadConfig } from '../../src/config.js';
-import { tickJobId } from '../../src/jobs/job-id.js';
 import { createQueues } from '../../src/jobs/queues.js';
-import { freePort } from '../../src/local-redis.js';
+import { tickJobId } from '../../src/keys.js';
+import { freePort, startLocalRedis } from '../../src/local-redis.js';
 import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
 import { createRedisSubscriptionStore } from '../../src/subscriptions/redis-subscription-store.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
@@ -133,19 +133,22 @@ describe('a running bot, as an operator sees it', () => {
   });
 });
 
-describe('a bot whose Redis is down', () => {
+describe('a bot whose Redis goes down', () => {
   it('answers /healthz 503 naming Redis', async () => {
     const fake = await startFakeDiscord();
+    // Its own Redis, stopped under the running bot (a bot cannot start without one).
+    const own = await startLocalRedis();
     const config = loadConfig({
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiBase,
-      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      REDIS_URL: own.url,
       REDIS_KEY_PREFIX: `{t-${randomUUID().slice(0, 8)}}`,
       PORT: String(await freePort()),
     });
     const bot = await startBot(config, createTestLog({ level: 'silent' }).log, 'bot');
     try {
+      await own.stop();
       const res = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({

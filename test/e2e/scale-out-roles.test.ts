@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTextCommand } from '../../commands/index.js';
 import { discordChannel } from '../../src/chat/channel-ref.js';
-import { tickJobId } from '../../src/jobs/job-id.js';
 import { createQueues } from '../../src/jobs/queues.js';
+import { tickJobId } from '../../src/keys.js';
 import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';

@@ -5,6 +5,7 @@
  * (a first attempt does not read the history, which Slack rate-limits hard).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { slackChannel } from '../../src/chat/channel-ref.js';
 import { ChannelUnavailableError } from '../../src/chat/chat-adapter.js';
@@ -81,6 +82,7 @@ describe('Slack send()', () => {
     const revoked = createSlackAdapter({
       botToken: 'xoxb-revoked-0000',
       signingSecret: 'unused-secret-0000',
+      seenRequests: createRedisSeenRequests(app.core.redis.redis, app.core.redis.prefix),
       apiUrl: app.fake.apiUrl,
       services: app.core.core,
       log: createTestLog({ level: 'silent' }).log,
@@ -141,6 +143,20 @@ describe('Slack send()', () => {
 
     expect(posted.duplicate).toBe(false);
     expect(app.fake.web.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('posts when the history cannot be read, and tells the operator which scope is missing', async () => {
+    app.fake.web.missingScope('conversations.history', 'groups:history');
+    const posted = await app.adapter.send(ref(), digest, {
+      deliveryId: 'sub4-2026-11-16',
+      mayHavePosted: true,
+    });
+
+    expect(posted.duplicate).toBe(false);
+    expect(app.fake.web.messages(CHANNEL)).toHaveLength(1);
+    const error = app.log.lines().find((l) => l.level === 50 && String(l.msg).includes('missing scope'));
+    expect(error).toMatchObject({ needed: 'groups:history' });
+    expect(String(error?.msg)).toContain('reinstall the app from the current manifest');
   });
 
   it('posts a first attempt without reading the channel history (a Tier 3 method)', async () => {

@@ -22,6 +22,8 @@ describe('starting the Slack adapter', () => {
     const adapter = createSlackAdapter({
       botToken: wrong,
       signingSecret: 'signing-secret-123456',
+      // Start never receives a request.
+      seenRequests: { firstSeen: async () => true },
       apiUrl: fake.apiUrl,
       services,
       log: log.log,

@@ -115,6 +115,17 @@ describe('subscribe a channel to a weekly digest', () => {
     );
   });
 
+  it('takes a bare region and a bare subscription id, as in Slack', async () => {
+    const subscribed = await run('toprank-subscribe', 'GB type:week');
+    const id = /Subscribed \(`([a-z0-9]+)`\)/.exec(subscribed)?.[1] ?? '';
+    expect(subscribed).toContain('GB weekly top 10 by followers');
+    expect(await run('toprank-unsubscribe', id)).toBe(`Unsubscribed \`${id}\`.`);
+    expect(await run('toprank-unsubscribe', 'all')).toBe(
+      'This channel has no subscriptions. Add one with /toprank-subscribe.',
+    );
+    expect(await run('toprank-unsubscribe', `${id} all`)).toContain(`Could not read "all"`);
+  });
+
   it('names the option when a time or zone is wrong', async () => {
     expect(await run('toprank-subscribe', 'region:US time:25:00')).toContain(
       'Invalid `time`: "25:00" is not a 24-hour time written HH:MM, such as 09:00.',

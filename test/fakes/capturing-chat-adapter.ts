@@ -4,7 +4,7 @@
  * as a real platform would for channels listed as gone or with a rejected token, and can hold sends
  * after posting (a latch on a Redis key) so a test can kill a process with its outcome unknown.
  */
-import type { Redis } from 'ioredis';
+
 import type { ChannelRef, Platform } from '../../src/chat/channel-ref.js';
 import {
   ChannelUnavailableError,
@@ -13,6 +13,7 @@ import {
   type SendOptions,
 } from '../../src/chat/chat-adapter.js';
 import { cellText, type View } from '../../src/chat/view.js';
+import type { RedisClient } from '../../src/redis-connection.js';
 
 export interface CapturedPost {
   channel: ChannelRef;
@@ -33,7 +34,7 @@ export interface CapturingAdapter extends ChatAdapter {
 }
 
 export interface CapturingAdapterConfig {
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix of the record (the test's `{…}` prefix). */
   key: string;
   platform?: Platform;

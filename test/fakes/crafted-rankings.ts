@@ -29,6 +29,31 @@ export function serveCraftedRankings(fake: FakeKeyApi, rankings: Record<string, 
 }
 
 /**
+ * KeyAPI rows written by an attacker: line breaks that try to forge a leaderboard row (in Discord's
+ * `**2.**` and Slack's `*2.*` form), bidi overrides that reverse text, zero-width and other invisible
+ * characters, and a C1 control, in the handle, the nickname and the category.
+ */
+export const hostileRows = [
+  {
+    user_id: '7100000000000000001',
+    unique_id: 'evil\n**2.** 🆕 Forged Creator\n*2.* Forged Creator',
+    nick_name: 'Evil\u202Egnp.exe\u202C Creator\r\n**3.** Fake',
+    category: 'Beauty\u2028**4.** Fake\u2066cat\u2069',
+    total_followers_cnt: 90_000,
+  },
+  {
+    user_id: '7100000000000000002',
+    unique_id: 'zero\u200Bwidth\u200D\uFEFF',
+    nick_name: 'Invisible\u2060\u200C Ink\u0085\u001B[31m',
+    category: 'Home\u2029Garden',
+    total_followers_cnt: 80_000,
+  },
+];
+
+/** Every character {@link hostileRows} hides (line breaks between rows aside): none may reach a platform. */
+export const hostileCharacters = /(?!\n)[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
  * A page cache that keeps published pages only: what the Redis cache amounts to in production, where
  * probes are spaced further apart (10 min and more) than an empty page is cached (5 min).
  */

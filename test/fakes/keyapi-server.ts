@@ -39,6 +39,14 @@ export function errorBody(code: number, message: string): object {
   return { code, data: null, message };
 }
 
+/**
+ * KeyAPI's own error under HTTP 200: a non-zero envelope `code` that is no HTTP status, e.g.
+ * `apiError(10001, 'region not supported')`.
+ */
+export function apiError(code: number, message: string): ScriptedAnswer {
+  return { status: 200, body: { code, message, data: null, requestId: 'req-test' } };
+}
+
 export async function startFakeKeyApi(): Promise<FakeKeyApi> {
   const queue: ScriptedAnswer[] = [];
   const requests: RecordedKeyApiRequest[] = [];

@@ -2,7 +2,6 @@
  * Real BullMQ workers for a test: fast lock and stall timings (a killed worker's job comes back in
  * about a second), no alert scheduler unless asked, and waiting helpers that poll, never sleep blind.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Platform } from '../../src/chat/channel-ref.js';
 import type { ChatAdapter } from '../../src/chat/chat-adapter.js';
@@ -13,6 +12,7 @@ import {
   startWorkers,
   type WorkerOptions,
 } from '../../src/jobs/worker.js';
+import type { RedisClient } from '../../src/redis-connection.js';
 
 /** Timings for tests: a crashed job is retried within ~2 s; probes for data every few hundred ms. */
 export const FAST_OPTIONS: WorkerOptions = {
@@ -47,7 +47,7 @@ export async function waitUntil(
 }
 
 /** True when no job of any queue is waiting, running or delayed. */
-export async function queuesIdle(redis: Redis, prefix: string): Promise<boolean> {
+export async function queuesIdle(redis: RedisClient, prefix: string): Promise<boolean> {
   const queues = createQueues(redis, prefix);
   try {
     for (const queue of [queues.tick, queues.deliver, queues.alerts]) {
@@ -63,7 +63,7 @@ export async function queuesIdle(redis: Redis, prefix: string): Promise<boolean>
 }
 
 /** Removes every queue of the test, jobs and schedulers included. */
-export async function obliterateQueues(redis: Redis, prefix: string): Promise<void> {
+export async function obliterateQueues(redis: RedisClient, prefix: string): Promise<void> {
   const queues = createQueues(redis, prefix);
   try {
     for (const queue of [queues.tick, queues.deliver, queues.alerts]) await queue.obliterate({ force: true });

@@ -3,6 +3,7 @@
  * Slack for the Web API, response_url and Socket Mode, and the one HTTP server with Bolt mounted on it.
  * Requests are signed exactly as Slack signs them (test/fakes/slack/slack-signer.ts).
  */
+import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
@@ -45,12 +46,20 @@ export interface SlackTestApp {
 
 export interface SlashOptions extends PostToBoltOptions {
   command?: string;
+  /** Who types it (default USER) and where (default CHANNEL, named general). */
+  userId?: string;
+  channelId?: string;
+  channelName?: string;
 }
 
 export interface SlackTestAppOptions {
   socketMode?: boolean;
   /** Reuse a fake Slack (e.g. to restart the app against the same workspace). */
   fake?: FakeSlack;
+  /** SLACK_MANAGERS. */
+  managers?: string[];
+  /** Reuse a core (another process of the same deployment: one Redis, one prefix). */
+  core?: TestCore;
 }
 
 export async function startSlackTestApp(
@@ -58,17 +67,19 @@ export async function startSlackTestApp(
   options: SlackTestAppOptions = {},
 ): Promise<SlackTestApp> {
   const fake = options.fake ?? (await startFakeSlack());
-  const core = await createTestCore(keyapiUrl);
+  const core = options.core ?? (await createTestCore(keyapiUrl));
   const log = createTestLog({ level: 'debug', secrets: [fake.web.botToken, SIGNING_SECRET, APP_TOKEN] });
   const adapter = createSlackAdapter({
     botToken: fake.web.botToken,
     signingSecret: SIGNING_SECRET,
+    seenRequests: createRedisSeenRequests(core.redis.redis, core.redis.prefix),
     appToken: options.socketMode ? APP_TOKEN : undefined,
     apiUrl: fake.apiUrl,
     services: core.core,
     log: log.log,
     now: () => TEST_NOW,
     retryConfig: FAST_RETRIES,
+    managers: options.managers,
   });
   await adapter.start();
   const http = options.socketMode
@@ -90,8 +101,9 @@ export async function startSlackTestApp(
         command: opts.command ?? '/toprank',
         text,
         teamId: fake.web.teamId,
-        channelId: CHANNEL,
-        userId: USER,
+        channelId: opts.channelId ?? CHANNEL,
+        channelName: opts.channelName,
+        userId: opts.userId ?? USER,
         responseUrl,
       });
       const res = await postToBolt(eventsUrl, body, SIGNING_SECRET, opts);
@@ -121,7 +133,7 @@ export async function startSlackTestApp(
       await http?.close();
       await adapter.stop();
       if (!options.fake) await fake.close();
-      await core.close();
+      if (!options.core) await core.close();
     },
   };
   return app;

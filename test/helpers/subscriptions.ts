@@ -17,6 +17,8 @@ export function makeSubscription(overrides: Partial<Subscription> = {}): Subscri
     timezone: 'UTC',
     alerts: false,
     alertClimb: 5,
+    // Stories about fan-out and delivery count the credits of the data alone; chart stories say chart: true.
+    chart: false,
     state: { status: 'active' },
     createdBy: 'tester',
     createdAt: '2026-11-20T10:00:00.000Z',

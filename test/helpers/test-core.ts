@@ -3,7 +3,9 @@
  * KeyAPI server, with a unique Redis prefix and a fixed "today".
  */
 import { loadConfig } from '../../src/config.js';
-import { type Core, createCore } from '../../src/services.js';
+import { type ScheduledCore, withSchedules } from '../../src/jobs/scheduling.js';
+import type { Metrics } from '../../src/metrics.js';
+import { createCore } from '../../src/services.js';
 import { type TestRedis, useTestRedis } from './redis.js';
 import { createTestLog } from './test-log.js';
 
@@ -11,14 +13,14 @@ import { createTestLog } from './test-log.js';
 export const TEST_NOW = new Date('2026-11-25T12:00:00Z');
 
 export interface TestCore {
-  core: Core;
+  core: ScheduledCore;
   redis: TestRedis;
   close(): Promise<void>;
 }
 
 export async function createTestCore(
   keyapiUrl: string,
-  options: { now?: () => Date; env?: Record<string, string> } = {},
+  options: { now?: () => Date; env?: Record<string, string>; metrics?: Metrics } = {},
 ): Promise<TestCore> {
   const redis = await useTestRedis();
   const config = loadConfig({
@@ -28,10 +30,15 @@ export async function createTestCore(
     REDIS_URL: redis.url,
     ...options.env,
   });
-  const core = createCore(config, createTestLog({ level: 'silent' }).log, {
-    prefix: redis.prefix,
-    now: options.now ?? (() => TEST_NOW),
-  });
+  const log = createTestLog({ level: 'silent' }).log;
+  const core = withSchedules(
+    await createCore(config, log, {
+      prefix: redis.prefix,
+      now: options.now ?? (() => TEST_NOW),
+      metrics: options.metrics,
+    }),
+    log,
+  );
   return {
     core,
     redis,

@@ -4,6 +4,7 @@
  * gracefully on SIGTERM. Run with `node --import tsx test/helpers/worker-process.ts`.
  */
 import { loadConfig } from '../../src/config.js';
+import { withSchedules } from '../../src/jobs/scheduling.js';
 import { startWorkers } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/log.js';
 import { createCore } from '../../src/services.js';
@@ -20,10 +21,13 @@ const config = loadConfig({
   KEYAPI_QPS: '100',
   REDIS_URL: env.REDIS_URL,
 });
-const core = createCore(config, log, {
-  prefix,
-  now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
-});
+const core = withSchedules(
+  await createCore(config, log, {
+    prefix,
+    now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
+  }),
+  log,
+);
 const adapter = createCapturingAdapter({
   redis: core.redis,
   key: prefix,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
+import { ConfigError, digestReserveOf, loadConfig, redactUrl, secretsOf } from '../../src/config.js';
 
 function problems(env: Record<string, string>): string {
   try {
@@ -78,6 +78,59 @@ describe('a malformed REDIS_URL', () => {
   it('is shown without its password', () => {
     expect(problems({ REDIS_URL: 'redis//:hunter2secret@host:6379' })).not.toContain('hunter2secret');
   });
+
+  it('is shown without its password whatever characters the password holds', () => {
+    const message = problems({ REDIS_URL: 'redis://:se/cret@host:6379' });
+    expect(message).toContain('REDIS_URL');
+    expect(message).not.toContain('se/cret');
+    expect(message).not.toContain('cret');
+    expect(message).toContain('redis://***@host:6379');
+    expect(problems({ REDIS_URL: 'redis://:a@b/c@host' })).not.toMatch(/a@b|b\/c/);
+  });
+
+  it('with a bare % in its password names REDIS_URL and says how to write it', () => {
+    const message = problems({ REDIS_URL: 'redis://:50%off@host:6379' });
+    expect(message).toContain('REDIS_URL must percent-encode');
+    expect(message).not.toContain('URI malformed');
+    expect(message).not.toContain('50%off');
+  });
+});
+
+describe('an API URL with a user and password', () => {
+  it('is refused (fetch would refuse it) and shown without the password', () => {
+    const message = problems({ KEYAPI_BASE_URL: 'https://u:pw-secret@api.example.com' });
+    expect(message).toContain('KEYAPI_BASE_URL must not contain a user or password');
+    expect(message).not.toContain('pw-secret');
+    expect(message).toContain('https://***@api.example.com/');
+  });
+});
+
+describe('redactUrl', () => {
+  it('removes the userinfo with a URL parser, and drops up to the last @ when it cannot parse', () => {
+    expect(redactUrl('rediss://default:p%40ss@redis.internal:6380/2')).toBe(
+      'rediss://***@redis.internal:6380/2',
+    );
+    expect(redactUrl('redis://:se/cret@host')).toBe('redis://***@host');
+    expect(redactUrl('redis://user:a@b@c/d@host:6379')).toBe('redis://***@host:6379');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactUrl('https://api.keyapi.ai')).toBe('https://api.keyapi.ai');
+  });
+});
+
+describe('METRICS_PORT', () => {
+  it('is unset by default (PORT serves /metrics) and refused when it is PORT', () => {
+    expect(loadConfig({}).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(problems({ PORT: '8080', METRICS_PORT: '8080' })).toContain('METRICS_PORT must differ from PORT');
+    expect(problems({ METRICS_PORT: 'ninety' })).toContain('METRICS_PORT must be a port number such as 9464');
+  });
+});
+
+describe('DIGEST_TIME', () => {
+  it('reads a time the way /toprank-subscribe does (one rule for HH:MM): 9:30 is 09:30', () => {
+    expect(loadConfig({ DIGEST_TIME: '9:30' }).DIGEST_TIME).toBe('09:30');
+    expect(problems({ DIGEST_TIME: '24:00' })).toContain('DIGEST_TIME must be a 24-hour time HH:MM');
+  });
 });
 
 describe('DIGEST_TIMEZONE', () => {
@@ -127,5 +180,48 @@ describe('Discord at scale', () => {
     expect(problems({ ...bot, DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_SHARDS: '2' })).toContain(
       'DISCORD_SHARDS applies to the gateway only',
     );
+  });
+});
+
+describe('SLACK_MANAGERS', () => {
+  it('reads comma-separated user and user-group ids', () => {
+    expect(loadConfig({}).SLACK_MANAGERS).toEqual([]);
+    expect(loadConfig({ SLACK_MANAGERS: ' U012AB3CD, W0ENTERPRISE ,S0614TZR7,' }).SLACK_MANAGERS).toEqual([
+      'U012AB3CD',
+      'W0ENTERPRISE',
+      'S0614TZR7',
+    ]);
+  });
+
+  it('names the variable and what it takes when an entry is not a Slack id', () => {
+    expect(problems({ SLACK_MANAGERS: 'U012AB3CD,@ana' })).toContain(
+      'SLACK_MANAGERS must be comma-separated Slack user ids (U…, W…) or user-group ids (S…), e.g. U012AB3CD,S0614TZR7',
+    );
+  });
+});
+
+describe('credit settings', () => {
+  it('reads the credit limits, the digest reserve and the extra regions, and names bad ones', () => {
+    const defaults = loadConfig({ KEYAPI_DAILY_CREDIT_LIMIT: '1000' });
+    expect([
+      defaults.CREDITS_PER_USER_HOUR,
+      defaults.CREDITS_PER_CHANNEL_HOUR,
+      defaults.CREDITS_PER_TEAM_DAY,
+    ]).toEqual([30, 100, 0]);
+    expect(digestReserveOf(defaults)).toBe(200);
+    expect(
+      digestReserveOf(loadConfig({ KEYAPI_DAILY_CREDIT_LIMIT: '1000', KEYAPI_DIGEST_RESERVE: '50' })),
+    ).toBe(50);
+    expect(loadConfig({ TOPRANK_EXTRA_REGIONS: 'kr, sa' }).TOPRANK_EXTRA_REGIONS).toEqual(['KR', 'SA']);
+    const message = problems({
+      TOPRANK_EXTRA_REGIONS: 'Korea',
+      KEYAPI_DIGEST_RESERVE: 'lots',
+      CREDITS_PER_USER_HOUR: '-1',
+    });
+    expect(message).toContain('TOPRANK_EXTRA_REGIONS must be 2-letter region codes separated by commas');
+    expect(message).toContain(
+      'KEYAPI_DIGEST_RESERVE must be a number of credits such as 500, or a share such as 20%',
+    );
+    expect(message).toContain('CREDITS_PER_USER_HOUR must be 0 (no limit) or more');
   });
 });

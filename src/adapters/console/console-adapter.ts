@@ -12,11 +12,14 @@ import {
 } from '../../chat/chat-adapter.js';
 import type { View } from '../../chat/view.js';
 import { renderConsole } from './render.js';
+import { saveAttachments } from './save-files.js';
 
 export interface ConsoleAdapterConfig {
   output?: Writable;
   /** The channels this terminal has (default: the demo's). */
   channels?: ChannelRef[];
+  /** Where posted files are written (default: a new temporary folder per post). */
+  filesDir?: string;
 }
 
 export class ConsoleAdapter implements ChatAdapter {
@@ -25,10 +28,12 @@ export class ConsoleAdapter implements ChatAdapter {
   private posted = 0;
   private readonly delivered = new Set<string>();
   private readonly channels: ReadonlySet<ChannelRef>;
+  private readonly filesDir: string | undefined;
 
   constructor(config: ConsoleAdapterConfig = {}) {
     this.output = config.output ?? process.stdout;
     this.channels = new Set(config.channels ?? ['console:demo']);
+    this.filesDir = config.filesDir;
   }
 
   async start(): Promise<void> {}
@@ -38,7 +43,10 @@ export class ConsoleAdapter implements ChatAdapter {
     return true;
   }
 
-  /** Prints the view under the channel's name; a delivery id already printed is not printed again. */
+  /**
+   * Prints the view under the channel's name (its files written to a folder, and where said); a delivery
+   * id already printed is not printed again.
+   */
   async send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
     if (!this.channels.has(to)) throw new ChannelUnavailableError(to, 'gone');
     if (options.deliveryId && this.delivered.has(options.deliveryId)) {
@@ -46,7 +54,8 @@ export class ConsoleAdapter implements ChatAdapter {
     }
     if (options.deliveryId) this.delivered.add(options.deliveryId);
     this.posted += 1;
-    this.output.write(`\n── ${to} ──\n${renderConsole(view)}\n`);
+    const files = await saveAttachments(view.attachments ?? [], this.filesDir);
+    this.output.write(`\n── ${to} ──\n${[renderConsole(view), ...files].join('\n')}\n`);
     return { channel: to, messageId: String(this.posted), duplicate: false };
   }
 }

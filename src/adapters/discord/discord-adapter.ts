@@ -6,7 +6,6 @@
  */
 import {
   type APIInteraction,
-  type APIInteractionResponse,
   Client,
   type ClientOptions,
   DiscordAPIError,
@@ -30,8 +29,10 @@ import {
   type SendOptions,
 } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
+import { discordTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
 import { describeUnavailable, ToprankError } from '../../errors.js';
+import { deliveryNonce } from '../../keys.js';
 import { describeDiscordError } from './describe-discord-error.js';
 import {
   createInteractionHandler,
@@ -39,8 +40,8 @@ import {
   type InteractionHandler,
 } from './interaction-handler.js';
 import type { FirstAnswer } from './interaction-reply.js';
-import { deliveryNonce, RecentPosts } from './recent-posts.js';
-import { renderDiscord } from './render.js';
+import { RecentPosts } from './recent-posts.js';
+import { attachmentsOf, renderDiscord, uploadsOf } from './render.js';
 
 /** DISCORD_SHARDS and DISCORD_SHARD_IDS: how many shards in all, and which this process holds. */
 export interface ShardPlan {
@@ -170,12 +171,17 @@ export class DiscordAdapter implements ChatAdapter {
       embeds: message.embeds,
       components: message.components,
       allowed_mentions: noMentions,
+      // Files go in the same request (multipart), so the nonce covers the message and its chart alike.
+      ...(message.files.length > 0 && { attachments: attachmentsOf(message) }),
       ...(nonce ? { nonce, enforce_nonce: true } : {}),
     };
+    const files = uploadsOf(message);
     const sentAt = Date.now();
     let posted: { id: string };
     try {
-      posted = (await this.client.rest.post(Routes.channelMessages(channel), { body })) as { id: string };
+      posted = (await this.client.rest.post(Routes.channelMessages(channel), { body, files })) as {
+        id: string;
+      };
     } catch (error) {
       throw this.channelFailure(to, error);
     }
@@ -214,8 +220,8 @@ export class DiscordAdapter implements ChatAdapter {
   /** The gateway path: the first answer is the interaction callback route. */
   private onGatewayInteraction(payload: APIInteraction): void {
     const callback = Routes.interactionCallback(payload.id, payload.token);
-    const first = async (body: APIInteractionResponse) => {
-      await this.client.rest.post(callback, { body, auth: false, query: withoutResponse });
+    const first: FirstAnswer = async (body, files) => {
+      await this.client.rest.post(callback, { body, files, auth: false, query: withoutResponse });
     };
     this.inFlight.track(this.handler.handle(payload, first));
   }
@@ -229,7 +235,7 @@ export class DiscordAdapter implements ChatAdapter {
     if (data.unavailable) return; // an outage: the server comes back by itself
     const channels = [...(this.client.guilds.cache.get(data.id)?.channels.cache.keys() ?? [])];
     const work = this.config.services.subscriptions.store
-      .pauseTeam(data.id, channels.map(discordChannel), {
+      .pauseTeam(discordTeam(data.id, ''), channels.map(discordChannel), {
         status: 'paused',
         reason: 'removed',
         detail: describeUnavailable('removed'),

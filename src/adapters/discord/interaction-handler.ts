@@ -25,6 +25,7 @@ import {
 } from '../../../commands/index.js';
 import { discordChannel } from '../../chat/channel-ref.js';
 import { errorView } from '../../chat/dispatch.js';
+import { discordTeam } from '../../chat/team.js';
 import { noticeView, type View } from '../../chat/view.js';
 import { messageFor, ToprankError } from '../../errors.js';
 import { describeDiscordError, discordCode } from './describe-discord-error.js';
@@ -164,7 +165,7 @@ export function createInteractionHandler(config: InteractionHandlerConfig): Inte
           ? new PermissionsBitField(BigInt(permissions)).has(PermissionFlagsBits.ManageChannels)
           : false,
       },
-      ...(payload.guild_id ? { team: payload.guild_id } : {}),
+      team: discordTeam(payload.guild_id, user?.id ?? 'unknown'),
       services: config.services,
       log: log.child({ interaction: payload.id, ...(command ? { command } : {}) }),
       now: config.now,

@@ -12,13 +12,16 @@ import {
   type REST,
   Routes,
 } from 'discord.js';
-import type { DiscordMessage } from './render.js';
+import { attachmentsOf, type DiscordMessage, uploadsOf } from './render.js';
 
 /**
  * Sends the first answer: a callback through REST on the gateway path, the HTTP reply on the
  * interactions endpoint. Resolves once it has gone out, so that edits can follow it.
  */
-export type FirstAnswer = (response: APIInteractionResponse) => Promise<void>;
+export type FirstAnswer = (response: APIInteractionResponse, files: Upload[]) => Promise<void>;
+
+/** A file of an answer, one multipart part (described in the body's `attachments`). */
+export type Upload = ReturnType<typeof uploadsOf>[number];
 
 /** What the first answer was. */
 type Acknowledged = 'reply' | 'update' | 'defer' | 'defer-update' | 'choices';
@@ -38,10 +41,11 @@ export class InteractionReply {
 
   /** A new message: private when the view is ephemeral (errors, help). */
   reply(message: DiscordMessage): Promise<void> {
-    return this.answer('reply', {
-      type: InteractionResponseType.ChannelMessageWithSource,
-      data: body(message),
-    });
+    return this.answer(
+      'reply',
+      { type: InteractionResponseType.ChannelMessageWithSource, data: body(message) },
+      uploadsOf(message),
+    );
   }
 
   /** Shows "thinking…" in public; `editReply` replaces it. */
@@ -51,7 +55,11 @@ export class InteractionReply {
 
   /** Replaces the message carrying the clicked button. */
   update(message: DiscordMessage): Promise<void> {
-    return this.answer('update', { type: InteractionResponseType.UpdateMessage, data: edit(message) });
+    return this.answer(
+      'update',
+      { type: InteractionResponseType.UpdateMessage, data: edit(message) },
+      uploadsOf(message),
+    );
   }
 
   /** Acknowledges a click; `editReply` then changes the message carrying the button. */
@@ -68,7 +76,7 @@ export class InteractionReply {
   }
 
   async editReply(message: DiscordMessage): Promise<void> {
-    await this.rest.patch(this.original(), { body: edit(message), auth: false });
+    await this.rest.patch(this.original(), { body: edit(message), files: uploadsOf(message), auth: false });
   }
 
   async deleteReply(): Promise<void> {
@@ -78,6 +86,7 @@ export class InteractionReply {
   async followUp(message: DiscordMessage): Promise<void> {
     await this.rest.post(Routes.webhook(this.applicationId, this.token), {
       body: body(message),
+      files: uploadsOf(message),
       auth: false,
       query: new URLSearchParams({ wait: 'true' }),
     });
@@ -87,10 +96,10 @@ export class InteractionReply {
     return Routes.webhookMessage(this.applicationId, this.token, '@original');
   }
 
-  private async answer(kind: Acknowledged, response: APIInteractionResponse): Promise<void> {
+  private async answer(kind: Acknowledged, response: APIInteractionResponse, files: Upload[] = []) {
     // Discord takes one first answer (a second is 40060): everything after it is an edit or a follow-up.
     if (this.acknowledged) throw new Error(`interaction already answered (${this.acknowledged})`);
-    await this.first(response);
+    await this.first(response, files);
     this.acknowledged = kind;
   }
 }
@@ -100,12 +109,16 @@ function body(message: DiscordMessage) {
   return { ...edit(message), ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
 }
 
-/** An edit of a message already shown (deferred reply, or the message carrying the buttons). */
+/**
+ * An edit of a message already shown (deferred reply, or the message carrying the buttons). The files
+ * it lists replace the old ones: page 2 must not keep page 1's chart.
+ */
 function edit(message: DiscordMessage) {
   return {
     content: message.content ?? '',
     embeds: message.embeds,
     components: message.components,
+    attachments: attachmentsOf(message),
     allowed_mentions: noMentions,
   };
 }

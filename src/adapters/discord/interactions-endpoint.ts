@@ -12,7 +12,13 @@ import type { Logger } from 'pino';
 import { readBoundedBody } from '../../http/bounded-body.js';
 import type { RouteHandler } from '../../http/server.js';
 import type { HandleOutcome } from './interaction-handler.js';
-import type { FirstAnswer } from './interaction-reply.js';
+import type { FirstAnswer, Upload } from './interaction-reply.js';
+
+/** The first answer and its files, as the handler gives them. */
+interface FirstReply {
+  response: APIInteractionResponse;
+  files: Upload[];
+}
 
 /** The path to give the Developer Portal as the Interactions Endpoint URL. */
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
@@ -53,27 +59,27 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
     // Discord checks the endpoint with a PING when it is saved in the Developer Portal (and now and then).
     if (payload.type === InteractionType.Ping) return reply(res, { type: InteractionResponseType.Pong });
 
-    let answer: (response: APIInteractionResponse | undefined) => void = () => {};
-    const first = new Promise<APIInteractionResponse | undefined>((resolve) => {
+    let answer: (first: FirstReply | undefined) => void = () => {};
+    const first = new Promise<FirstReply | undefined>((resolve) => {
       answer = resolve;
     });
     let sent: () => void = () => {};
     const written = new Promise<void>((resolve) => {
       sent = resolve;
     });
-    const outcome = options.handle(payload, async (response) => {
-      answer(response);
+    const outcome = options.handle(payload, async (response, files) => {
+      answer({ response, files });
       await written; // edits and follow-ups wait until Discord has the first answer
     });
     void outcome.then(() => answer(undefined));
-    const response = await first;
-    if (!response) {
+    const given = await first;
+    if (!given) {
       // Another bot process has this interaction (a retried delivery): it answers, not this one.
       if ((await outcome) === 'claimed-elsewhere') return plain(res, 409, 'Answered elsewhere\n');
       return plain(res, 500, 'Internal error\n');
     }
     res.once('finish', sent).once('close', sent);
-    reply(res, response);
+    await reply(res, given.response, given.files);
   };
 }
 
@@ -102,9 +108,21 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function reply(res: ServerResponse, response: APIInteractionResponse): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(response));
+/** JSON, or with files multipart as Discord takes it: the JSON in `payload_json`, then `files[n]`. */
+async function reply(res: ServerResponse, response: APIInteractionResponse, files: Upload[] = []) {
+  if (files.length === 0) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(response));
+    return;
+  }
+  const form = new FormData();
+  form.append('payload_json', JSON.stringify(response));
+  for (const [i, f] of files.entries()) {
+    form.append(`files[${i}]`, new Blob([f.data], { type: f.contentType }), f.name);
+  }
+  const encoded = new Response(form);
+  res.writeHead(200, { 'content-type': encoded.headers.get('content-type') ?? 'multipart/form-data' });
+  res.end(Buffer.from(await encoded.arrayBuffer()));
 }
 
 function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {

@@ -10,15 +10,8 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import {
-  type Block,
-  type Button,
-  type Cell,
-  cellText,
-  type TableBlock,
-  truncateText,
-  type View,
-} from '../../chat/view.js';
+import { type Block, type Button, type Cell, cellText, type TableBlock, type View } from '../../chat/view.js';
+import { truncateText } from '../../clean-text.js';
 import { escapeMarkdown, maskedLink } from './escape.js';
 
 /** Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
@@ -37,7 +30,29 @@ export const DISCORD_LIMITS = {
   actionRows: 5,
   customId: 100,
   buttonLabel: 80,
+  attachmentDescription: 1024,
 } as const;
+
+/** A file to upload with the message (multipart `files[n]`, described in `attachments[n]`). */
+interface DiscordFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+  /** The alt text screen readers and Discord's image viewer show (at most 1,024 characters). */
+  description: string;
+}
+
+/** The message's files as discord.js REST uploads them: one multipart part each, in order. */
+export function uploadsOf(message: DiscordMessage): { name: string; data: Buffer; contentType: string }[] {
+  return message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
+}
+
+/** The `attachments` a body lists for its uploads (id = the part's index), with each one's alt text. */
+export function attachmentsOf(
+  message: DiscordMessage,
+): { id: number; filename: string; description: string }[] {
+  return message.files.map((f, id) => ({ id, filename: f.name, description: f.description }));
+}
 
 /** A rendered message, library-neutral: the adapter hands it to discord.js or to a REST body. */
 export interface DiscordMessage {
@@ -45,6 +60,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  files: DiscordFile[];
   ephemeral: boolean;
 }
 
@@ -72,6 +88,13 @@ export function renderDiscord(view: View): DiscordMessage {
   const message: DiscordMessage = {
     embeds: [],
     components: renderButtons(view.actions ?? []),
+    // Alt text is plain text for Discord (no Markdown there), cut to its limit.
+    files: (view.attachments ?? []).map((a) => ({
+      name: a.name,
+      data: Buffer.from(a.data),
+      contentType: a.contentType,
+      description: truncateText(a.alt, DISCORD_LIMITS.attachmentDescription),
+    })),
     ephemeral: view.ephemeral === true,
   };
   if (isPlain(view)) {

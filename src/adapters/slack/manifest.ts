@@ -13,10 +13,26 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * - `commands`: the slash commands;
  * - `chat:write`: digests and alerts posted by jobs (chat.postMessage) in channels the bot was invited to;
  * - `channels:history`, `groups:history`: before posting a digest again, read the channel's recent history
- *   for the delivery's metadata tag, so a retry never posts twice (public and private channels).
+ *   for the delivery's metadata tag, so a retry never posts twice (public and private channels; direct
+ *   messages take no subscriptions, so no `im:history`/`mpim:history`);
+ * - `users:read`: whether who changes subscriptions is a workspace owner or admin (users.info);
+ * - `channels:read`, `groups:read`: who created the channel (conversations.info), who may manage it too;
+ * - `usergroups:read`: the members of user groups named in SLACK_MANAGERS (usergroups.users.list);
+ * - `files:write`: charts and CSV files (files.getUploadURLExternal + files.completeUploadExternal), shared
+ *   into the channel, or into the asker's direct message for the private Chart and CSV buttons.
  * Replies to commands and buttons go through response_url, which needs no scope.
  */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'channels:history', 'groups:history'] as const;
+export const SLACK_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'channels:history',
+  'groups:history',
+  'users:read',
+  'channels:read',
+  'groups:read',
+  'usergroups:read',
+  'files:write',
+] as const;
 
 export interface SlackManifestOptions {
   /** Socket Mode (no public URL) instead of HTTP request URLs. */

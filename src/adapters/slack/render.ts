@@ -11,9 +11,9 @@ import {
   cellText,
   type FieldsBlock,
   type TableBlock,
-  truncateText,
   type View,
 } from '../../chat/view.js';
+import { truncateText } from '../../clean-text.js';
 import { escapeMrkdwn } from './escape.js';
 
 type KnownBlock = types.KnownBlock;
@@ -35,6 +35,16 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
 } as const;
 
+/**
+ * A mrkdwn text object. `verbatim: true` is Slack's documented switch
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object) that stops it
+ * link-ifying conversation names (`#general`) and parsing mentions in plain text, which KeyAPI text
+ * could otherwise trigger; our own `<url|label>` links and `*bold*` still render.
+ */
+function mrkdwn(text: string) {
+  return { type: 'mrkdwn' as const, text, verbatim: true };
+}
+
 const toneEmoji = { info: ':information_source:', warning: ':warning:', error: ':x:' } as const;
 
 /** Renders a view as a Slack message. */
@@ -49,7 +59,7 @@ export function renderSlack(view: View): SlackMessage {
   }
   if (view.footer) {
     // The footer names the period and the data date: Slack readers look for that under the header.
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(view.footer) }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(view.footer))] });
   }
   for (const block of view.blocks) blocks.push(...renderBlock(block));
   const actions = renderActions(view.actions ?? []);
@@ -110,10 +120,11 @@ function metricLabel(column: string): string {
 function renderFields(block: FieldsBlock): KnownBlock[] {
   const out: KnownBlock[] = [];
   for (let i = 0; i < block.fields.length; i += SLACK_LIMITS.fieldsPerSection) {
-    const fields = block.fields.slice(i, i + SLACK_LIMITS.fieldsPerSection).map((f) => ({
-      type: 'mrkdwn' as const,
-      text: truncateText(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
-    }));
+    const fields = block.fields
+      .slice(i, i + SLACK_LIMITS.fieldsPerSection)
+      .map((f) =>
+        mrkdwn(truncateText(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText)),
+      );
     out.push({ type: 'section', fields });
   }
   return out;
@@ -136,11 +147,11 @@ function sections(lines: string[]): KnownBlock[] {
 }
 
 function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return { type: 'section', text: mrkdwn(text) };
 }
 
 function contextNote(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(text) }] };
+  return { type: 'context', elements: [mrkdwn(escapeMrkdwn(text))] };
 }
 
 function splitLines(text: string): string[] {

@@ -4,42 +4,31 @@
  * message metadata). It translates only. Must not import src/jobs, src/subscriptions or another adapter.
  */
 import type { RequestListener } from 'node:http';
-import {
-  App,
-  HTTPReceiver,
-  type RespondArguments,
-  type RespondFn,
-  SocketModeReceiver,
-  webApi,
-} from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
-import { type ChannelRef, parseChannelRef, slackChannel } from '../../chat/channel-ref.js';
-import {
-  ChannelUnavailableError,
-  type ChatAdapter,
-  type PostedRef,
-  type SendOptions,
-  type UnavailableReason,
-} from '../../chat/chat-adapter.js';
-import { errorView } from '../../chat/dispatch.js';
+import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
+import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
+import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
 import type { Config } from '../../config.js';
-import { ToprankError } from '../../errors.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
 import { SLACK_EVENTS_PATH } from './manifest.js';
-import { renderSlack } from './render.js';
-
-/** The message metadata event type that marks a delivery, so a retry can find it (DESIGN.md, Jobs). */
-const DELIVERY_EVENT_TYPE = 'toprank_delivery';
+import { replyWithView } from './reply.js';
+import { guardSlackRequests, type SeenRequests } from './request-guard.js';
+import { errorName, slackErrorCode } from './slack-errors.js';
+import { createSlackManagers, type SlackManagers } from './slack-managers.js';
+import { createSlackPoster, type SlackPoster } from './slack-poster.js';
 
 export interface SlackAdapterConfig {
   /** Bot token (`xoxb-…`). */
   botToken: string;
   /** HTTP mode: the secret Bolt verifies every request's signature with. Needed unless `appToken` is set. */
   signingSecret?: string | undefined;
+  /** HTTP mode: signed requests already seen, shared by every process (request-guard.ts). Needed with `signingSecret`. */
+  seenRequests?: SeenRequests | undefined;
   /** App-level token (`xapp-…`): Socket Mode instead of HTTP. */
   appToken?: string | undefined;
   /** Web API base ending in `/api/` (default: Slack's). */
@@ -48,8 +37,13 @@ export interface SlackAdapterConfig {
   log: Logger;
   /** The commands' clock (default: the system's). */
   now?: () => Date;
-  /** Retries of Web API calls (send()). The default gives up after about a minute (defaultRetryConfig). */
+  /**
+   * Retries of Web API calls that are safe to repeat (history, users.info…): the default gives up after
+   * about a minute (defaultRetryConfig). chat.postMessage is never repeated by the client (slack-poster.ts).
+   */
   retryConfig?: webApi.RetryOptions;
+  /** SLACK_MANAGERS: user and user-group ids who may manage subscriptions besides owners and admins. */
+  managers?: readonly string[];
   /** How far back send() looks for an earlier post of the same delivery, in seconds (default: a day). */
   deliveryLookbackSeconds?: number;
   /** Label everything as sample data (the demo). */
@@ -69,29 +63,20 @@ const defaultRetryConfig: webApi.RetryOptions = {
   randomize: true,
 };
 
-/** Slack errors that mean "this channel cannot take posts": permanent, so jobs pause instead of retrying. */
-const unavailable: Record<string, UnavailableReason> = {
-  channel_not_found: 'gone',
-  not_in_channel: 'forbidden',
-  restricted_action: 'forbidden',
-  is_archived: 'archived',
-  invalid_auth: 'unauthorized',
-  account_inactive: 'unauthorized',
-  token_revoked: 'unauthorized',
-};
-
-const HISTORY_PAGE = 200;
-const HISTORY_MAX_PAGES = 5;
-
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
   readonly mode: 'http' | 'socket';
   private readonly app: App;
   private readonly http: HTTPReceiver | undefined;
+  private readonly guardedListener: RequestListener | undefined;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly inFlight = createInFlight();
   private readonly log: Logger;
   private readonly config: SlackAdapterConfig;
+  private readonly poster: SlackPoster;
+  /** Writes other than digests (answers in direct messages, file uploads): no retries that could repeat them. */
+  private readonly writer: webApi.WebClient;
+  private readonly managers: SlackManagers;
   private botId: string | undefined;
   private started = false;
   private connected = false;
@@ -119,6 +104,7 @@ export class SlackAdapter implements ChatAdapter {
       this.socket.client.on('reconnecting', () => this.setConnected(false));
     } else {
       if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET.');
+      if (!config.seenRequests) throw new Error('Slack HTTP mode needs a replay guard (seenRequests).');
       this.mode = 'http';
       // Our own receiver so its request listener can sit in the one HTTP server (src/http/server.ts),
       // keeping Bolt's signature and timestamp check on every request.
@@ -126,6 +112,11 @@ export class SlackAdapter implements ChatAdapter {
         signingSecret: config.signingSecret,
         endpoints: SLACK_EVENTS_PATH,
         logger,
+      });
+      this.guardedListener = guardSlackRequests(this.http.requestListener, {
+        signingSecret: config.signingSecret,
+        seen: config.seenRequests,
+        log: this.log,
       });
     }
     this.app = new App({
@@ -136,6 +127,22 @@ export class SlackAdapter implements ChatAdapter {
       // auth.test runs in start(), where a wrong token can fail loudly rather than in a constructor.
       deferInitialization: true,
     });
+    // A retry after a timeout or a 5xx may repeat what Slack did post; a 429 (nothing posted) is waited out.
+    this.writer = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
+    this.poster = createSlackPoster({
+      botToken: config.botToken,
+      clientOptions,
+      reader: this.app.client,
+      writer: this.writer,
+      log: this.log,
+      botId: () => this.botId,
+      lookbackSeconds: config.deliveryLookbackSeconds,
+    });
+    this.managers = createSlackManagers({
+      client: this.app.client,
+      managers: config.managers ?? [],
+      log: this.log,
+    });
     this.registerCommands();
     this.registerActions();
     this.app.error(async (error) => {
@@ -143,9 +150,12 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  /** HTTP mode: the listener for `POST /slack/events`, to mount in the HTTP server. Undefined in Socket Mode. */
+  /**
+   * HTTP mode: the listener for `POST /slack/events`, to mount in the HTTP server: Bolt's, behind the
+   * size, timestamp and replay bounds of request-guard.ts. Undefined in Socket Mode.
+   */
   get requestListener(): RequestListener | undefined {
-    return this.http?.requestListener;
+    return this.guardedListener;
   }
 
   async start(): Promise<void> {
@@ -180,76 +190,8 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   /** Posts a view for a job; a delivery already in the channel's recent history is not posted again. */
-  async send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
-    const ref = parseChannelRef(to);
-    if (ref.platform !== 'slack') throw new Error(`not a Slack channel: ${to}`);
-    const { deliveryId } = options;
-    try {
-      // A first attempt cannot have posted: skip the rate-limited history lookup (SendOptions.mayHavePosted).
-      if (deliveryId && options.mayHavePosted) {
-        const earlier = await this.findDelivery(ref.channel, deliveryId);
-        if (earlier) return { channel: to, messageId: earlier, duplicate: true };
-      }
-      const result = await this.app.client.chat.postMessage({
-        channel: ref.channel,
-        ...renderSlack(view),
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(deliveryId && {
-          metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: deliveryId } },
-        }),
-      });
-      return { channel: to, messageId: result.ts ?? '', duplicate: false };
-    } catch (error) {
-      throw this.translate(to, error);
-    }
-  }
-
-  /** The ts of a message of ours tagged with this delivery in the recent history, if any. */
-  private async findDelivery(channel: string, deliveryId: string): Promise<string | undefined> {
-    const oldest = String(Math.floor(Date.now() / 1000) - (this.config.deliveryLookbackSeconds ?? 86_400));
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-      let result: webApi.ConversationsHistoryResponse;
-      try {
-        result = await this.app.client.conversations.history({
-          channel,
-          oldest,
-          limit: HISTORY_PAGE,
-          include_all_metadata: true,
-          ...(cursor && { cursor }),
-        });
-      } catch (error) {
-        // Without the history scope (a private channel and no groups:history) a duplicate is possible but
-        // a missing digest is worse: post, and say so.
-        if (slackErrorCode(error) !== 'missing_scope') throw error;
-        this.log.warn({ channel }, 'cannot read channel history; posting without the duplicate check');
-        return undefined;
-      }
-      const found = result.messages?.find(
-        (m) =>
-          m.metadata?.event_type === DELIVERY_EVENT_TYPE &&
-          (m.metadata.event_payload as { delivery_id?: unknown } | undefined)?.delivery_id === deliveryId &&
-          (this.botId === undefined || m.bot_id === this.botId),
-      );
-      if (found) return found.ts ?? deliveryId;
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) return undefined;
-    }
-    return undefined;
-  }
-
-  /** Slack's refusal → our errors: a channel that cannot take posts, or a platform failure to retry. */
-  private translate(to: ChannelRef, error: unknown): Error {
-    const code = slackErrorCode(error);
-    const reason = code ? unavailable[code] : undefined;
-    if (reason) {
-      this.log.info({ channel: to, slackError: code }, 'slack channel unavailable');
-      return new ChannelUnavailableError(to, reason);
-    }
-    // Log the code only: web-api errors can carry request details.
-    this.log.warn({ channel: to, slackError: code ?? errorName(error) }, 'slack refused the message');
-    return new ToprankError('platform_error', {}, { cause: error });
+  send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
+    return this.poster.send(to, view, options);
   }
 
   private registerCommands(): void {
@@ -257,9 +199,15 @@ export class SlackAdapter implements ChatAdapter {
       this.app.command(`/${command.name}`, async ({ command: body, ack, respond }) => {
         // Slack gives 3 s for the ack; the KeyAPI fetch comes after it, the answer through response_url.
         await ack();
-        const ctx = this.context(slackChannel(body.team_id, body.channel_id), body.user_id, body.trigger_id);
+        const ctx = this.context(
+          body.team_id,
+          body.channel_id,
+          body.channel_name,
+          body.user_id,
+          body.trigger_id,
+        );
         const answer = runTextCommand(command.name, unescapeSlackText(body.text), ctx).then((view) =>
-          this.reply(respond, view, false),
+          this.reply(respond, view, false, { channel: body.channel_id, user: body.user_id }),
         );
         this.inFlight.track(answer);
         await answer;
@@ -275,7 +223,9 @@ export class SlackAdapter implements ChatAdapter {
       const team = body.team?.id ?? body.user.team_id ?? 'unknown';
       const channel = body.channel?.id ?? body.container?.channel_id ?? 'unknown';
       const ctx = this.context(
-        slackChannel(team, channel),
+        team,
+        channel,
+        body.channel?.name,
         body.user.id,
         body.trigger_id ?? action.action_ts,
       );
@@ -284,46 +234,43 @@ export class SlackAdapter implements ChatAdapter {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
       }
-      const answer = pending.then((view) => this.reply(respond, view, true));
+      const answer = pending.then((view) => this.reply(respond, view, true, { channel, user: body.user.id }));
       this.inFlight.track(answer);
       await answer;
     });
   }
 
-  /** `requestId` names the interaction in every log line of its command (Slack's trigger id). */
-  private context(channel: ChannelRef, userId: string, requestId: string) {
+  /**
+   * The command's context. Whether the user may manage the channel is asked of Slack only if a command
+   * needs it; `requestId` names the interaction in every log line of its command (Slack's trigger id).
+   */
+  private context(
+    team: string,
+    channel: string,
+    channelName: string | undefined,
+    userId: string,
+    requestId: string,
+  ) {
     return {
-      channel,
-      user: { id: userId },
+      channel: slackChannel(team, channel),
+      team: slackTeam(team),
+      user: { id: userId, canManageChannel: () => this.managers.canManage(userId, channel) },
       services: this.config.services,
       log: this.log.child({ interaction: requestId }),
       now: this.config.now ?? (() => new Date()),
       sample: this.config.sample,
+      directMessage: isDirectMessage(channel, channelName),
     };
   }
 
-  /**
-   * Answers through response_url: a leaderboard in the channel (a page click replaces the message it was
-   * clicked on), errors and usage to the asker only. A refused answer is followed by a short notice.
-   */
-  private async reply(respond: RespondFn, view: View, fromButton: boolean): Promise<void> {
-    const message = { ...renderSlack(view), unfurl_links: false, unfurl_media: false };
-    let payload: RespondArguments;
-    if (view.ephemeral) payload = { response_type: 'ephemeral', replace_original: false, ...message };
-    else if (fromButton) payload = { replace_original: true, ...message };
-    else payload = { response_type: 'in_channel', ...message };
-    try {
-      await respond(payload);
-    } catch (error) {
-      this.log.warn(
-        { status: (error as { statusCode?: unknown }).statusCode },
-        'response_url refused the reply',
-      );
-      const notice = errorView(new ToprankError('platform_error'), this.log);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...renderSlack(notice) }).catch(
-        () => this.log.warn('response_url refused the error notice too'),
-      );
-    }
+  /** Answers a command or a click through response_url (reply.ts), files included. */
+  private reply(
+    respond: RespondFn,
+    view: View,
+    fromButton: boolean,
+    where: { channel: string; user: string },
+  ): Promise<void> {
+    return replyWithView({ client: this.writer, log: this.log }, respond, view, fromButton, where);
   }
 
   private setConnected(connected: boolean): void {
@@ -339,7 +286,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 /** The adapter's configuration from the environment's, or undefined when Slack is not configured. */
 export function slackAdapterConfigFrom(
   config: Config,
-  deps: Pick<SlackAdapterConfig, 'services' | 'log' | 'now' | 'sample'>,
+  deps: Pick<SlackAdapterConfig, 'services' | 'log' | 'now' | 'sample' | 'seenRequests'>,
 ): SlackAdapterConfig | undefined {
   if (!config.SLACK_BOT_TOKEN) return undefined;
   return {
@@ -348,7 +295,18 @@ export function slackAdapterConfigFrom(
     signingSecret: config.SLACK_SIGNING_SECRET,
     appToken: config.SLACK_APP_TOKEN,
     apiUrl: config.SLACK_API_URL,
+    managers: config.SLACK_MANAGERS,
   };
+}
+
+/**
+ * A direct message (ids start with D) or a group DM (named `mpdm-…`), as the request names the
+ * conversation: no channel whose subscriptions anyone manages, and no history scope requested there.
+ */
+function isDirectMessage(channelId: string, channelName: string | undefined): boolean {
+  return (
+    channelId.startsWith('D') || channelName === 'directmessage' || channelName?.startsWith('mpdm-') === true
+  );
 }
 
 /** A start failure naming the variable to check and Slack's answer, never the token itself. */
@@ -359,21 +317,4 @@ function startError(variable: string, error: unknown): Error {
       ? `Slack refused ${variable} (${code}): check it.`
       : `Could not reach Slack to check ${variable} (${errorName(error)}): check SLACK_API_URL and the network.`,
   );
-}
-
-/** The `error` Slack answered with (`channel_not_found`), when the failure is one of Slack's answers. */
-function slackErrorCode(error: unknown): string | undefined {
-  if (
-    error &&
-    typeof error === 'object' &&
-    'code' in error &&
-    error.code === webApi.ErrorCode.PlatformError
-  ) {
-    return (error as webApi.WebAPIPlatformError).data.error;
-  }
-  return undefined;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? (((error as { code?: unknown }).code as string) ?? error.name) : 'unknown';
 }

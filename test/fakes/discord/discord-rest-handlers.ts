@@ -4,10 +4,12 @@
 import type { APIInteraction, APIMessage, APITextChannel, APIUser } from 'discord.js';
 import {
   applyEdit,
+  attachmentsOf,
   buildMessage,
   fieldError,
   type MessageBody,
   snowflake,
+  type UploadedFile,
   validateMessageBody,
 } from './payloads.js';
 
@@ -21,6 +23,8 @@ export interface Ctx {
   params: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
+  /** File parts of a multipart body. */
+  files: UploadedFile[];
   /** Arrival time of the request: Discord's deadlines are judged on it. */
   at: number;
 }
@@ -37,7 +41,9 @@ const formError = (field: string, code: string, message: string): Reply =>
 const invalid = (v: { code: number; errors?: unknown }): Reply =>
   v.code === 50006
     ? fail(400, 50006, 'Cannot send an empty message')
-    : fail(400, 50035, 'Invalid Form Body', v.errors);
+    : v.code === 40005
+      ? fail(413, 40005, 'Request entity too large')
+      : fail(400, 50035, 'Invalid Form Body', v.errors);
 const asObject = (v: unknown): MessageBody => (v && typeof v === 'object' ? (v as MessageBody) : {});
 
 export interface ApplicationCommand extends Record<string, unknown> {
@@ -143,7 +149,7 @@ export class InteractionRegistry {
     });
   }
 
-  callback({ params, query, body, at }: Ctx): Reply {
+  callback({ params, query, body, files, at }: Ctx): Reply {
     const it = this.byId.get(params.interactionId ?? '');
     if (!it || it.token !== params.token) return fail(404, 10062, 'Unknown interaction');
     if (it.ackType !== undefined) return fail(400, 40060, 'Interaction has already been acknowledged.');
@@ -156,9 +162,13 @@ export class InteractionRegistry {
     if (typeof type !== 'number' || !allowed.includes(type)) {
       return formError('type', 'INTERACTION_CALLBACK_TYPE_INVALID', 'Invalid callback type.');
     }
+    let attachments: APIMessage['attachments'] | undefined;
     if (type === 4 || type === 7) {
       const problem = validateMessageBody(data, type === 4);
       if (problem) return invalid(problem);
+      const checked = attachmentsOf(data, files, it.original?.attachments);
+      if (!('attachments' in checked)) return invalid(checked);
+      attachments = checked.attachments;
     }
     if (type === 8 && Array.isArray(data.choices) && data.choices.length > 25) {
       return formError('choices', 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
@@ -166,9 +176,9 @@ export class InteractionRegistry {
     it.ackType = type;
     it.callbackData = data;
     const ephemeral = typeof data.flags === 'number' ? data.flags & 64 : 0;
-    if (type === 4) it.original = this.webhookMessage(it, data, ephemeral);
+    if (type === 4) it.original = this.webhookMessage(it, data, ephemeral, attachments);
     if (type === 5) it.original = this.webhookMessage(it, {}, 128 | ephemeral); // LOADING until edited
-    if (type === 7 && it.original) it.original = applyEdit(it.original, data);
+    if (type === 7 && it.original) it.original = applyEdit(it.original, data, attachments);
     // discord.js sends ?with_response=false and expects 204; with_response=true gets a callback object.
     if (query.with_response !== 'true') return json(204);
     const message = [4, 5, 6, 7].includes(type) ? it.original : undefined;
@@ -184,7 +194,7 @@ export class InteractionRegistry {
     });
   }
 
-  webhook({ params, query, body, at }: Ctx, method: string): Reply {
+  webhook({ params, query, body, files, at }: Ctx, method: string): Reply {
     const it = [...this.byId.values()].find((i) => i.token === params.token);
     if (!it || params.appId !== this.rules.applicationId) return fail(404, 10015, 'Unknown Webhook');
     if (at - it.dispatchedAt > this.rules.webhookTokenTtlMs) return fail(401, 50027, 'Invalid Webhook Token');
@@ -194,7 +204,10 @@ export class InteractionRegistry {
       if (it.ackType === undefined) return fail(404, 10015, 'Unknown Webhook');
       const problem = validateMessageBody(data, true);
       if (problem) return invalid(problem);
-      const message = this.webhookMessage(it, data, typeof data.flags === 'number' ? data.flags & 64 : 0);
+      const checked = attachmentsOf(data, files);
+      if (!('attachments' in checked)) return invalid(checked);
+      const flags = typeof data.flags === 'number' ? data.flags & 64 : 0;
+      const message = this.webhookMessage(it, data, flags, checked.attachments);
       it.followUps.set(message.id, message);
       return query.wait === 'true' ? json(200, message) : json(204);
     }
@@ -209,16 +222,24 @@ export class InteractionRegistry {
     }
     const problem = validateMessageBody(data, false);
     if (problem) return invalid(problem);
-    const edited = applyEdit(message, data);
+    const checked = attachmentsOf(data, files, message.attachments);
+    if (!('attachments' in checked)) return invalid(checked);
+    const edited = applyEdit(message, data, checked.attachments);
     if (original) it.original = edited;
     else it.followUps.set(edited.id, edited);
     return json(200, edited);
   }
 
   /** Interaction responses are webhook messages authored by the bot user. */
-  private webhookMessage(it: InteractionState, body: MessageBody, flags: number): APIMessage {
+  private webhookMessage(
+    it: InteractionState,
+    body: MessageBody,
+    flags: number,
+    attachments?: APIMessage['attachments'],
+  ): APIMessage {
     const { applicationId } = this.rules;
     return buildMessage({
+      attachments,
       channelId: it.channelId,
       author: this.rules.botUser,
       body,
@@ -250,7 +271,7 @@ export class ChannelRegistry {
     private readonly nonceWindowMs: number,
   ) {}
 
-  handle({ params, body, at }: Ctx, method: string): Reply {
+  handle({ params, body, files, at }: Ctx, method: string): Reply {
     const channelId = params.channelId ?? '';
     const failure = this.failures.get(channelId);
     if (failure && failure.remaining > 0) {
@@ -272,7 +293,9 @@ export class ChannelRegistry {
       if (data.enforce_nonce === true && seen && at - seen.at < this.nonceWindowMs) {
         return json(200, seen.message); // same nonce again: Discord answers with the first message
       }
-      const message = buildMessage({ channelId, author: this.botUser, body: data });
+      const checked = attachmentsOf(data, files);
+      if (!('attachments' in checked)) return invalid(checked);
+      const message = buildMessage({ channelId, author: this.botUser, body: data, ...checked });
       this.messages.set(channelId, [...list, message]);
       this.channels.set(channelId, { ...channel, last_message_id: message.id });
       if (nonce) this.nonces.set(`${channelId}:${nonce}`, { message, at });
@@ -288,7 +311,9 @@ export class ChannelRegistry {
     }
     const problem = validateMessageBody(data, false);
     if (problem) return invalid(problem);
-    list[index] = applyEdit(message, data);
+    const checked = attachmentsOf(data, files, message.attachments);
+    if (!('attachments' in checked)) return invalid(checked);
+    list[index] = applyEdit(message, data, checked.attachments);
     return json(200, list[index]);
   }
 }

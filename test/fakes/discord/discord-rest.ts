@@ -15,16 +15,12 @@ import {
   json,
   type Reply,
 } from './discord-rest-handlers.js';
-import { FAKE_IDS, humanUser } from './payloads.js';
+import { FAKE_IDS, humanUser, type UploadedFile } from './payloads.js';
 
 export type { ApplicationCommand, ChannelFailureKind, InteractionState } from './discord-rest-handlers.js';
 
-export interface RecordedFile {
-  field: string;
-  name: string;
-  size: number;
-  contentType: string;
-}
+/** A file part of a multipart request, with its bytes. */
+export type RecordedFile = UploadedFile;
 
 export interface RecordedRequest {
   method: string;
@@ -238,9 +234,14 @@ export class FakeDiscordRest {
    * as a request on the route `HTTP reply`, its path naming the interaction, so it shows among the
    * interaction's requests.
    */
-  acceptHttpReply(payload: APIInteraction, body: unknown, at: number = Date.now()): Reply {
+  acceptHttpReply(
+    payload: APIInteraction,
+    body: unknown,
+    files: RecordedFile[] = [],
+    at: number = Date.now(),
+  ): Reply {
     const params = { interactionId: payload.id, token: payload.token };
-    const reply = this.interactionRegistry.callback({ params, query: {}, body, at });
+    const reply = this.interactionRegistry.callback({ params, query: {}, body, files, at });
     this.record({
       method: 'POST',
       path: `/discord/interactions/${payload.id}`,
@@ -248,7 +249,7 @@ export class FakeDiscordRest {
       query: {},
       headers: {},
       body,
-      files: [],
+      files,
       at,
       status: reply.status,
       response: reply.body,
@@ -352,7 +353,13 @@ export class FakeDiscordRest {
       return { reply: fail(401, 0, '401: Unauthorized'), record };
     }
     return {
-      reply: match.route.handle({ params: match.params, query: record.query, body: record.body, at }),
+      reply: match.route.handle({
+        params: match.params,
+        query: record.query,
+        body: record.body,
+        files: record.files,
+        at,
+      }),
       record,
     };
   }
@@ -376,7 +383,8 @@ export class FakeDiscordRest {
   }
 }
 
-async function parseBody(
+/** A request or reply body as Discord reads it: JSON, text, or multipart with `payload_json` and files. */
+export async function parseBody(
   raw: Buffer,
   contentType: string,
 ): Promise<{ body: unknown; files: RecordedFile[] }> {
@@ -387,9 +395,10 @@ async function parseBody(
     const files: RecordedFile[] = [];
     let body: unknown;
     for (const [field, value] of form.entries()) {
-      if (typeof value !== 'string')
-        files.push({ field, name: value.name, size: value.size, contentType: value.type });
-      else if (field === 'payload_json') body = JSON.parse(value);
+      if (typeof value !== 'string') {
+        const data = Buffer.from(await value.arrayBuffer());
+        files.push({ field, name: value.name, size: value.size, contentType: value.type, data });
+      } else if (field === 'payload_json') body = JSON.parse(value);
     }
     return { body, files };
   }

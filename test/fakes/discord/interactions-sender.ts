@@ -4,7 +4,7 @@
 // fake as the interaction's first answer, so that edits and follow-ups meet Discord's rules there.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { APIInteraction } from 'discord.js';
-import type { FakeDiscordRest } from './discord-rest.js';
+import { type FakeDiscordRest, parseBody } from './discord-rest.js';
 
 export interface SendOptions {
   /** Unix seconds in the signature header (default: now); an old one is a stale request. */
@@ -19,7 +19,7 @@ export interface SendOptions {
 
 export interface EndpointAnswer {
   status: number;
-  /** Parsed JSON, or the text of a non-JSON answer. */
+  /** Parsed JSON (a multipart answer's `payload_json`), or the text of a non-JSON answer. */
   body: unknown;
   /** What the REST fake made of a 200 reply, as Discord would (204, or its refusal). */
   accepted?: { status: number; body?: unknown };
@@ -60,11 +60,11 @@ export class FakeInteractionsSender {
       },
       body: options.tamperedBody ?? body,
     });
-    const text = await response.text();
-    const parsed = response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    const raw = Buffer.from(await response.arrayBuffer());
+    const { body: parsed, files } = await parseBody(raw, response.headers.get('content-type') ?? '');
     const answer: EndpointAnswer = { status: response.status, body: parsed };
     if (full && response.status === 200) {
-      const reply = this.rest.acceptHttpReply(full, parsed);
+      const reply = this.rest.acceptHttpReply(full, parsed, files);
       answer.accepted = { status: reply.status, body: reply.body };
     }
     return answer;

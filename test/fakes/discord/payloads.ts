@@ -3,6 +3,7 @@
 // Numbers are spelled out (not imported from discord.js) so the fake does not share the client's constants.
 import { randomBytes } from 'node:crypto';
 import type {
+  APIAttachment,
   APIEmbed,
   APIGuildMember,
   APIMessage,
@@ -213,6 +214,68 @@ export function guildCreate(init: GuildInit): GatewayGuildCreateDispatchData {
 /** A JSON body a client sent to create or edit a message; only the fields the fake looks at. */
 export type MessageBody = Record<string, unknown>;
 
+/** A file part of a multipart request (`files[n]`), as received. */
+export interface UploadedFile {
+  field: string;
+  name: string;
+  size: number;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Discord's default upload limit per file. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The attachments a body declares (`attachments: [{ id, filename, description }]`), each matched to its
+ * `files[id]` part; an id that is an existing attachment's keeps it (edits). Errors as Discord's.
+ */
+export function attachmentsOf(
+  body: MessageBody,
+  files: UploadedFile[],
+  existing: APIAttachment[] = [],
+): { attachments: APIAttachment[] } | { code: number; errors?: unknown } {
+  const declared = Array.isArray(body.attachments) ? (body.attachments as Record<string, unknown>[]) : [];
+  const attachments: APIAttachment[] = [];
+  for (const [i, entry] of declared.entries()) {
+    const kept = existing.find((a) => a.id === String(entry.id));
+    if (kept) {
+      attachments.push(kept);
+      continue;
+    }
+    const file = files.find((f) => f.field === `files[${String(entry.id)}]`);
+    if (!file)
+      return {
+        code: 50035,
+        errors: fieldError(`attachments.${i}`, 'ATTACHMENT_NOT_FOUND', 'Unknown attachment.'),
+      };
+    if (file.size > MAX_FILE_BYTES) return { code: 40005 };
+    const description = typeof entry.description === 'string' ? entry.description : undefined;
+    if (description && description.length > 1024) {
+      return {
+        code: 50035,
+        errors: fieldError(
+          `attachments.${i}.description`,
+          'BASE_TYPE_MAX_LENGTH',
+          'Must be 1024 or fewer in length.',
+        ),
+      };
+    }
+    const filename = typeof entry.filename === 'string' ? entry.filename : file.name;
+    const id = snowflake();
+    attachments.push({
+      id,
+      filename,
+      ...(description ? { description } : {}),
+      size: file.size,
+      content_type: file.contentType,
+      url: `https://cdn.discordapp.test/attachments/${id}/${encodeURIComponent(filename)}`,
+      proxy_url: `https://media.discordapp.test/attachments/${id}/${encodeURIComponent(filename)}`,
+    });
+  }
+  return { attachments };
+}
+
 export interface MessageInit {
   channelId: string;
   guildId?: string;
@@ -224,6 +287,8 @@ export interface MessageInit {
   webhookId?: string;
   applicationId?: string;
   extra?: Partial<APIMessage>;
+  /** Attachments already checked with attachmentsOf. */
+  attachments?: APIAttachment[];
 }
 
 /** Discord fills in `type: 'rich'` on embeds it stores. */
@@ -244,7 +309,7 @@ export function buildMessage(init: MessageInit): APIMessage {
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: [],
+    attachments: init.attachments ?? [],
     embeds: normalizeEmbeds(body.embeds),
     components: Array.isArray(body.components) ? (body.components as APIMessage['components']) : [],
     pinned: false,
@@ -260,8 +325,9 @@ export function buildMessage(init: MessageInit): APIMessage {
 }
 
 /** Applies a PATCH body: only fields present change; the LOADING flag (128) of a deferred reply clears. */
-export function applyEdit(message: APIMessage, body: MessageBody): APIMessage {
+export function applyEdit(message: APIMessage, body: MessageBody, attachments?: APIAttachment[]): APIMessage {
   const next: APIMessage = { ...message, edited_timestamp: new Date().toISOString() };
+  if (attachments && 'attachments' in body) next.attachments = attachments;
   if ('content' in body) next.content = typeof body.content === 'string' ? body.content : '';
   if ('embeds' in body) next.embeds = normalizeEmbeds(body.embeds);
   if ('components' in body) {

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSlackFiles, fileObject, type UploadedSlackFile } from './slack-files.js';
 import { FakeSocketMode, type SocketEnvelopeType } from './slack-socket-mode.js';
+
+export type { UploadedSlackFile } from './slack-files.js';
 
 export interface SlackWebApiOptions {
   botToken?: string;
@@ -43,6 +46,8 @@ export interface StoredMessage {
   thread_ts?: string;
   metadata?: { event_type: string; event_payload?: unknown };
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: Record<string, unknown>[];
 }
 
 export interface RecordedResponse {
@@ -68,12 +73,39 @@ export interface RateLimitRule {
 }
 
 // Slack JSON-decodes these form fields; everything else stays a string ("true", "10", ...).
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'user_auth_blocks', 'files'];
 // Slack lets one response_url be used 5 times within 30 minutes.
 const RESPONSE_URL_MAX_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
-type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+type Reply = {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** Answer this late (the work is done already). */
+  delayMs?: number;
+};
+
+/** How the next chat.postMessage calls are answered once their message is stored. */
+export interface PostAnswerRule {
+  times: number;
+  /** HTTP status instead of 200 (a 5xx after posting, as a struggling Slack does). */
+  status?: number;
+  /** Answer this many ms late (longer than the client's timeout: it gives up, the message stays). */
+  delayMs?: number;
+}
+
+/** A member as users.info describes them (only the fields the bot reads). */
+export interface FakeSlackUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  /** A guest. */
+  is_restricted?: boolean;
+}
+
+/** The creator conversations.info reports for a channel nobody set one for. */
+export const DEFAULT_CHANNEL_CREATOR = 'U0FOUNDER01';
 
 const ok = (body: Record<string, unknown> = {}): Reply => ({ status: 200, body: { ok: true, ...body } });
 // Slack's Web API reports failures with HTTP 200 and `ok: false` (429 is the only meaningful status).
@@ -104,6 +136,12 @@ export class FakeSlackWebApi {
   private readonly rateLimits: Required<RateLimitRule>[] = [];
   private readonly responseUrls = new Map<string, { uses: number; mintedAt: number }>();
   private readonly responseLog: RecordedResponse[] = [];
+  private readonly postAnswers: PostAnswerRule[] = [];
+  private readonly users = new Map<string, FakeSlackUser>();
+  private readonly creators = new Map<string, string>();
+  private readonly userGroups = new Map<string, string[]>();
+  private readonly missingScopes = new Map<string, string>();
+  private readonly uploads = new FakeSlackFiles();
   private lastTsMicros = 0;
   private baseUrl = '';
 
@@ -151,6 +189,32 @@ export class FakeSlackWebApi {
     this.rateLimits.push({ channel: '', method: '', retryAfter: 1, ...rule });
   }
 
+  /** Answer the next `times` chat.postMessage calls late or with a 5xx, after storing their message. */
+  answerPosts(rule: PostAnswerRule): void {
+    this.postAnswers.push({ ...rule });
+  }
+
+  /** Answer every call of `method` with missing_scope, naming the scope it needs (null clears it). */
+  missingScope(method: string, needed: string | null): void {
+    if (needed) this.missingScopes.set(method, needed);
+    else this.missingScopes.delete(method);
+  }
+
+  /** Describe a member for users.info (anyone not described is a plain member). */
+  setUser(id: string, user: FakeSlackUser): void {
+    this.users.set(id, user);
+  }
+
+  /** Who created a channel, for conversations.info (default DEFAULT_CHANNEL_CREATOR). */
+  setChannelCreator(channel: string, user: string): void {
+    this.creators.set(channel, user);
+  }
+
+  /** A user group (`S…`) and its members, for usergroups.users.list. */
+  setUserGroup(id: string, members: string[]): void {
+    this.userGroups.set(id, members);
+  }
+
   /** Mint a fresh response_url (5 uses, 30 minutes, as Slack). */
   responseUrl(): string {
     const id = randomUUID().replaceAll('-', '');
@@ -172,6 +236,11 @@ export class FakeSlackWebApi {
   /** Messages stored for a channel, oldest first. */
   messages(channel: string): StoredMessage[] {
     return [...(this.store.get(channel) ?? [])];
+  }
+
+  /** Every file upload begun, by id (with its bytes once uploaded, and where it was shared). */
+  files(): UploadedSlackFile[] {
+    return [...this.uploads.files.values()];
   }
 
   responses(id?: string): RecordedResponse[] {
@@ -214,11 +283,29 @@ export class FakeSlackWebApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const respond = url.pathname.match(/^\/respond\/([^/]+)$/);
+    const upload = url.pathname.match(/^\/upload\/([^/]+)$/);
     let reply: Reply;
     let method: string;
     let args: Record<string, unknown>;
+    if (upload?.[1] && req.method === 'POST') {
+      // The upload URL of files.getUploadURLExternal: raw bytes or one multipart file part in, a short text out.
+      const answer = this.uploads.upload(upload[1], await uploadedBytes(bytes, req.headers['content-type']));
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain' }).end(answer.text);
+      const call: RecordedCall = {
+        method: 'file_upload',
+        args: { file_id: upload[1], length: answer.length },
+        headers: req.headers,
+        at: Date.now(),
+        status: answer.status,
+        response: answer.text,
+      };
+      this.recorded.push(call);
+      this.events.emit('call', call);
+      return;
+    }
     if (respond?.[1] && req.method === 'POST') {
       method = 'response_url';
       args = parseJson(raw);
@@ -232,6 +319,7 @@ export class FakeSlackWebApi {
       args = {};
       reply = { status: 404, body: { ok: false, error: 'not_found' } };
     }
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers });
     res.end(JSON.stringify(reply.body));
     const { status, body: response } = reply;
@@ -262,6 +350,9 @@ export class FakeSlackWebApi {
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
     }
 
+    const needed = this.missingScopes.get(method);
+    if (needed) return fail('missing_scope', { needed, provided: 'commands,chat:write' });
+
     switch (method) {
       case 'auth.test':
         return ok({
@@ -281,6 +372,18 @@ export class FakeSlackWebApi {
         return this.updateMessage(channel, args);
       case 'conversations.history':
         return this.history(channel, args);
+      case 'conversations.info':
+        return this.conversationInfo(channel);
+      case 'users.info':
+        return this.userInfo(str(args.user));
+      case 'usergroups.users.list': {
+        const members = this.userGroups.get(str(args.usergroup) ?? '');
+        return members ? ok({ users: members }) : fail('no_such_subteam');
+      }
+      case 'files.getUploadURLExternal':
+        return this.uploads.getUploadUrl(args, this.baseUrl);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       default:
         return fail('unknown_method', { req_method: method });
     }
@@ -292,9 +395,33 @@ export class FakeSlackWebApi {
     return error && allowed.includes(error) ? fail(error) : undefined;
   }
 
-  private postMessage(channel: string | undefined, args: Record<string, unknown>): Reply {
-    const err = this.channelError(channel, ['channel_not_found', 'not_in_channel', 'is_archived']);
-    if (err || !channel) return err ?? fail('channel_not_found');
+  /** Shares uploaded files: into `channel_id` as a message of the bot carrying them, or privately. */
+  private completeUpload(args: Record<string, unknown>): Reply {
+    const channel = str(args.channel_id);
+    if (channel) {
+      const err = this.channelError(channel, ['channel_not_found', 'not_in_channel', 'is_archived']);
+      if (err) return err;
+    }
+    const { shared, ...reply } = this.uploads.complete(args);
+    if (channel && shared) {
+      const message = this.newMessage({ text: str(args.initial_comment) ?? '' });
+      message.files = shared.map(fileObject);
+      const threadTs = str(args.thread_ts);
+      if (threadTs) message.thread_ts = threadTs;
+      this.channelMessages(this.dmOf(channel)).push(message);
+    }
+    return reply;
+  }
+
+  /** A user id as a channel is that user's direct message with the bot (as chat.postMessage opens it). */
+  private dmOf(channel: string): string {
+    return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+  }
+
+  private postMessage(target: string | undefined, args: Record<string, unknown>): Reply {
+    const err = this.channelError(target, ['channel_not_found', 'not_in_channel', 'is_archived']);
+    if (err || !target) return err ?? fail('channel_not_found');
+    const channel = this.dmOf(target);
     if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
       return fail('no_text');
     }
@@ -305,7 +432,38 @@ export class FakeSlackWebApi {
     const threadTs = str(args.thread_ts);
     if (threadTs) message.thread_ts = threadTs;
     this.channelMessages(channel).push(message);
+    const answer = this.postAnswers.find((r) => r.times > 0);
+    if (answer) {
+      answer.times -= 1;
+      if (answer.status) return { status: answer.status, body: { ok: false, error: 'internal_error' } };
+      return { ...ok({ channel, ts: message.ts, message }), delayMs: answer.delayMs };
+    }
     return ok({ channel, ts: message.ts, message });
+  }
+
+  private conversationInfo(channel: string | undefined): Reply {
+    const err = this.channelError(channel, ['channel_not_found']);
+    if (err || !channel) return err ?? fail('channel_not_found');
+    const creator = this.creators.get(channel) ?? DEFAULT_CHANNEL_CREATOR;
+    return ok({ channel: { id: channel, name: 'general', is_channel: true, creator } });
+  }
+
+  private userInfo(user: string | undefined): Reply {
+    if (!user) return fail('user_not_found');
+    const described = this.users.get(user) ?? {};
+    return ok({
+      user: {
+        id: user,
+        team_id: this.teamId,
+        name: user.toLowerCase(),
+        is_admin: false,
+        is_owner: false,
+        is_primary_owner: false,
+        is_restricted: false,
+        is_bot: false,
+        ...described,
+      },
+    });
   }
 
   private updateMessage(channel: string | undefined, args: Record<string, unknown>): Reply {
@@ -388,11 +546,19 @@ export class FakeSlackWebApi {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The file's bytes of an upload: the body itself, or its file part when sent as multipart/form-data (as the SDK does). */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  const part = [...form.values()].find((v) => typeof v !== 'string');
+  return part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

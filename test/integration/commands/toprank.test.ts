@@ -54,6 +54,15 @@ describe('/toprank', () => {
     expect(t.core.keyapi.requestCount).toBe(before);
   });
 
+  it('logs at most 200 characters of what the user typed when it refuses it', async () => {
+    const testLog = createTestLog();
+    const pasted = `${'x'.repeat(5_000)}-tail`;
+    await runTextCommand('toprank', `region:US ${pasted}`, { ...ctx, log: testLog.log });
+    const denied = testLog.lines().find((line) => line.msg === 'denied');
+    expect(denied?.fields).toEqual({ value: `${'x'.repeat(199)}…`, command: 'toprank' });
+    expect(testLog.text()).not.toContain('-tail');
+  });
+
   it('accepts values in any case and shows the top 10 by followers of yesterday by default', async () => {
     const view = await runTextCommand('toprank', 'region:us TYPE:Day', ctx);
     expect(view.title).toBe('🇺🇸 US daily top 10 by followers');
@@ -78,9 +87,14 @@ describe('/toprank', () => {
     expect(noticeText(view)).toContain('2026-11-11 is shown as the week of Mon 9 Nov 2026');
   });
 
-  it('says a period is not published yet instead of showing an empty board', async () => {
+  it('says a day still under way has no ranking yet, without asking KeyAPI', async () => {
+    // Today is not over: refused before any request (issue 11) rather than asked and found unpublished.
+    const before = sample.requestCount;
     const view = await runTextCommand('toprank', 'region:US type:day date:2026-11-25', ctx);
-    expect(noticeText(view)).toBe('The Wed 25 Nov 2026 ranking is not published yet. Try an earlier date.');
+    expect(noticeText(view)).toBe(
+      'Wed 25 Nov 2026 is not over yet (it ends 2026-11-25), so it has no ranking; nothing was requested. Pick an earlier date.',
+    );
+    expect(sample.requestCount).toBe(before);
   });
 
   it('pages to ranks 11–20 with the Next button and back with Prev', async () => {
@@ -108,6 +122,8 @@ describe('/toprank', () => {
       'limit',
       'date',
       'page',
+      'chart',
+      'format',
     ]);
   });
 });

@@ -2,10 +2,12 @@
  * Rank-movement alerts with real Redis and BullMQ against a crafted pair of daily rankings: exactly
  * the expected events, each subscription's own thresholds, nothing posted again on a repeat (the
  * scheduled check or `alerts run`), no message for a day without events, and a day published after
- * the next UTC midnight still checked by the scheduled check.
+ * the next UTC midnight still checked by the scheduled check; and the digest and the alert of the same
+ * day telling the same movement for the same creator.
  */
 import { describe, expect, it } from 'vitest';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
+import { runDigestCommand } from '../../../src/cli/digest.js';
 import type { AlertCheckOutcome } from '../../../src/jobs/alerts.js';
 import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
@@ -114,5 +116,32 @@ describe('rank-movement alerts', () => {
       ['2026-11-23', 0],
       ['2026-11-24', 1],
     ]);
+  });
+
+  it('tells the same movement in the daily digest and the alert, for the same creator on the same data', async () => {
+    const query = { region: 'US', type: 'day' as const, by: 'followers' as const, limit: 5 };
+    const sub = makeSubscription({ channel: 'discord:7', query, alerts: true, alertClimb: 10 });
+    await fx.t.core.subscriptions.store.add(sub, 25);
+    const deps = {
+      core: fx.t.core,
+      adapters: new Map([['discord' as const, fx.adapter]]),
+      log,
+      options: FAST_OPTIONS,
+    };
+    await runDigestCommand(['run', '--type', 'day', '--date', '2026-11-24', '--slot', 'day-0900-UTC'], deps);
+    await runAlertsCommand(['run', '--date', '2026-11-24'], deps);
+
+    const posts = await fx.adapter.posts();
+    const digest = posts.find((p) => p.deliveryId.startsWith('deliver-'))?.text.split('\n') ?? [];
+    const alert = posts.find((p) => p.deliveryId.startsWith('alert-'))?.text.split('\n') ?? [];
+    // G climbed from #7 (outside the top 5 shown, inside the ranks 1–10 compared) to #3: ▲4 in both.
+    expect(digest.find((line) => line.includes('Creator G'))).toMatch(/^3 ▲4 Creator G /);
+    expect(alert).toEqual([
+      '👑 New #1: Creator H (up from #8)',
+      '▲4 Creator G entered at #3 (was #7)',
+      '▼ Creator D dropped out (was #4)',
+      '▼ Creator E dropped out (was #5)',
+    ]);
+    expect(digest.find((line) => line.includes('Creator H'))).toMatch(/^1 ▲7 Creator H /);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTextCommand } from '../../../commands/index.js';
-import { digestJobId } from '../../../src/jobs/job-id.js';
+import { digestJobId } from '../../../src/keys.js';
 import { createCapturingAdapter, viewText } from '../../fakes/capturing-chat-adapter.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';

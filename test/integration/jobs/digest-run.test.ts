@@ -42,7 +42,7 @@ describe('digest run', () => {
   it('backfills a slot the scheduler skipped as too late, once', async () => {
     await addMany(fx.t.core.subscriptions.store, 4, FIVE_QUERIES.slice(0, 2));
     // The workers came back at 16:00, seven hours after Monday 09:00: the scheduled tick skips the slot.
-    const { base, queues } = createJobParts(fx.t.core, log, { now: () => new Date('2026-11-23T16:00:00Z') });
+    const { base, queues } = createJobParts(fx.t.core, { now: () => new Date('2026-11-23T16:00:00Z') });
     const skipped = await runTick(
       { ...base, log },
       { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z'), mode: 'scheduled' },

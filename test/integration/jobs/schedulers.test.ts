@@ -4,14 +4,17 @@
  * month, daily, a time skipped by DST), created by the first subscriber, removed with the last (even
  * when a subscriber arrives while it is being removed), reconciled at start.
  */
+import { Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTickQueue } from '../../../src/jobs/queues.js';
-import { createSchedules, cronOf, type Schedules } from '../../../src/jobs/schedulers.js';
+import { createTickQueue, queueNames, tickSettings } from '../../../src/jobs/queues.js';
+import { createSchedules, type Schedules } from '../../../src/jobs/schedulers.js';
+import { cronOf } from '../../../src/jobs/slot-cron.js';
+import { schedulerIdOf } from '../../../src/keys.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import { nextFireTime, parseSlotId, slotId } from '../../../src/subscriptions/slot.js';
 import { slotIdOf } from '../../../src/subscriptions/subscription.js';
 import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
-import { obliterateQueues } from '../../helpers/jobs.js';
+import { obliterateQueues, waitUntil } from '../../helpers/jobs.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestLog } from '../../helpers/test-log.js';
@@ -43,10 +46,10 @@ describe('slot schedulers', () => {
 
   async function nextRun(id: string, at: string): Promise<string> {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(at) });
-    await queue.removeJobScheduler(`digest-${id}`);
+    await queue.removeJobScheduler(schedulerIdOf(id));
     await schedules.ensure(id);
     vi.useRealTimers();
-    const scheduler = await queue.getJobScheduler(`digest-${id}`);
+    const scheduler = await queue.getJobScheduler(schedulerIdOf(id));
     return new Date(Number(scheduler?.next)).toISOString();
   }
 
@@ -93,7 +96,7 @@ describe('slot schedulers', () => {
     await schedules.ensure(slotIdOf(a));
     await store().add(b, 25);
     await schedules.ensure(slotIdOf(b));
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(a)}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slotIdOf(a))]);
 
     await store().remove(a.id);
     await schedules.release(slotIdOf(a));
@@ -110,6 +113,48 @@ describe('slot schedulers', () => {
     expect(nextFireTime(parseSlotId(id), new Date('2026-03-08T05:00:00Z')).toISOString()).toBe(
       '2026-03-08T07:30:00.000Z',
     );
+  });
+
+  it('fires a time skipped by DST at midnight just after the gap, where cron would skip the day', async () => {
+    // Chile springs forward at 00:00 on Sunday 6 September 2026: 00:30 does not exist, 01:30 (-03) does.
+    const id = slotId({ cadence: 'day', time: '00:30', timezone: 'America/Santiago' });
+    expect(await nextRun(id, '2026-09-05T12:00:00Z')).toBe('2026-09-06T04:30:00.000Z');
+    expect(nextFireTime(parseSlotId(id), new Date('2026-09-05T12:00:00Z')).toISOString()).toBe(
+      '2026-09-06T04:30:00.000Z',
+    );
+  });
+
+  it('has the worker that runs the day before the gap schedule the gap day, not the day after', async () => {
+    const id = slotId({ cadence: 'day', time: '00:30', timezone: 'America/Santiago' });
+    // Just before 00:30 on Saturday 5 September (-04): the scheduler's first run is a moment away.
+    vi.useFakeTimers({
+      toFake: ['Date'],
+      now: new Date('2026-09-05T04:29:59.700Z'),
+      shouldAdvanceTime: true,
+    });
+    await schedules.ensure(id);
+    const ran: number[] = [];
+    const connection = r.redis.duplicate({ maxRetriesPerRequest: null });
+    const worker = new Worker(
+      queueNames.tick,
+      async (job) => {
+        ran.push(Number(job.opts.prevMillis));
+      },
+      { connection, prefix: r.prefix, settings: tickSettings },
+    );
+    try {
+      await waitUntil('the 5 September run is done', async () => ran.length === 1);
+      await waitUntil('the next run is scheduled', async () => {
+        const next = Number((await queue.getJobScheduler(schedulerIdOf(id)))?.next);
+        return next > (ran[0] ?? 0);
+      });
+    } finally {
+      await worker.close();
+      await connection.quit();
+    }
+    expect(new Date(ran[0] ?? 0).toISOString()).toBe('2026-09-05T04:30:00.000Z');
+    const scheduler = await queue.getJobScheduler(schedulerIdOf(id));
+    expect(new Date(Number(scheduler?.next)).toISOString()).toBe('2026-09-06T04:30:00.000Z');
   });
 
   it('keeps the scheduler of a subscriber who arrives while the last one leaves', async () => {
@@ -147,7 +192,7 @@ describe('slot schedulers', () => {
 
     expect(interleaved).toBe(true);
     expect(await real.listBySlot(slot)).toHaveLength(1);
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slot}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slot)]);
   });
 
   it('reconciles at start: creates missing schedulers and removes orphans', async () => {
@@ -160,6 +205,6 @@ describe('slot schedulers', () => {
     const report = await schedules.reconcile(new Date('2026-11-25T12:00:00Z'));
     expect(report.ensured).toEqual([slotIdOf(sub)]);
     expect(report.removed).toEqual(['week-1200-UTC']);
-    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([`digest-${slotIdOf(sub)}`]);
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slotIdOf(sub))]);
   });
 });

@@ -4,7 +4,7 @@
  * every digest once.
  */
 import { describe, expect, it } from 'vitest';
-import { tickJobId } from '../../../src/jobs/job-id.js';
+import { tickJobId } from '../../../src/keys.js';
 import { slotId } from '../../../src/subscriptions/slot.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';

@@ -4,6 +4,7 @@
  * posts the latest published period, saying so.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { digestJobId, tickStartedKey } from '../../../src/keys.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
 import { publishedPagesOnly } from '../../fakes/crafted-rankings.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
@@ -58,9 +59,8 @@ describe('a tick before the period is published', () => {
     await waitUntil('the digest is posted', async () => (await fx.adapter.posts()).length >= 1);
     await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
     const [post] = await fx.adapter.posts();
-    expect(post?.deliveryId).toBe(
-      `deliver-${(await fx.t.core.subscriptions.store.listByChannel('discord:7'))[0]?.id}-${weekKey}`,
-    );
+    const [sub] = await fx.t.core.subscriptions.store.listByChannel('discord:7');
+    expect(post?.deliveryId).toBe(digestJobId(String(sub?.id), weekKey));
     expect(post?.text).not.toContain('not published yet');
     expect(await fx.adapter.calls()).toHaveLength(1);
   });
@@ -68,7 +68,7 @@ describe('a tick before the period is published', () => {
   it('posts the latest published week, labelled, once the deadline has passed', async () => {
     fx.rankings['week-2026-11-02'] = thirty;
     // Seven hours after the slot: past the six-hour deadline (the tick started in time, then waited).
-    await fx.t.redis.redis.set(`${fx.t.redis.prefix}:tick-started:week-0900-UTC:${weekKey}`, '1');
+    await fx.t.redis.redis.set(tickStartedKey(fx.t.redis.prefix, 'week-0900-UTC', weekKey), '1');
     fx.workers = await startWorkersAt('2026-11-23T16:00:00Z');
     await fx.workers.queues.tick.add('tick', {
       slotId: 'week-0900-UTC',

@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createKeyApiClient } from '../../../src/keyapi/client.js';
+import { tickStartedKey } from '../../../src/keys.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
 import { publishedPagesOnly } from '../../fakes/crafted-rankings.js';
 import { errorBody, type RecordedKeyApiRequest } from '../../fakes/keyapi-server.js';
@@ -94,7 +95,7 @@ describe('a tick while KeyAPI fails for some queries', () => {
     // The wanted week fails for everyone; the week before answers for US only.
     failing = { status: 503, when: (r) => r.params.date === '2026-11-16' || r.params.region === 'GB' };
     // Seven hours after the slot: past the six-hour deadline (the tick started in time, then waited).
-    await fx.t.redis.redis.set(`${fx.t.redis.prefix}:tick-started:${slotId}:week-2026-11-16`, '1');
+    await fx.t.redis.redis.set(tickStartedKey(fx.t.redis.prefix, slotId, 'week-2026-11-16'), '1');
     const running = await runTickAt('2026-11-23T16:00:00Z', 'tick-late');
     await waitUntil('the tick has finished', async () =>
       ['completed', 'failed'].includes(

@@ -7,7 +7,13 @@ import { messageFor } from '../../../src/errors.js';
 import { createKeyApiClient, type KeyApiClient, type RankingRequest } from '../../../src/keyapi/client.js';
 import { KeyApiError } from '../../../src/keyapi/errors.js';
 import { startSampleKeyApiServer } from '../../../src/sample/sample-keyapi-server.js';
-import { envelope, errorBody, type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
+import {
+  apiError,
+  envelope,
+  errorBody,
+  type FakeKeyApi,
+  startFakeKeyApi,
+} from '../../fakes/keyapi-server.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 const request: RankingRequest = {
@@ -206,6 +212,28 @@ describe('KeyAPI client against a faulty server', () => {
     fake.script({ body: { code: 402, message: 'apiKey quota is not enough', data: null, requestId: 'r' } });
     const error = await failure(client(fake.url).fetchPage(request));
     expect(error.code).toBe('keyapi_credits_exhausted');
+  });
+
+  it('answers KeyAPI’s own code under HTTP 200 (10001) with its message, in one request', async () => {
+    fake.script(apiError(10001, 'region not supported'));
+    const error = await failure(client(fake.url).fetchPage(request));
+    expect(error.code).toBe('keyapi_api_error');
+    expect(error.retryable).toBe(false);
+    expect(messageFor(error)).toBe('KeyAPI answered with an error (region not supported).');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('retries a documented 500 sent as the envelope code under HTTP 200', async () => {
+    fake.script(apiError(500, 'Internal server error'), { body: envelope([documentedRow]) });
+    expect((await client(fake.url).fetchPage(request)).rows).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('keeps KeyAPI’s message to one clean line of at most 200 characters', async () => {
+    fake.script(apiError(10002, `bad\nregion\u202e\u200b ${'x'.repeat(500)}`));
+    const { fields } = await failure(client(fake.url).fetchPage(request));
+    expect(fields.apiMessage).toMatch(/^bad region x+…$/);
+    expect(Array.from(fields.apiMessage ?? '')).toHaveLength(200);
   });
 
   it('counts every upstream request, retries included', async () => {

@@ -24,7 +24,7 @@ describe('daily credit budget', () => {
   let redis: TestRedis;
   let log: TestLog;
   let cores: Core[];
-  const open = (metrics = createMetrics()) => {
+  const open = async (metrics = createMetrics()) => {
     const config = loadConfig({
       KEYAPI_BASE_URL: sample.url,
       KEYAPI_TOKEN: 'sk_live_budget',
@@ -32,7 +32,7 @@ describe('daily credit budget', () => {
       KEYAPI_DAILY_CREDIT_LIMIT: '3',
       REDIS_URL: redis.url,
     });
-    const core = createCore(config, log.log, { prefix: redis.prefix, now: () => TEST_NOW, metrics });
+    const core = await createCore(config, log.log, { prefix: redis.prefix, now: () => TEST_NOW, metrics });
     cores.push(core);
     return core;
   };
@@ -53,9 +53,9 @@ describe('daily credit budget', () => {
 
   it('refuses upstream requests past the limit, across processes, and still serves cached boards', async () => {
     const metrics = createMetrics();
-    const first = open(metrics);
+    const first = await open(metrics);
     await first.leaderboards.get(yesterday); // 2 credits: yesterday and the day before
-    const other = open(); // a second process of the same deployment
+    const other = await open(); // a second process of the same deployment
     const before = sample.requestCount;
     const refusal = await other.leaderboards
       .get({ ...yesterday, date: '2026-11-20' })

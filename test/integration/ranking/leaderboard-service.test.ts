@@ -1,8 +1,10 @@
 /**
  * The leaderboard service with real Redis against the sample KeyAPI over HTTP: periods, fallback,
- * caching, single-flight and movement, as a user of /toprank would see them.
+ * caching, single-flight, movement over the window's ranks, and lists that end early or repeat a
+ * creator, as a user of /toprank would see them.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { leaderboardView } from '../../../src/chat/leaderboard-view.js';
 import { MAX_FALLBACK } from '../../../src/ranking/leaderboard-service.js';
 import type { LeaderboardQuery } from '../../../src/ranking/types.js';
 import {
@@ -90,6 +92,15 @@ describe('leaderboard service against crafted KeyAPI pages', () => {
     ]);
   });
 
+  it('says in the footer exactly which ranks of the day before were compared', async () => {
+    fake.fallback = (r) => ({ body: envelope(day(r.params.date ?? '')) });
+    const board = await t.core.leaderboards.get({ ...base, limit: 2, date: '2026-11-24' });
+    expect(board.compared).toBe(3);
+    expect(leaderboardView(board).footer).toBe(
+      'Tue 24 Nov 2026 · movement vs Mon 23 Nov 2026: ranks 1–3 compared · data: KeyAPI',
+    );
+  });
+
   it('falls back to the day before when yesterday is not published yet, and says so', async () => {
     fake.fallback = (r) => ({ body: envelope(r.params.date === '2026-11-24' ? [] : day('2026-11-23')) });
     const board = await t.core.leaderboards.get(base);
@@ -111,6 +122,70 @@ describe('leaderboard service against crafted KeyAPI pages', () => {
     expect(fake.requests.every((r) => r.params.date === '2026-11-16' || r.params.date === '2026-11-09')).toBe(
       true,
     );
+  });
+});
+
+describe('leaderboard service against lists that end early or repeat a creator', () => {
+  let fake: FakeKeyApi;
+  let t: TestCore;
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+  // Each date's pages as KeyAPI sends them; a page not listed is empty.
+  let pages: Record<string, string[][]> = {};
+
+  beforeAll(async () => {
+    fake = await startFakeKeyApi();
+    fake.fallback = (r) => {
+      const rows = pages[r.params.date ?? '']?.[Number(r.params.page_num) - 1] ?? [];
+      return { body: envelope(rows.map((id) => row(id, id))) };
+    };
+  });
+  afterAll(() => fake.close());
+  beforeEach(async () => {
+    fake.requests.length = 0;
+    t = await createTestCore(fake.url);
+  });
+  afterEach(() => t.close());
+
+  it('stops at a short page: no page after it is requested, and there is no next page', async () => {
+    const thirteen = ids('c', 13);
+    pages = {
+      '2026-11-24': [thirteen.slice(0, 10), thirteen.slice(10)],
+      '2026-11-23': [thirteen.slice(0, 10), thirteen.slice(10)],
+    };
+    const board = await t.core.leaderboards.get({ ...base, limit: 50, date: '2026-11-24' });
+    expect(board.rows.map((r) => r.rank)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(board.hasMore).toBe(false);
+    // Pages 1 and 2 of each day: 4 credits, not 10.
+    expect(fake.requests.map((r) => `${r.params.date}:${r.params.page_num}`).sort()).toEqual([
+      '2026-11-23:1',
+      '2026-11-23:2',
+      '2026-11-24:1',
+      '2026-11-24:2',
+    ]);
+  });
+
+  it('shows a creator found on two pages once, and no next page after the short one', async () => {
+    const first = ids('a', 10);
+    // The ranking moved between the two requests: a10 slipped onto page 2 as well.
+    pages = { '2026-11-24': [first, ['a10', 'k1', 'k2']], '2026-11-23': [first] };
+    const board = await t.core.leaderboards.get({ ...base, limit: 6, page: 2, date: '2026-11-24' });
+    expect(board.rows.map((r) => [r.rank, r.creator.userId])).toEqual([
+      [7, 'a7'],
+      [8, 'a8'],
+      [9, 'a9'],
+      [10, 'a10'],
+      [11, 'k1'],
+      [12, 'k2'],
+    ]);
+    expect(board.hasMore).toBe(false);
+    expect(fake.requests.some((r) => r.params.page_num === '3')).toBe(false);
+  });
+
+  it('has a next page while the last page read was full', async () => {
+    pages = { '2026-11-24': [ids('a', 10)], '2026-11-23': [ids('a', 10)] };
+    const board = await t.core.leaderboards.get({ ...base, limit: 5, date: '2026-11-24' });
+    expect(board.hasMore).toBe(true);
+    expect(board.compared).toBe(10);
   });
 });
 

@@ -4,9 +4,13 @@
  * channel or a team, and records validated when read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { subscriptionKey } from '../../../src/keys.js';
 import { createMemorySubscriptionStore } from '../../../src/subscriptions/memory-subscription-store.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
-import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
+import type {
+  SubscriptionStore,
+  SubscriptionStoreOptions,
+} from '../../../src/subscriptions/subscription-store.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
 
@@ -16,13 +20,13 @@ afterEach(async () => {
   redis = undefined;
 });
 
-const stores: [string, () => Promise<SubscriptionStore>][] = [
-  ['memory', async () => createMemorySubscriptionStore()],
+const stores: [string, (options?: SubscriptionStoreOptions) => Promise<SubscriptionStore>][] = [
+  ['memory', async (options) => createMemorySubscriptionStore(options)],
   [
     'redis',
-    async () => {
+    async (options) => {
       redis = await useTestRedis();
-      return createRedisSubscriptionStore(redis.redis, redis.prefix);
+      return createRedisSubscriptionStore(redis.redis, redis.prefix, options);
     },
   ],
 ];
@@ -105,12 +109,48 @@ describe.each(stores)('%s subscription store', (_name, open) => {
   });
 });
 
+describe.each(stores)('%s subscription store, when a new id is already taken', (_name, open) => {
+  it("gives the newcomer a fresh id and leaves the other channel's subscription as it was", async () => {
+    let fresh: string[] = [];
+    const store = await open({ newId: () => fresh.shift() ?? 'spare3' });
+    const first = makeSubscription({ id: 'taken1', channel: 'discord:1', alerts: true });
+    await store.add(first, 25);
+    fresh = ['taken1', 'fresh2'];
+    const newcomer = makeSubscription({
+      id: 'taken1',
+      channel: 'discord:2',
+      query: { region: 'GB', type: 'day', by: 'sales', limit: 5 },
+    });
+    // Its own id and the first retry are taken: the second retry is free.
+    expect(await store.add(newcomer, 25)).toEqual({
+      added: true,
+      subscription: { ...newcomer, id: 'fresh2' },
+    });
+    expect(await store.get('taken1')).toEqual(first);
+    expect((await store.listByChannel('discord:1')).map((s) => s.id)).toEqual(['taken1']);
+    expect((await store.listByChannel('discord:2')).map((s) => s.id)).toEqual(['fresh2']);
+    expect((await store.listBySlot('day-0900-UTC')).map((s) => s.id)).toEqual(['fresh2']);
+    expect((await store.listAlerting()).map((s) => s.id)).toEqual(['taken1']);
+  });
+
+  it('refuses, changing nothing, when every id it tries is taken', async () => {
+    const store = await open({ newId: () => 'taken1' });
+    const first = makeSubscription({ id: 'taken1', channel: 'discord:1' });
+    await store.add(first, 25);
+    await expect(store.add(makeSubscription({ id: 'taken1', channel: 'discord:2' }), 25)).rejects.toThrow(
+      'no free subscription id',
+    );
+    expect(await store.get('taken1')).toEqual(first);
+    expect(await store.listByChannel('discord:2')).toEqual([]);
+  });
+});
+
 describe('redis subscription store', () => {
   it('refuses a record that does not match the schema when read', async () => {
     redis = await useTestRedis();
     const store = createRedisSubscriptionStore(redis.redis, redis.prefix);
     await redis.redis.set(
-      `${redis.prefix}:sub:broken1`,
+      subscriptionKey(redis.prefix, 'broken1'),
       JSON.stringify({ id: 'broken1', channel: 'nowhere' }),
     );
     await expect(store.get('broken1')).rejects.toThrow();

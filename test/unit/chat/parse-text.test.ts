@@ -36,4 +36,28 @@ describe('parseKeyValueText', () => {
       expect((error as ToprankError).fields.value).toBe('weekly');
     }
   });
+
+  it('reads one bare word as the positional option', () => {
+    expect(parseKeyValueText('US type:week', 'toprank', 'region').values).toEqual({
+      region: 'US',
+      type: 'week',
+    });
+    expect(parseKeyValueText('k3v9qa', 'toprank-unsubscribe', 'subscription').values).toEqual({
+      subscription: 'k3v9qa',
+    });
+  });
+
+  it.each([
+    ['two bare words', 'US GB', 'region', 'GB'],
+    ['a bare word beside the same option as key:value', 'US region:GB', 'region', 'US'],
+    ['a bare word where no option is positional', 'US', undefined, 'US'],
+  ])('refuses %s, naming the word', (_, text, positional, word) => {
+    try {
+      parseKeyValueText(text, 'toprank', positional);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ToprankError).code).toBe('malformed_input');
+      expect((error as ToprankError).fields.value).toBe(word);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatUsd } from '../../../src/ranking/format-number.js';
+import { formatChange, formatCount, formatUsd } from '../../../src/ranking/format-number.js';
 
 describe('formatCount', () => {
   it('writes small numbers whole and large ones as K and M', () => {
@@ -17,6 +17,11 @@ describe('formatCount', () => {
     expect(formatCount(undefined)).toBe('–');
   });
 
+  it('writes a negative count with a true minus sign (U+2212), in any locale', () => {
+    expect(formatCount(-82_100)).toBe('\u221282.1K');
+    expect(formatCount(-1_234_567, 'de-DE')).toMatch(/^\u22121,2\s+Mio\.$/);
+  });
+
   it('falls back to English for a locale it cannot read', () => {
     expect(formatCount(12_345, 'not a locale!')).toBe('12.3K');
   });
@@ -26,5 +31,15 @@ describe('formatUsd', () => {
   it('writes GMV in compact dollars', () => {
     expect(formatUsd(73_446)).toBe('$73.4K');
     expect(formatUsd(583_910_000)).toBe('$583.9M');
+    expect(formatUsd(-73_446)).toBe('\u2212$73.4K');
+  });
+});
+
+describe('formatChange', () => {
+  it('signs a gain with + and a loss with U+2212, never both', () => {
+    expect(formatChange(12_345)).toBe('+12.3K');
+    expect(formatChange(-82_100)).toBe('\u221282.1K');
+    expect(formatChange(0)).toBe('0');
+    expect(formatChange(undefined)).toBe('–');
   });
 });

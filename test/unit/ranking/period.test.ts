@@ -4,8 +4,10 @@ import {
   isComplete,
   isValidDate,
   latestCompletePeriod,
+  parsePeriodKey,
   periodContaining,
   periodEnd,
+  periodKey,
   previousPeriod,
 } from '../../../src/ranking/period.js';
 
@@ -78,5 +80,20 @@ describe('describePeriod', () => {
     expect(describePeriod({ type: 'day', date: '2026-11-24' })).toBe('Tue 24 Nov 2026');
     expect(describePeriod({ type: 'week', date: '2026-11-23' })).toBe('week of Mon 23 Nov 2026');
     expect(describePeriod({ type: 'month', date: '2026-10-01' })).toBe('Oct 2026');
+  });
+});
+
+describe('parsePeriodKey', () => {
+  it('reads back every key periodKey writes, and nothing that is not a real period', () => {
+    for (const period of [
+      { type: 'day', date: '2026-11-24' },
+      { type: 'week', date: '2026-11-23' },
+      { type: 'month', date: '2026-11-01' },
+    ] as const) {
+      expect(parsePeriodKey(periodKey(period))).toEqual(period);
+    }
+    expect(parsePeriodKey('year-2026-01-01')).toBeUndefined();
+    expect(parsePeriodKey('day-2026-13-40')).toBeUndefined();
+    expect(parsePeriodKey('day2026-11-24')).toBeUndefined();
   });
 });

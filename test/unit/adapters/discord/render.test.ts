@@ -29,6 +29,7 @@ function board(count: number, name: (i: number) => string, handle: (i: number) =
     previous: { type: 'day', date: '2026-11-23' },
     snapped: false,
     fellBackFrom: { type: 'day', date: '2026-11-25' },
+    compared: 10,
     hasMore: true,
     rows: Array.from({ length: count }, (_, i) => ({
       rank: i + 1,
@@ -106,8 +107,15 @@ describe('renderDiscord', () => {
       '**3.** 🆕 Mia Glow 2 · [@mia.glow2](https://www.tiktok.com/@mia.glow2) · +1.2M · 98.8M · $1.2M',
     ]);
     expect(embed?.description).toContain('*Creator · Handle · Followers gained · Followers · GMV*');
-    expect(embed?.footer?.text).toBe('Tue 24 Nov 2026 · movement vs top 3 of Mon 23 Nov 2026 · data: KeyAPI');
-    expect(message.components[0]?.components.map((b) => b.label)).toEqual(['◀ Prev', 'Next ▶']);
+    expect(embed?.footer?.text).toBe(
+      'Tue 24 Nov 2026 · movement vs Mon 23 Nov 2026: ranks 1–10 compared · data: KeyAPI',
+    );
+    expect(message.components[0]?.components.map((b) => b.label)).toEqual([
+      '◀ Prev',
+      'Next ▶',
+      '📈 Chart',
+      '📄 CSV',
+    ]);
     expect(message.ephemeral).toBe(false);
   });
 
@@ -179,6 +187,7 @@ describe('renderDiscord', () => {
       content: '❌ Invalid \\`region\\`: "\\*US\\*" is not a region.',
       embeds: [],
       components: [],
+      files: [],
       ephemeral: true,
     });
   });

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { canMention, escapeMrkdwn, unescapeSlackText } from '../../../../src/adapters/slack/escape.js';
 
 describe('escapeMrkdwn', () => {
+  it('turns plain broadcast words into a look-alike that Slack never parses', () => {
+    expect(escapeMrkdwn('@here @Channel @everyone @group hi')).toBe('＠here ＠Channel ＠everyone ＠group hi');
+    expect(canMention('@here')).toBe(true);
+    expect(canMention(escapeMrkdwn('@here'))).toBe(false);
+    expect(escapeMrkdwn('mail me@heretic.example')).toBe('mail me@heretic.example');
+  });
+
   it('turns <!channel> into text that notifies no one', () => {
     expect(escapeMrkdwn('<!channel> hi')).toBe('&lt;!channel&gt; hi');
     expect(canMention(escapeMrkdwn('<!channel> <@U123> <!subteam^S1>'))).toBe(false);

@@ -36,7 +36,18 @@ describe('buildSlackManifest', () => {
     const manifest = buildSlackManifest({ socketMode: false });
     expect(manifest.oauth_config.scopes.bot).toEqual([...SLACK_BOT_SCOPES]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['channels:history', 'chat:write', 'commands', 'groups:history'].sort(),
+      [
+        'channels:history',
+        'chat:write',
+        'commands',
+        'files:write',
+        'groups:history',
+        // Who may manage subscriptions: owners and admins, channel creators, SLACK_MANAGERS' user groups.
+        'users:read',
+        'channels:read',
+        'groups:read',
+        'usergroups:read',
+      ].sort(),
     );
   });
 });

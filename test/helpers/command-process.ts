@@ -1,0 +1,30 @@
+/**
+ * A bot process for multi-process tests: the real core on the test's Redis prefix runs the slash
+ * commands in COMMANDS (a JSON array of "/name text") as member MEMBER in the terminal channel, prints
+ * each answer as one JSON line, and exits. Run with `node --import tsx test/helpers/command-process.ts`.
+ */
+import { runTextCommand } from '../../commands/index.js';
+import { renderConsole } from '../../src/adapters/console/render.js';
+import { loadConfig } from '../../src/config.js';
+import { withSchedules } from '../../src/jobs/scheduling.js';
+import { createLogger } from '../../src/log.js';
+import { createCore } from '../../src/services.js';
+
+const env = process.env;
+const log = createLogger({ level: 'silent', secrets: [] });
+const config = loadConfig({
+  KEYAPI_BASE_URL: env.KEYAPI_URL,
+  KEYAPI_TOKEN: 'test-key-123456',
+  KEYAPI_QPS: '100',
+  REDIS_URL: env.REDIS_URL,
+  CREDITS_PER_USER_HOUR: env.CREDITS_PER_USER_HOUR,
+});
+const now = () => new Date(String(env.CORE_NOW));
+const core = withSchedules(await createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now }), log);
+const ctx = { channel: 'console:demo', user: { id: String(env.MEMBER) }, services: core, log, now };
+for (const line of JSON.parse(String(env.COMMANDS)) as string[]) {
+  const [name = '', ...rest] = line.split(' ');
+  const view = await runTextCommand(name, rest.join(' '), ctx);
+  process.stdout.write(`${JSON.stringify(renderConsole(view))}\n`);
+}
+await core.close();
