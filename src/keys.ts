@@ -71,7 +71,16 @@ export function deliveryNonce(deliveryId: string): string {
 }
 
 // ── Redis keys: `<prefix>:<type>:<id>`, where the prefix is one Redis Cluster hash tag ({toprank}), so
-// every key, BullMQ's included, lives in one slot.
+// every key, BullMQ's included, lives in one slot. A key of a team's own data (its subscriptions'
+// indexes, its limits, its installation, its watches) has the team ref (`slack:T…`, `discord:<guild>`)
+// as whole segments, so `teamKeyPatterns` finds all of it; records keyed by subscription id are found
+// through the team's subscriptions.
+
+/** SCAN patterns matching every key that has `team` as whole segments (`toprank team forget`). */
+export function teamKeyPatterns(prefix: string, team: string): string[] {
+  const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+  return [`${glob(prefix)}:*:${glob(team)}:*`, `${glob(prefix)}:*:${glob(team)}`];
+}
 
 /** Set when a tick for (slot, period) first runs; catch-up and restarts look for it. */
 export function tickStartedKey(prefix: string, slotId: string, periodKey: string): string {
@@ -176,14 +185,14 @@ export function historyPeriodsKey(prefix: string, queryId: string): string {
   return `${prefix}:history-periods:${queryId}`;
 }
 
-/** Credits one member spent on interactive commands in one UTC hour (`2026-11-25T09`). */
-export function creditsUserKey(prefix: string, user: string, hour: string): string {
-  return `${prefix}:credits-user:${user}:${hour}`;
+/** Credits one member of a team spent on interactive commands in one UTC hour (`2026-11-25T09`). */
+export function creditsUserKey(prefix: string, team: string, user: string, hour: string): string {
+  return `${prefix}:credits-user:${team}:${user}:${hour}`;
 }
 
-/** Credits spent on interactive commands in one channel in one UTC hour. */
-export function creditsChannelKey(prefix: string, channel: string, hour: string): string {
-  return `${prefix}:credits-channel:${channel}:${hour}`;
+/** Credits spent on interactive commands in one channel of a team in one UTC hour. */
+export function creditsChannelKey(prefix: string, team: string, channel: string, hour: string): string {
+  return `${prefix}:credits-channel:${team}:${channel}:${hour}`;
 }
 
 /** Credits one team (a Discord server, a Slack workspace) spent on interactive commands in one UTC day. */
