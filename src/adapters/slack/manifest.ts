@@ -7,6 +7,9 @@ import { commands as allCommands, type Command, usageHint } from '../../../comma
 
 /** Where Slack sends commands and button clicks in HTTP mode (Bolt's receiver listens there). */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** OAuth (many workspaces): the "Add to Slack" page, and where Slack sends the installer back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /**
  * Bot scopes, each for a reason (docs/slack.md repeats them for whoever installs the app):
