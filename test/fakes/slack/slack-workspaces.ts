@@ -54,6 +54,10 @@ export class FakeSlackWorkspaces {
     return code;
   }
 
+  get(teamId: string): FakeWorkspace | undefined {
+    return this.workspaces.get(teamId);
+  }
+
   /** The workspace's current bot token, if installed. */
   tokenOf(teamId: string): string | undefined {
     return [...this.tokens].find(([, team]) => team === teamId)?.[0];
