@@ -55,7 +55,7 @@ export interface SlackManifestOptions {
 }
 
 /** OAuth: the events that end a workspace's installation. */
-export const SLACK_OAUTH_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
+const SLACK_OAUTH_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
 
 /** A placeholder that tells whoever installs the app what to put there. */
 export const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
