@@ -164,6 +164,7 @@ export class SlackAdapter implements ChatAdapter {
       clients: this.clients,
       log: this.log,
       lookbackSeconds: config.deliveryLookbackSeconds,
+      tokenPerWorkspace: oauth !== undefined,
     });
     this.managers = createSlackManagers({
       clientFor: async (team) => (await this.clients.forTeam(team))?.reader,

@@ -46,6 +46,11 @@ export interface SlackPosterConfig {
   log: Logger;
   /** How far back an earlier post of the same delivery is looked for, in seconds (default: a day). */
   lookbackSeconds?: number;
+  /**
+   * OAuth: each workspace has its own token, so a refused token means that workspace uninstalled the
+   * app (its channels pause, to resume on reinstall), not that the operator's one token is wrong.
+   */
+  tokenPerWorkspace?: boolean;
 }
 
 export interface SlackPoster {
@@ -121,7 +126,8 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
   function translate(to: ChannelRef, error: unknown): Error {
     if (error instanceof ChannelUnavailableError) return error;
     const code = slackErrorCode(error);
-    const reason = code ? unavailable[code] : undefined;
+    const refused = code ? unavailable[code] : undefined;
+    const reason = refused === 'unauthorized' && config.tokenPerWorkspace ? 'uninstalled' : refused;
     if (reason) {
       log.info({ channel: to, slackError: code }, 'slack channel unavailable');
       return new ChannelUnavailableError(to, reason);
