@@ -88,9 +88,9 @@ export class FakeSlackWorkspaces {
 
   /** oauth.v2.access: the app's credentials and a grant, once, for a token of that workspace. */
   access(args: Record<string, unknown>): AccessAnswer {
-    if (args.client_id !== this.clientId || args.client_secret !== this.clientSecret) {
-      return { ok: false, error: 'invalid_client_id' };
-    }
+    // Slack checks the app's credentials before the code.
+    if (args.client_id !== this.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (args.client_secret !== this.clientSecret) return { ok: false, error: 'bad_client_secret' };
     const grant = this.grants.get(String(args.code ?? ''));
     if (!grant) return { ok: false, error: 'invalid_code' };
     this.grants.delete(String(args.code));
