@@ -336,8 +336,10 @@ export class SlackAdapter implements ChatAdapter {
     fromButton: boolean,
     where: { team: string; channel: string; user: string },
   ): Promise<void> {
-    // Bolt authorized the request with the installation; a tokenless client only if it went meanwhile.
-    const client = (await this.clients.forTeam(where.team))?.writer ?? this.app.client;
+    // Bolt authorized the request with the installation; a tokenless client (whose uploads are refused,
+    // and said so) only if it went meanwhile or Redis stopped answering: the answer itself needs no token.
+    const clients = await this.clients.forTeam(where.team).catch(() => undefined);
+    const client = clients?.writer ?? this.app.client;
     return replyWithView({ client, log: this.log }, respond, view, fromButton, where);
   }
 
