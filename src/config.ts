@@ -14,6 +14,8 @@ const secretNames = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
 ];
 
 const optionalText = z.string().trim().optional();
@@ -160,6 +162,14 @@ const schema = z.object({
       ),
     )
     .default([]),
+  // Slack OAuth: many workspaces (issue 13). The client id is public; the secrets are named, never shown.
+  SLACK_CLIENT_ID: optionalText.refine((s) => s === undefined || /^\d+\.\d+$/.test(s), {
+    message: "must be the app's client id, two numbers joined by a dot (Basic Information, App Credentials)",
+  }),
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.refine((s) => s === undefined || s.length >= 16, {
+    message: 'must be at least 16 random characters (e.g. openssl rand -hex 32)',
+  }),
   PORT: port('3000').default(3000),
   // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
   METRICS_PORT: port('9464').optional(),
@@ -233,6 +243,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     ...missingCompanions(env),
     ...portClash(result.data),
     ...(result.success ? shardProblems(result.data) : []),
+    ...slackOAuthProblems(env),
   ];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
@@ -253,7 +264,8 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
     ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
     ['DISCORD_APPLICATION_ID', 'DISCORD_TOKEN'],
     ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+    // The signing secret goes with a bot token, or with OAuth (slackOAuthProblems).
+    ['SLACK_SIGNING_SECRET', set('SLACK_CLIENT_ID') ? 'SLACK_CLIENT_ID' : 'SLACK_BOT_TOKEN'],
     ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
     ['DISCORD_PUBLIC_KEY', 'DISCORD_TOKEN'],
     ['DISCORD_SHARDS', 'DISCORD_TOKEN'],
@@ -262,6 +274,30 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
   return needs
     .filter(([given, needed]) => set(given) && !set(needed))
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
+}
+
+/** Slack OAuth: all three variables, HTTP mode, and never beside a single workspace's bot token. */
+function slackOAuthProblems(env: NodeJS.ProcessEnv): string[] {
+  const oauth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const given = oauth.filter((name) => env[name] !== undefined);
+  if (given.length === 0) return [];
+  const problems = oauth
+    .filter((name) => env[name] === undefined)
+    .map((name) => `${name} is required when ${given[0]} is set (Slack OAuth needs all three)`);
+  if (env.SLACK_BOT_TOKEN !== undefined) {
+    problems.push(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are two ways to run Slack: set SLACK_BOT_TOKEN for one workspace, or the SLACK_CLIENT_* variables to install in many, not both',
+    );
+  }
+  if (env.SLACK_APP_TOKEN !== undefined) {
+    problems.push(
+      'SLACK_APP_TOKEN (Socket Mode) serves one workspace: unset it to install by OAuth, over HTTP at /slack/events',
+    );
+  }
+  if (env.SLACK_SIGNING_SECRET === undefined) {
+    problems.push('SLACK_SIGNING_SECRET is required when SLACK_CLIENT_ID is set (OAuth runs in HTTP mode)');
+  }
+  return problems;
 }
 
 /** Sharding is the gateway's: it does not mix with HTTP interactions, and ids stay below the count. */
@@ -327,6 +363,8 @@ export function secretsOf(config: Config): string[] {
     config.SLACK_BOT_TOKEN,
     config.SLACK_SIGNING_SECRET,
     config.SLACK_APP_TOKEN,
+    config.SLACK_CLIENT_SECRET,
+    config.SLACK_STATE_SECRET,
     decodeURIComponent(new URL(config.REDIS_URL).password),
   ].filter((s): s is string => s !== undefined && s.length > 0);
 }

@@ -45,10 +45,17 @@ export type ErrorCode =
   | 'redis_not_redis'
   | 'import_line_invalid'
   // Many teams (issue 13).
-  | 'shard_out_of_range';
+  | 'shard_out_of_range'
+  | 'slack_org_install_refused';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
-export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized' | 'removed';
+export type UnavailableReason =
+  | 'gone'
+  | 'forbidden'
+  | 'archived'
+  | 'unauthorized'
+  | 'removed'
+  | 'uninstalled';
 
 const unavailableReasons: Record<UnavailableReason, string> = {
   gone: 'the channel no longer exists',
@@ -56,6 +63,7 @@ const unavailableReasons: Record<UnavailableReason, string> = {
   archived: 'the channel is archived',
   unauthorized: 'the bot token was revoked',
   removed: 'the bot was removed from the server',
+  uninstalled: 'the app was uninstalled from the workspace; reinstalling it resumes the subscriptions',
 };
 
 /** A channel's unavailability as users read it (in errors and in paused subscriptions). */
@@ -186,6 +194,8 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
   shard_out_of_range: (f) =>
     `DISCORD_SHARD_IDS lists shard ${f.value}, but Discord recommends ${f.limit} shard(s) (ids 0 to ${Number(f.limit) - 1}): fix DISCORD_SHARD_IDS, or set DISCORD_SHARDS to a number.`,
+  slack_org_install_refused: () =>
+    'toprank installs in one workspace at a time, not across an Enterprise Grid organization: nothing was installed. Install it from a workspace of the organization instead.',
 };
 
 /** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */

@@ -229,3 +229,13 @@ export function teamSubscriptionsKey(prefix: string, team: string): string {
 export function discordInteractionClaimKey(prefix: string, interactionId: string): string {
   return `${prefix}:discord:interaction:${interactionId}`;
 }
+
+/** One Slack workspace's installation (OAuth): its bot token, bot ids and scopes, as JSON. */
+export function slackInstallationKey(prefix: string, teamId: string): string {
+  return `${prefix}:slack-installation:${teamId}`;
+}
+
+/** The ids of the Slack workspaces installed by OAuth (a set, for counting them in /healthz). */
+export function slackInstallationsKey(prefix: string): string {
+  return `${prefix}:slack-installations`;
+}

@@ -1,7 +1,8 @@
 /**
  * `toprank doctor`: checks a deployment before it goes live and says how to fix what fails:
  * configuration, Redis (reachable, version, eviction policy, persistence, cluster slot), the Discord
- * and Slack tokens with free calls, and the KeyAPI key only with --spend-credit (each costs a credit).
+ * and Slack tokens (or Slack OAuth credentials) with free calls, and the KeyAPI key only with
+ * --spend-credit (each costs a credit).
  */
 import type { Redis } from 'ioredis';
 import { type Config, ConfigError, loadConfig, redactUrl } from '../config.js';
@@ -187,6 +188,42 @@ async function checkSlack(config: Config): Promise<Check> {
   }
 }
 
+/**
+ * Slack OAuth, for free: oauth.v2.access with a code that cannot exist. Slack checks the client id and
+ * secret before the code, so `invalid_code` means both were accepted.
+ */
+async function checkSlackOAuth(config: Config): Promise<Check> {
+  const api = config.SLACK_API_URL ?? 'https://slack.com/api/';
+  const name = 'Slack OAuth app';
+  try {
+    const response = await fetch(`${api}oauth.v2.access`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: config.SLACK_CLIENT_ID ?? '',
+        client_secret: config.SLACK_CLIENT_SECRET ?? '',
+        code: 'toprank-doctor-check',
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await response.json()) as { error?: string };
+    if (body.error === 'invalid_code') {
+      return {
+        name,
+        ok: true,
+        detail: 'client id and secret accepted; workspaces install at /slack/install',
+      };
+    }
+    const variable = body.error === 'bad_client_secret' ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID';
+    return {
+      name,
+      ok: false,
+      detail: `${body.error ?? `HTTP ${response.status}`}: check ${variable} (Basic Information, App Credentials)`,
+    };
+  } catch {
+    return { name, ok: false, detail: `${api} did not answer: check the network or SLACK_API_URL` };
+  }
+}
+
 async function checkKeyApi(config: Config): Promise<Check> {
   if (!config.KEYAPI_TOKEN)
     return {
@@ -228,7 +265,8 @@ export async function runChecks(env: NodeJS.ProcessEnv, spendCredit: boolean): P
   checks.push(...(await checkRedis(config)));
   if (config.DISCORD_TOKEN) checks.push(await checkDiscord(config));
   if (config.SLACK_BOT_TOKEN) checks.push(await checkSlack(config));
-  if (!config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN) {
+  if (config.SLACK_CLIENT_ID) checks.push(await checkSlackOAuth(config));
+  if (!config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN && !config.SLACK_CLIENT_ID) {
     checks.push({
       name: 'Chat platforms',
       ok: false,

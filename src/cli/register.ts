@@ -1,7 +1,7 @@
 /**
  * `toprank register [--url https://host]`: Discord's slash commands (one bulk overwrite, guild or
- * global), the invite URL and the Interactions Endpoint URL for HTTP interactions; or, with `--slack-manifest [file] [--url https://host] [--socket-mode]`, the Slack app manifest
- * as JSON (which Slack's "create from manifest" accepts), to the file or to stdout.
+ * global), the invite URL and the Interactions Endpoint URL for HTTP interactions; or, with `--slack-manifest [file] [--url https://host] [--socket-mode | --oauth]`, the Slack app manifest
+ * as JSON (which Slack's "create from manifest" accepts; `--oauth` for many workspaces), to the file or to stdout.
  */
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import { buildSlackManifest, PLACEHOLDER_BASE_URL } from '../adapters/slack/mani
 import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 
-const flags = '--slack-manifest [file], --url https://your-host, --socket-mode';
+const flags = '--slack-manifest [file], --url https://your-host, --socket-mode, --oauth';
 
 /** Runs the registration; returns what to print. */
 export async function runRegister(args: string[], config: Config, log: Logger): Promise<string> {
@@ -28,6 +28,7 @@ export async function runRegister(args: string[], config: Config, log: Logger): 
   const manifest = take('--slack-manifest', true);
   const url = take('--url', true);
   const socketMode = take('--socket-mode', false) === true;
+  const oauth = take('--oauth', false) === true || config.SLACK_CLIENT_ID !== undefined;
   if (rest.length > 0 || url === true) {
     throw new ToprankError('unknown_flag', {
       option: rest[0] ?? '--url',
@@ -37,9 +38,18 @@ export async function runRegister(args: string[], config: Config, log: Logger): 
   }
 
   if (manifest !== undefined) {
+    if (oauth && socketMode) {
+      throw new ToprankError('invalid_option', {
+        option: '--socket-mode',
+        allowed:
+          'left out with --oauth (an app installed in many workspaces receives its requests over HTTP)',
+      });
+    }
     const json = JSON.stringify(
       buildSlackManifest({
-        socketMode: socketMode || config.SLACK_APP_TOKEN !== undefined,
+        // OAuth apps are served over HTTP; SLACK_APP_TOKEN does not go with SLACK_CLIENT_ID (config.ts).
+        socketMode: !oauth && (socketMode || config.SLACK_APP_TOKEN !== undefined),
+        oauth,
         baseUrl: typeof url === 'string' ? url : undefined,
       }),
       null,

@@ -14,7 +14,8 @@ import {
   DISCORD_INTERACTIONS_PATH,
 } from '../adapters/discord/interactions-endpoint.js';
 import { createRedisSeenRequests } from '../adapters/slack/request-guard.js';
-import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { slackAdapterConfigFrom } from '../adapters/slack/slack-adapter-config.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Config } from '../config.js';
@@ -63,7 +64,10 @@ export interface PlatformAdapters {
   live: ChatAdapter[];
   /** Bolt's listener for POST /slack/events (Slack in HTTP mode). */
   slackListener: RequestListener | undefined;
-  /** Platform routes of the bot role, such as POST /discord/interactions (DISCORD_PUBLIC_KEY set). */
+  /**
+   * Platform routes of the bot role: POST /discord/interactions (DISCORD_PUBLIC_KEY set), GET
+   * /slack/install and /slack/oauth_redirect (Slack OAuth).
+   */
   routes: Record<string, RouteHandler>;
 }
 
@@ -103,18 +107,26 @@ export function createPlatformAdapters(
       });
     }
   }
-  const slackConfig = slackAdapterConfigFrom(config, {
-    services: core,
-    log: log.child({ component: 'slack' }),
-    seenRequests: createRedisSeenRequests(core.redis, core.prefix),
-  });
+  const slackConfig = slackAdapterConfigFrom(
+    config,
+    {
+      services: core,
+      log: log.child({ component: 'slack' }),
+      seenRequests: createRedisSeenRequests(core.redis, core.prefix),
+    },
+    { redis: core.redis, prefix: core.prefix },
+  );
   if (slackConfig) {
     // Without an app token there is no Socket Mode connection to take users' commands on.
     const slack = createSlackAdapter(serve ? slackConfig : { ...slackConfig, appToken: undefined });
     adapters.set('slack', slack);
     // start() checks the token and learns the bot's id, which the duplicate check needs.
     live.push(slack);
-    if (serve) slackListener = slack.requestListener;
+    if (serve) {
+      slackListener = slack.requestListener;
+      // OAuth: the "Add to Slack" page and the redirect, on the same server as /slack/events.
+      Object.assign(routes, slack.installRoutes);
+    }
   }
   return { adapters, live, slackListener, routes };
 }

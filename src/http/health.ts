@@ -1,7 +1,8 @@
 /**
  * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every
  * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
- * what is really broken; `platforms` adds how each adapter meets its platform (Discord's mode, shards).
+ * what is really broken; `platforms` adds how each adapter meets its platform (Discord's mode, shards;
+ * Slack's mode and installed workspaces).
  */
 
 import type { ChatAdapter } from '../chat/chat-adapter.js';
@@ -32,7 +33,11 @@ export function healthRoute(deps: HealthDeps): RouteHandler {
       ...Object.keys(adapters).filter((p) => adapters[p] === 'down'),
     ];
     const platforms = Object.fromEntries(
-      deps.adapters.flatMap((a) => (a.health ? [[a.platform, a.health()]] : [])),
+      await Promise.all(
+        deps.adapters.flatMap((a) =>
+          a.health ? [Promise.resolve(a.health()).then((h) => [a.platform, h])] : [],
+        ),
+      ),
     );
     const body = {
       status: down.length === 0 ? 'ok' : 'down',

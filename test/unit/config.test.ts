@@ -225,3 +225,46 @@ describe('credit settings', () => {
     expect(message).toContain('CREDITS_PER_USER_HOUR must be 0 (no limit) or more');
   });
 });
+
+describe('Slack OAuth settings', () => {
+  const oauth = {
+    SLACK_CLIENT_ID: '1234567890.9876543210',
+    SLACK_CLIENT_SECRET: 'client-secret-value-1',
+    SLACK_STATE_SECRET: 'state-secret-0123456789abcdef',
+    SLACK_SIGNING_SECRET: 'signing-secret-value',
+  };
+
+  it('takes the three OAuth variables with a signing secret instead of a bot token', () => {
+    const config = loadConfig(oauth);
+    expect(config.SLACK_CLIENT_ID).toBe('1234567890.9876543210');
+    expect(config.SLACK_BOT_TOKEN).toBeUndefined();
+    expect(secretsOf(config)).toEqual(
+      expect.arrayContaining(['client-secret-value-1', 'state-secret-0123456789abcdef']),
+    );
+  });
+
+  it('names each missing OAuth variable and the signing secret', () => {
+    const message = problems({ SLACK_CLIENT_ID: '1234567890.9876543210' });
+    expect(message).toContain('SLACK_CLIENT_SECRET is required when SLACK_CLIENT_ID is set');
+    expect(message).toContain('SLACK_STATE_SECRET is required when SLACK_CLIENT_ID is set');
+    expect(message).toContain('SLACK_SIGNING_SECRET is required when SLACK_CLIENT_ID is set');
+  });
+
+  it('refuses a bot token and OAuth at once with a sentence, never showing the secrets', () => {
+    const message = problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-one-workspace-token' });
+    expect(message).toContain(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are two ways to run Slack: set SLACK_BOT_TOKEN for one workspace, or the SLACK_CLIENT_* variables to install in many, not both',
+    );
+    expect(message).not.toMatch(/xoxb-one|client-secret-value|state-secret-0123/);
+  });
+
+  it('refuses Socket Mode with OAuth, a short state secret and a malformed client id', () => {
+    expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1-A-1-abc' })).toContain(
+      'SLACK_APP_TOKEN (Socket Mode) serves one workspace',
+    );
+    const message = problems({ ...oauth, SLACK_STATE_SECRET: 'short', SLACK_CLIENT_ID: 'toprank' });
+    expect(message).toContain('SLACK_STATE_SECRET must be at least 16 random characters');
+    expect(message).toContain("SLACK_CLIENT_ID must be the app's client id");
+    expect(message).not.toContain('short"');
+  });
+});
