@@ -34,6 +34,11 @@ export function teamOf(channel: ChannelRef, given?: TeamRef): TeamRef {
   return `discord:channel-${ref.channel}`;
 }
 
+/** The Slack workspace id of a Slack team, else undefined. */
+export function slackTeamId(team: TeamRef): string | undefined {
+  return team.startsWith('slack:') ? team.slice('slack:'.length) : undefined;
+}
+
 /**
  * A team an operator names (`toprank team forget`, `subscriptions export --team`): `slack:T…` or
  * `discord:<guild id>`, or the bare id, whose shape tells the platform. Undefined when it is neither.

@@ -2,10 +2,12 @@
  * `toprank team forget <team>`: deletes everything toprank keeps of one team, for a departing client
  * or a deletion request. Its subscriptions go through the store (indexes included, a slot's scheduler
  * when the slot empties), then what is keyed by their ids (delivery status, sent markers, delivery
- * jobs), then every key with the team in its name (limits, installation, watches: src/keys.ts).
+ * jobs), its Slack installation, then every key with the team in its name (limits, watches: src/keys.ts).
  * Cached leaderboards and history belong to no team and stay.
  */
 import type { Queue } from 'bullmq';
+import { createRedisInstallationStore } from '../adapters/slack/redis-installation-store.js';
+import { slackTeamId } from '../chat/team.js';
 import { ToprankError } from '../errors.js';
 import type { ScheduledCore } from '../jobs/scheduling.js';
 import { alertJobId, deliveryStatusKey, digestJobId, sentKey, teamKeyPatterns } from '../keys.js';
@@ -41,11 +43,16 @@ export async function runTeamCommand(args: string[], deps: TeamCommandDeps): Pro
     }
   }
   for (const slotId of new Set(subs.map(slotIdOf))) await schedules.release(slotId);
+  const workspace = slackTeamId(team);
+  const uninstalled = workspace
+    ? await createRedisInstallationStore(core.redis, core.prefix).remove(workspace)
+    : false;
   for (const pattern of teamKeyPatterns(core.prefix, team)) {
     for (const key of await scanKeys(core.redis, pattern)) keys.add(key);
   }
   const deleted = await deleteKeys(core, [...keys]);
-  return `Forgot ${team}: ${count(subs.length, 'subscription')}, ${count(jobs, 'delivery job')} and ${count(deleted, 'other key')}. Cached leaderboards are shared by every team and stay.`;
+  const installation = uninstalled ? ', its Slack installation' : '';
+  return `Forgot ${team}: ${count(subs.length, 'subscription')}, ${count(jobs, 'delivery job')}${installation} and ${count(deleted, 'other key')}. Cached leaderboards are shared by every team and stay.`;
 }
 
 function count(n: number, noun: string): string {

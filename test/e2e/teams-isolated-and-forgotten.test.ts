@@ -2,12 +2,14 @@
  * Story: an agency serves two Slack workspaces and a Discord server from one deployment. A subscription
  * id from another team is "not found" and left alone; `toprank subscriptions export --team` prints one
  * team's subscriptions; `toprank team forget` deletes everything of one team (subscriptions, their
- * delivery status, sent markers and jobs, its credit counters) and nothing of the others.
+ * delivery status, sent markers and jobs, its credit counters, its Slack installation) and nothing of
+ * the others.
  */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { renderConsole } from '../../src/adapters/console/render.js';
+import { createRedisInstallationStore } from '../../src/adapters/slack/redis-installation-store.js';
 import type { TeamRef } from '../../src/chat/team.js';
 import { queueNames } from '../../src/jobs/queues.js';
 import { deliveryStatusKey, digestJobId, sentKey } from '../../src/keys.js';
@@ -42,6 +44,7 @@ describe('teams on one deployment', () => {
   const text = async (team: TeamRef, command: string, input: string) =>
     renderConsole(await runTextCommand(command, input, contextOf(team)));
   const keys = () => test.redis.redis.keys(`${test.redis.prefix}*`);
+  const installations = () => createRedisInstallationStore(test.redis.redis, test.redis.prefix);
   const env = () => ({ REDIS_URL: test.redis.url, REDIS_KEY_PREFIX: test.redis.prefix });
 
   beforeAll(async () => {
@@ -67,6 +70,17 @@ describe('teams on one deployment', () => {
       await core.redis.set(deliveryStatusKey(core.prefix, sub.id), '{"status":"missed"}');
     }
     await deliver.close();
+    // Both workspaces installed the app by OAuth.
+    for (const id of ['T0AGENCYA', 'T0AGENCYB']) {
+      await installations().storeInstallation({
+        team: { id, name: id },
+        enterprise: undefined,
+        user: { id: 'U0MANAGER', token: undefined, scopes: undefined },
+        bot: { token: `xoxb-${id}-secret`, id: `B${id}`, userId: `U${id}BOT`, scopes: ['commands'] },
+        isEnterpriseInstall: false,
+      });
+    }
+    expect(await installations().count()).toBe(2);
   });
   afterAll(async () => {
     await test?.close();
@@ -119,7 +133,7 @@ describe('teams on one deployment', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^Forgot slack:T0AGENCYA: 1 subscription, 1 delivery job and \d+ other keys\./,
+      /^Forgot slack:T0AGENCYA: 1 subscription, 1 delivery job, its Slack installation and \d+ other keys\./,
     );
 
     const after = await keys();
@@ -133,6 +147,8 @@ describe('teams on one deployment', () => {
       expect(after.filter((k) => k.includes(id)).length).toBeGreaterThanOrEqual(3);
       expect(after.some((k) => k.includes(`credits-team:${team}:`))).toBe(true);
     }
+    expect(await installations().count()).toBe(1);
+    expect((await installations().botFor('T0AGENCYB'))?.token).toBe('xoxb-T0AGENCYB-secret');
     // The slot's scheduler stays: the other teams' weekly digests still use it.
     expect((await test.core.tickQueue.getJobSchedulers(0, -1)).length).toBe(1);
   });
