@@ -92,6 +92,14 @@ export function tickDoneKey(prefix: string, slotId: string, periodKey: string): 
   return `${prefix}:tick-done:${slotId}:${periodKey}`;
 }
 
+/**
+ * How far a tick of (slot, period) got: its pass, scan cursor and counts, and which queries were ready or
+ * not in which pass, so a tick killed half-way continues where it was (src/jobs/tick-progress.ts).
+ */
+export function tickProgressKey(prefix: string, slotId: string, periodKey: string): string {
+  return `${prefix}:tick-progress:${slotId}:${periodKey}`;
+}
+
 /** Set once a delivery was posted (or found posted); checked before any send. */
 export function sentKey(prefix: string, deliveryId: string): string {
   return `${prefix}:sent:${deliveryId}`;

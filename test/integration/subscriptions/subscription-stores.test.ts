@@ -110,6 +110,28 @@ describe.each(stores)('%s subscription store', (_name, open) => {
 });
 
 describe.each(stores)('%s subscription store, when a new id is already taken', (_name, open) => {
+  it('scans a slot in steps of about the count asked, covering every subscription of it', async () => {
+    const store = await open();
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const sub = makeSubscription({ channel: `discord:${700000 + i}` });
+      await store.add(sub, 25);
+      ids.push(sub.id);
+    }
+    await store.add(makeSubscription({ time: '18:00' }), 25);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let steps = 0;
+    do {
+      const step = await store.scanSlot('week-0900-UTC', cursor, 100);
+      steps += 1;
+      for (const sub of await store.getMany(step.ids)) seen.add(sub.id);
+      cursor = step.cursor;
+    } while (cursor !== '0');
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort()).toEqual(ids.sort());
+  });
+
   it("gives the newcomer a fresh id and leaves the other channel's subscription as it was", async () => {
     let fresh: string[] = [];
     const store = await open({ newId: () => fresh.shift() ?? 'spare3' });
