@@ -43,7 +43,11 @@ export type ErrorCode =
   | 'redis_unreachable'
   | 'redis_auth_failed'
   | 'redis_not_redis'
-  | 'import_line_invalid';
+  | 'import_line_invalid'
+  // Watchlists (issue 15).
+  | 'watch_limit'
+  | 'watch_not_found'
+  | 'no_watches';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
@@ -115,6 +119,9 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'period_not_over',
   'credit_limit_reached',
   'import_line_invalid',
+  'watch_limit',
+  'watch_not_found',
+  'no_watches',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -181,6 +188,11 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `What answers at REDIS_URL (${f.value}) is not Redis, or speaks TLS: check its host and port, and use rediss:// for a TLS server.`,
   import_line_invalid: (f) =>
     `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
+  watch_limit: (f) =>
+    `This channel would watch more than ${f.limit} creators (it watches ${f.value}); nothing was added. Remove some with /toprank-unwatch.`,
+  watch_not_found: (f) => `This channel does not watch ${f.value}. See /toprank-watch.`,
+  no_watches: () =>
+    'This channel watches no creators. Add some with /toprank-watch creator:@handle region:US.',
 };
 
 /** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */

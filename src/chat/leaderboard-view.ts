@@ -98,9 +98,7 @@ const metricColumns = {
 
 function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: string): Cell[] {
   const { creator } = row;
-  const handle: Cell = creator.handle
-    ? { text: `@${creator.handle}`, url: `https://www.tiktok.com/@${encodeURIComponent(creator.handle)}` }
-    : '–';
+  const handle: Cell = creator.handle ? { text: `@${creator.handle}`, url: profileUrl(creator.handle) } : '–';
   const metrics =
     by === 'followers'
       ? [
@@ -114,6 +112,11 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
           formatCount(creator.followersTotal, locale),
         ];
   return [String(row.rank), formatMovement(row.movement), shortName(creator.nickname), handle, ...metrics];
+}
+
+/** A creator's TikTok profile, where every name and handle toprank shows links to. */
+export function profileUrl(handle: string): string {
+  return `https://www.tiktok.com/@${encodeURIComponent(handle)}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { RedisClient } from '../redis-connection.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
@@ -31,7 +32,9 @@ export interface JobsCore {
   leaderboards: LeaderboardService;
   /** History for digest charts. */
   rankHistory: RankHistorySource;
-  subscriptions: { store: SubscriptionStore };
+  subscriptions: { store: SubscriptionStore; watchlists: WatchlistStore };
+  /** ALERTS_PER_CHANNEL_DAY (default 6). */
+  alertsPerChannelDay?: number;
   /** The process's one tick queue and slot schedulers. */
   tickQueue: Queue<TickData>;
   schedules: Schedules;
@@ -91,6 +94,8 @@ export function createJobParts(core: JobsCore, options: WorkerOptions = {}) {
     redis: core.redis,
     prefix: core.prefix,
     now: options.now,
+    sample: options.sample,
+    watchlists: core.subscriptions.watchlists,
   };
   return { queues, snapshots, schedules, base };
 }
@@ -133,6 +138,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           limits: options.limits,
           sample: options.sample,
           now: options.now,
+          alertsPerChannelDay: core.alertsPerChannelDay,
         }),
         { ...common, concurrency: options.deliverConcurrency ?? 50 },
       ),
