@@ -5,7 +5,7 @@
  * alerts whose quiet hours or daily cap are over go out too). Returns the report to print.
  */
 import { ToprankError } from '../errors.js';
-import { releaseHeldAlerts } from '../jobs/alert-flush.js';
+import { isHeldAlert, releaseHeldAlerts } from '../jobs/alert-flush.js';
 import { runAlertCheck } from '../jobs/alerts.js';
 import { runWatchCheck } from '../jobs/watch-check.js';
 import { createJobParts } from '../jobs/worker.js';
@@ -50,6 +50,7 @@ export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promi
   } finally {
     await queues.close();
   }
-  const settled = await deliverQueued(deps, jobIds);
+  const { redis, prefix } = deps.core;
+  const settled = await deliverQueued(deps, jobIds, (id) => isHeldAlert(redis, prefix, id));
   return `${report}\nDeliveries: ${settledWords(settled)}.`;
 }

@@ -72,6 +72,11 @@ export function createAlertFlush(deps: AlertFlushDeps) {
   };
 }
 
+/** Whether the delivery `jobId` is held by the alert policy (quiet hours, daily cap). */
+export async function isHeldAlert(redis: RedisClient, prefix: string, jobId: string): Promise<boolean> {
+  return (await redis.zscore(alertsHeldKey(prefix), jobId)) !== null;
+}
+
 /**
  * Lets held alert deliveries whose time has come run now (a worker's own delay normally does it; this
  * covers a clock that is not the worker's, such as `alerts run` or a test's). Returns their job ids.

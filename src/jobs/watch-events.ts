@@ -53,5 +53,7 @@ export function watchEvents(
     }
     return next;
   });
+  // In the order people read them: by rank now, those who dropped out last.
+  events.sort((a, b) => (a.rank ?? Number.POSITIVE_INFINITY) - (b.rank ?? Number.POSITIVE_INFINITY));
   return { events, creators: updated };
 }

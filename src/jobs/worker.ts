@@ -221,25 +221,36 @@ export interface JobsSettled {
   failed: number;
   /** Still waiting or running when the wait ended. */
   pending: number;
+  /** Delayed on purpose until later (alerts in quiet hours or over the daily cap): not waited for. */
+  held?: number;
 }
 
-/** Waits until every named job has finished (or the time is up); jobs already removed count as done. */
+/**
+ * Waits until every named job has finished (or the time is up); jobs already removed count as done, and
+ * a delayed job `isHeld` says is held on purpose counts as held.
+ */
 export async function waitForJobs(
   queue: { getJob(id: string): Promise<{ getState(): Promise<string> } | undefined> },
   ids: string[],
   timeoutMs: number,
+  isHeld?: (id: string) => Promise<boolean>,
 ): Promise<JobsSettled> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const states = await Promise.all(
-      ids.map(async (id) => (await queue.getJob(id))?.getState() ?? 'completed'),
+      ids.map(async (id) => {
+        const state = (await (await queue.getJob(id))?.getState()) ?? 'completed';
+        return state === 'delayed' && isHeld && (await isHeld(id)) ? 'held' : state;
+      }),
     );
-    const settled = {
+    const settled: JobsSettled = {
       completed: states.filter((s) => s === 'completed').length,
       failed: states.filter((s) => s === 'failed').length,
       pending: 0,
     };
-    settled.pending = ids.length - settled.completed - settled.failed;
+    const held = states.filter((s) => s === 'held').length;
+    if (held > 0) settled.held = held;
+    settled.pending = ids.length - settled.completed - settled.failed - held;
     if (settled.pending === 0 || Date.now() > deadline) return settled;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
