@@ -11,6 +11,7 @@ import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
 import { digestView } from '../chat/digest-view.js';
 import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
+import { teamOf } from '../chat/team.js';
 import type { Attachment, View } from '../chat/view.js';
 import { deliveryIdOf, sentKey } from '../keys.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
@@ -19,6 +20,8 @@ import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { watchedMatcher } from '../subscriptions/watchlist.js';
+import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertFlush } from './alert-flush.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
@@ -42,6 +45,8 @@ export interface DeliverDeps {
   now?: () => Date;
   /** ALERTS_PER_CHANNEL_DAY (default 6). */
   alertsPerChannelDay?: number;
+  /** The channels' watchlists: their creators are marked ★ in digests. */
+  watchlists?: WatchlistStore;
 }
 
 export type DeliverOutcome =
@@ -91,7 +96,9 @@ async function render(
   const board = await deps.snapshots.get(hash, data.shownKey);
   // Snapshots outlive every retry; a missing one cannot come back.
   if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-  const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late });
+  const watchlist = await deps.watchlists?.get(sub.team ?? teamOf(sub.channel), sub.channel);
+  const isWatched = watchedMatcher(watchlist);
+  const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late, isWatched });
   if (!digestHasChart(sub)) return view;
   const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
   return chart ? { ...view, attachments: [chart] } : view;

@@ -139,6 +139,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           sample: options.sample,
           now: options.now,
           alertsPerChannelDay: core.alertsPerChannelDay,
+          watchlists: core.subscriptions.watchlists,
         }),
         { ...common, concurrency: options.deliverConcurrency ?? 50 },
       ),

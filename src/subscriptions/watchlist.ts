@@ -83,3 +83,11 @@ export function describeBoard(board: WatchBoard): string {
 export function isWatched(creator: WatchedCreator, row: { userId: string; handle: string }): boolean {
   return creator.userId ? creator.userId === row.userId : handleKey(creator.handle) === handleKey(row.handle);
 }
+
+/** Whether a creator is one of the list's, on any of its leaderboards (the ★ of /toprank and digests). */
+export function watchedMatcher(
+  list: Watchlist | undefined,
+): ((row: { userId: string; handle: string }) => boolean) | undefined {
+  if (!list || list.creators.length === 0) return undefined;
+  return (row) => list.creators.some((creator) => isWatched(creator, row));
+}
