@@ -1,8 +1,8 @@
 /**
  * /toprank-watch: adds creators by handle to this channel's watchlist for one leaderboard (region,
  * type, by, depth) and states the price; with no `creator` it lists the watchlist with each creator's
- * latest rank. Also sets the channel's alert threshold and quiet hours. Changing it is for who may
- * manage the channel (authorize); listing is for everyone.
+ * latest rank. Also sets the channel's alert threshold and quiet hours. For who may manage the channel
+ * (authorize), as on Discord the command is shown only to them.
  */
 import { z } from 'zod';
 import { teamOf } from '../src/chat/team.js';
@@ -69,11 +69,6 @@ export const toprankWatch = defineCommand({
     alert_climb: watchClimbOption,
     quiet: quietOption,
     timezone: timezoneOption,
-  },
-  // Listing changes nothing: anyone in the channel may (a settings-only change still needs the right).
-  async ownerOf(input, ctx) {
-    const changes = input.creator ?? input.quiet ?? input.alert_climb ?? input.timezone;
-    return changes === undefined ? ctx.user.id : undefined;
   },
   async run(input, ctx): Promise<View> {
     const store = ctx.services.subscriptions.watchlists;

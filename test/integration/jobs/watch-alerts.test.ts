@@ -100,6 +100,18 @@ describe('watch alerts', () => {
     expect(await say(ctxFor('discord:7'), '')).toContain('@leo.new');
   });
 
+  it('watches at most 50 creators a channel, refusing more with the sentence that says so', async () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `c${i}`).join(',');
+    expect(await say(ctxFor('discord:8'), `${fifty} region:US`)).toContain(
+      'Watched in this channel (50 of 50)',
+    );
+    const refused = await say(ctxFor('discord:8'), '@one.more region:GB');
+    expect(refused).toContain(
+      'This channel would watch more than 50 creators (it watches 50); nothing was added. Remove some with /toprank-unwatch.',
+    );
+    expect(await say(ctxFor('discord:8'), '@c1 region:US')).toContain('Already watched here: @c1.');
+  });
+
   it('keeps each team to its own watchlist', async () => {
     await say(ctxFor('slack:T1:C1', 'slack:T1'), '@leo region:US depth:10');
     const other = await runTextCommand('toprank-watch', '', ctxFor('slack:T2:C1', 'slack:T2'));
