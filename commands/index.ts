@@ -23,6 +23,8 @@ import { toprankStatus } from './toprank-status.js';
 import { toprankSubscribe } from './toprank-subscribe.js';
 import { toprankSubscriptions } from './toprank-subscriptions.js';
 import { toprankUnsubscribe } from './toprank-unsubscribe.js';
+import { toprankUnwatch } from './toprank-unwatch.js';
+import { toprankWatch } from './toprank-watch.js';
 
 export type { Command, CommandContext, CommandServices, OptionSpec, UserRef } from './define-command.js';
 export { usageHint, usageView } from './help.js';
@@ -34,6 +36,8 @@ export const commands: readonly Command[] = [
   toprankSubscriptions,
   toprankUnsubscribe,
   toprankStatus,
+  toprankWatch,
+  toprankUnwatch,
 ];
 
 /** The command of that name (with or without its slash), or undefined. */

@@ -4,7 +4,6 @@
  * and a full channel, but resumes a paused repeat; only for who may manage the channel (authorize). Reaches the scheduler only
  * through the SchedulePort.
  */
-import { z } from 'zod';
 import { digestView } from '../src/chat/digest-view.js';
 import { describeTeam, teamOf } from '../src/chat/team.js';
 import { noticeView, type View } from '../src/chat/view.js';
@@ -24,6 +23,7 @@ import {
 } from '../src/subscriptions/subscription.js';
 import { describePrice, monthlyTotal } from '../src/subscriptions/subscription-price.js';
 import { timeOfDaySchema, timeZoneSchema } from '../src/time-zone.js';
+import { alertClimbSchema, quietOption } from './alert-options.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { onOff, queryOptions, toLeaderboardQuery } from './query-options.js';
 
@@ -35,7 +35,7 @@ const timeOption = {
   example: '09:00',
 } satisfies OptionSpec;
 
-const timezoneOption = {
+export const timezoneOption = {
   description: 'IANA time zone of the delivery time, e.g. Europe/Paris (default from DIGEST_TIMEZONE)',
   type: 'string',
   // One spelling per zone (`utc` → `UTC`), so equal zones share one slot and one scheduler.
@@ -55,7 +55,7 @@ const alertsOption = {
 const alertClimbOption = {
   description: 'Alert on climbs of at least this many places, 1–50 (default 5)',
   type: 'integer',
-  schema: z.coerce.number().int().min(1).max(50).default(DEFAULT_ALERT_CLIMB),
+  schema: alertClimbSchema.default(DEFAULT_ALERT_CLIMB),
   allowed: 'a whole number from 1 to 50',
   example: '5',
   min: 1,
@@ -91,6 +91,7 @@ export const toprankSubscribe = defineCommand({
     timezone: timezoneOption,
     alerts: alertsOption,
     alert_climb: alertClimbOption,
+    quiet: quietOption,
     chart: digestChartOption,
     preview: previewOption,
   },
@@ -110,6 +111,7 @@ export const toprankSubscribe = defineCommand({
       alerts: input.alerts,
       alertClimb: input.alert_climb,
       chart: input.chart ?? defaultDigestChart(query.type),
+      ...(input.quiet ? { quiet: input.quiet } : {}),
       state: { status: 'active' },
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
@@ -127,8 +129,11 @@ export const toprankSubscribe = defineCommand({
     await schedules.ensure(slotIdOf(added));
     const slot = slotOf(added);
     const next = describeInstant(nextFireTime(slot, ctx.now()), slot.timezone);
+    const quiet = added.quiet
+      ? ` Quiet hours ${added.quiet.from}–${added.quiet.to} ${added.timezone}: alerts then wait and come as one message when they end.`
+      : '';
     const alerts = added.alerts
-      ? ` Alerts on: new #1, entries, climbs of ${added.alertClimb}+ places, drop-outs.`
+      ? ` Alerts on: new #1, entries, climbs of ${added.alertClimb}+ places, drop-outs.${quiet}`
       : '';
     const chart = added.chart ? ` ${digestChartWords}` : '';
     const channelTotal = monthlyTotal(await store.listByChannel(ctx.channel));

@@ -6,11 +6,13 @@
 import { z } from 'zod';
 import { chartAttachment, chartCostNotice, csvAttachment } from '../src/chat/leaderboard-files.js';
 import { leaderboardView } from '../src/chat/leaderboard-view.js';
+import { teamOf } from '../src/chat/team.js';
 import type { Attachment, Block, View } from '../src/chat/view.js';
 import { messageFor, ToprankError } from '../src/errors.js';
 import { MAX_DEPTH } from '../src/ranking/leaderboard-window.js';
 import { CHART_PERIODS } from '../src/ranking/rank-history.js';
 import type { Leaderboard } from '../src/ranking/types.js';
+import { watchedMatcher } from '../src/subscriptions/watchlist.js';
 import { type CommandContext, defineCommand, type OptionSpec } from './define-command.js';
 import { dateOption, onOff, pageOption, queryOptions, toLeaderboardQuery } from './query-options.js';
 
@@ -49,7 +51,16 @@ export const toprank = defineCommand({
       });
     }
     const board = await ctx.services.leaderboards.get(query);
-    const full = leaderboardView(board, { locale: ctx.user.locale, paging: true, sample: ctx.sample });
+    const watchlist = await ctx.services.subscriptions.watchlists.get(
+      teamOf(ctx.channel, ctx.team),
+      ctx.channel,
+    );
+    const full = leaderboardView(board, {
+      locale: ctx.user.locale,
+      paging: true,
+      sample: ctx.sample,
+      isWatched: watchedMatcher(watchlist),
+    });
     // A file format answers with the file, the title and the notices; the table is in the message above it.
     const view: View =
       input.format === 'table'

@@ -208,6 +208,13 @@ const schema = z.object({
       message: 'must be 2-letter region codes separated by commas, such as KR,SA',
     })
     .default([]),
+  // Watchlists and alerts people can live with (issue 15).
+  ALERTS_PER_CHANNEL_DAY: z.coerce
+    .number({ message: 'must be a whole number such as 6' })
+    .int('must be a whole number such as 6')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(6),
 });
 
 /** The credits KEYAPI_DIGEST_RESERVE keeps for scheduled digests and alerts out of the daily cap. */

@@ -46,7 +46,11 @@ export type ErrorCode =
   | 'import_line_invalid'
   // Many teams (issue 13).
   | 'shard_out_of_range'
-  | 'slack_org_install_refused';
+  | 'slack_org_install_refused'
+  // Watchlists (issue 15).
+  | 'watch_limit'
+  | 'watch_not_found'
+  | 'no_watches';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
 export type UnavailableReason =
@@ -126,6 +130,9 @@ const deniedCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'period_not_over',
   'credit_limit_reached',
   'import_line_invalid',
+  'watch_limit',
+  'watch_not_found',
+  'no_watches',
 ]);
 
 /** True when the user caused the failure and can fix it. */
@@ -196,6 +203,11 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `DISCORD_SHARD_IDS lists shard ${f.value}, but Discord recommends ${f.limit} shard(s) (ids 0 to ${Number(f.limit) - 1}): fix DISCORD_SHARD_IDS, or set DISCORD_SHARDS to a number.`,
   slack_org_install_refused: () =>
     'toprank installs in one workspace at a time, not across an Enterprise Grid organization: nothing was installed. Install it from a workspace of the organization instead.',
+  watch_limit: (f) =>
+    `This channel would watch more than ${f.limit} creators (it watches ${f.value}); nothing was added. Remove some with /toprank-unwatch.`,
+  watch_not_found: (f) => `This channel does not watch ${f.value}. See /toprank-watch.`,
+  no_watches: () =>
+    'This channel watches no creators. Add some with /toprank-watch creator:@handle region:US.',
 };
 
 /** Which fair limit refused a command (src/keyapi/credit-budget.ts names it in `reason`). */

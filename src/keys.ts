@@ -247,3 +247,65 @@ export function slackInstallationKey(prefix: string, teamId: string): string {
 export function slackInstallationsKey(prefix: string): string {
   return `${prefix}:slack-installations`;
 }
+
+// ── Watchlists and the alert policy (issue 15): every key names its team, so teams never meet.
+
+/** A channel's watchlist (JSON), under its team. */
+export function watchlistKey(prefix: string, team: string, channel: string): string {
+  return `${prefix}:watch:${team}:${channel}`;
+}
+
+/** Every (team, channel) that has a watchlist, as JSON `[team, channel]` members. */
+export function watchlistsKey(prefix: string): string {
+  return `${prefix}:watchlists`;
+}
+
+/** Set once a watched leaderboard's period was checked (holds the number of channels alerted). */
+export function watchCheckedKey(prefix: string, boardHash: string, periodKey: string): string {
+  return `${prefix}:watch-checked:${boardHash}:${periodKey}`;
+}
+
+/** One watch alert item: a channel's events on one watched leaderboard for one period. */
+export function watchAlertId(channelHash: string, boardHash: string, periodKey: string): string {
+  return checked(`watch-${channelHash}-${boardHash}-${periodKey}`);
+}
+
+/** A short hash of (team, channel), for ids that may not hold `:`. */
+export function channelHashOf(team: string, channel: string): string {
+  return createHash('sha256').update(`${team}|${channel}`).digest('hex').slice(0, 12);
+}
+
+/** A channel's alert items waiting to be posted (hash: item id → JSON), under its team. */
+export function alertOutboxKey(prefix: string, team: string, channel: string): string {
+  return `${prefix}:alert-outbox:${team}:${channel}`;
+}
+
+/** The batch of a channel's alert items being posted (JSON: delivery id and items). */
+export function alertInflightKey(prefix: string, team: string, channel: string): string {
+  return `${prefix}:alert-inflight:${team}:${channel}`;
+}
+
+/** Alert item ids a channel ever took (so a rerun of a check never adds one twice). */
+export function alertItemsSeenKey(prefix: string, team: string, channel: string): string {
+  return `${prefix}:alert-seen:${team}:${channel}`;
+}
+
+/** Alert messages posted to a channel on one UTC day (ALERTS_PER_CHANNEL_DAY). */
+export function alertsSentKey(prefix: string, team: string, channel: string, day: string): string {
+  return `${prefix}:alerts-sent:${team}:${channel}:${day}`;
+}
+
+/** What each creator's last reported entry or exit was, for one alert stream (hysteresis). */
+export function alertMemoryKey(prefix: string, team: string, channel: string, stream: string): string {
+  return `${prefix}:alert-memory:${team}:${channel}:${stream}`;
+}
+
+/** A flush of a channel's held alerts, when its quiet hours or its daily cap end. */
+export function alertFlushJobId(channelHash: string, at: number): string {
+  return checked(`alert-flush-${channelHash}-${at}`);
+}
+
+/** Alert flush jobs held (quiet hours, daily cap), scored by when they may go: the check releases them. */
+export function alertsHeldKey(prefix: string): string {
+  return `${prefix}:alerts-held`;
+}

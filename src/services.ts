@@ -20,6 +20,7 @@ import { createDeliveryStatusStore } from './subscriptions/delivery-status.js';
 import { createRedisSubscriptionStore } from './subscriptions/redis-subscription-store.js';
 import type { SubscriptionServices } from './subscriptions/schedule-port.js';
 import { MAX_SUBSCRIPTIONS_PER_CHANNEL } from './subscriptions/subscription.js';
+import { createRedisWatchlistStore } from './subscriptions/watchlist-store.js';
 
 export interface Core extends Omit<CommandServices, 'subscriptions'> {
   /** The store and the digest defaults; the scheduler port comes with src/jobs/scheduling.ts. */
@@ -33,6 +34,8 @@ export interface Core extends Omit<CommandServices, 'subscriptions'> {
   /** Every finished page fetched, kept per query and period (HISTORY_PERIODS of each). */
   history: HistoryStore;
   credits: CreditBudget;
+  /** ALERTS_PER_CHANNEL_DAY: alert messages a channel gets in a UTC day; the rest fold into the next. */
+  alertsPerChannelDay: number;
   prefix: string;
   close(): Promise<void>;
 }
@@ -117,6 +120,7 @@ export async function createCore(config: Config, log: Logger, options: CoreOptio
     history,
     rankHistory: createRankHistory({ pages: cache, leaderboards }),
     credits,
+    alertsPerChannelDay: config.ALERTS_PER_CHANNEL_DAY,
     upstreamHealth,
     regions,
     prefix,
@@ -127,6 +131,7 @@ export async function createCore(config: Config, log: Logger, options: CoreOptio
       defaults: { time: config.DIGEST_TIME, timezone: config.DIGEST_TIMEZONE },
       maxPerChannel: MAX_SUBSCRIPTIONS_PER_CHANNEL,
       deliveries: createDeliveryStatusStore(redis, prefix),
+      watchlists: createRedisWatchlistStore(redis, prefix),
     },
     async close() {
       // A Redis that is not answering would hold a graceful QUIT (and the queue's close) forever.

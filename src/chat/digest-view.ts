@@ -3,8 +3,8 @@
  * because the credit budget was spent when it was due, a sentence saying so. Shared by the delivery
  * job and by `/toprank-subscribe preview:on`, so a preview is exactly what will be posted.
  */
-import type { Leaderboard, RankType } from '../ranking/types.js';
-import { leaderboardView } from './leaderboard-view.js';
+import type { Creator, Leaderboard, RankType } from '../ranking/types.js';
+import { leaderboardView, WATCHED_MARK } from './leaderboard-view.js';
 import type { NoticeBlock, View } from './view.js';
 
 const headings = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' } as const;
@@ -25,9 +25,23 @@ export function lateNotice(reason: LateReason): NoticeBlock {
 export function digestView(
   board: Leaderboard,
   cadence: RankType,
-  options: { sample?: boolean | undefined; late?: LateReason | undefined } = {},
+  options: {
+    sample?: boolean | undefined;
+    late?: LateReason | undefined;
+    isWatched?: ((creator: Creator) => boolean) | undefined;
+  } = {},
 ): View {
-  const view = leaderboardView(board, { heading: headings[cadence], sample: options.sample });
+  const { isWatched } = options;
+  const view = leaderboardView(board, { heading: headings[cadence], sample: options.sample, isWatched });
   if (options.late) view.blocks.unshift(lateNotice(options.late));
+  const watched = isWatched ? board.rows.filter((row) => isWatched(row.creator)).length : 0;
+  if (watched > 0) {
+    const are = watched === 1 ? 'is' : 'are';
+    const creators = watched === 1 ? 'creator' : 'creators';
+    view.blocks.push({
+      kind: 'text',
+      text: `${WATCHED_MARK} ${watched} of your watched ${creators} ${are} in this top ${board.rows.length}.`,
+    });
+  }
   return view;
 }

@@ -11,7 +11,7 @@ import { leaderboardWindow } from '../ranking/leaderboard-window.js';
 import { formatMovement } from '../ranking/movement.js';
 import { describePeriod } from '../ranking/period.js';
 import { flagOf } from '../ranking/regions.js';
-import type { Leaderboard, RankedCreator } from '../ranking/types.js';
+import type { Creator, Leaderboard, RankedCreator } from '../ranking/types.js';
 import { encodeLeaderboardAction } from './action-id.js';
 import type { Block, Button, Cell, View } from './view.js';
 
@@ -24,7 +24,12 @@ export interface LeaderboardViewOptions {
   sample?: boolean;
   /** A heading above the title's own words, e.g. "Weekly digest". */
   heading?: string;
+  /** Whether the channel watches this creator (/toprank-watch): its row is marked ★. */
+  isWatched?: ((creator: Creator) => boolean) | undefined;
 }
+
+/** The mark of a watched creator's row, on every platform. */
+export const WATCHED_MARK = '★';
 
 const periodWords = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
 
@@ -65,7 +70,7 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
   blocks.push({
     kind: 'table',
     columns: ['#', 'Move', 'Creator', 'Handle', ...metricColumns[query.by]],
-    rows: board.rows.map((row) => rowCells(row, query.by, locale)),
+    rows: board.rows.map((row) => rowCells(row, query.by, locale, options.isWatched?.(row.creator))),
     empty: 'No creators match these filters for this period.',
   });
 
@@ -96,11 +101,14 @@ const metricColumns = {
   sales: ['Sales', 'GMV', 'Followers'],
 } as const;
 
-function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: string): Cell[] {
+function rowCells(
+  row: RankedCreator,
+  by: Leaderboard['query']['by'],
+  locale: string,
+  watched = false,
+): Cell[] {
   const { creator } = row;
-  const handle: Cell = creator.handle
-    ? { text: `@${creator.handle}`, url: `https://www.tiktok.com/@${encodeURIComponent(creator.handle)}` }
-    : '–';
+  const handle: Cell = creator.handle ? { text: `@${creator.handle}`, url: profileUrl(creator.handle) } : '–';
   const metrics =
     by === 'followers'
       ? [
@@ -113,7 +121,13 @@ function rowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: st
           formatUsd(creator.gmv, locale),
           formatCount(creator.followersTotal, locale),
         ];
-  return [String(row.rank), formatMovement(row.movement), shortName(creator.nickname), handle, ...metrics];
+  const name = watched ? `${WATCHED_MARK} ${shortName(creator.nickname)}` : shortName(creator.nickname);
+  return [String(row.rank), formatMovement(row.movement), name, handle, ...metrics];
+}
+
+/** A creator's TikTok profile, where every name and handle toprank shows links to. */
+export function profileUrl(handle: string): string {
+  return `https://www.tiktok.com/@${encodeURIComponent(handle)}`;
 }
 
 /**

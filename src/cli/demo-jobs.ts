@@ -1,26 +1,37 @@
 /**
  * The demo tour's second half: subscribe the terminal channel to a weekly digest with alerts, run a
- * weekly tick and an alert check through real BullMQ workers on the demo's Redis, and show what they
- * post to the channel. Leaves no subscription or scheduler behind.
+ * weekly tick and an alert check through real BullMQ workers on the demo's Redis, watch two creators
+ * (★ in the leaderboard, then a watch alert), and show what they post to the channel. Leaves no
+ * subscription, watchlist or scheduler behind.
  */
 import { type CommandContext, runTextCommand } from '../../commands/index.js';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { renderConsole } from '../adapters/console/render.js';
+import { teamOf } from '../chat/team.js';
 import { targetPeriod } from '../jobs/tick-state.js';
 import { type JobsCore, startWorkers, waitForJobs } from '../jobs/worker.js';
 import {
   alertCheckJobId,
+  alertItemsSeenKey,
   alertJobId,
+  alertMemoryKey,
   alertsCheckedKey,
+  alertsSentKey,
+  channelHashOf,
   digestJobId,
   tickDoneKey,
   tickJobId,
   tickStartedKey,
+  watchAlertId,
 } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
 import { parseSlotId } from '../subscriptions/slot.js';
 import { dailyQuery, queryHash, slotIdOf } from '../subscriptions/subscription.js';
+import { boardHash } from '../subscriptions/watchlist.js';
 import type { DemoIo } from './demo.js';
+
+/** The leaderboard the tour watches its two creators on. */
+const DEMO_WATCH_BOARD = { region: 'US', type: 'day', by: 'followers', depth: 10 } as const;
 
 const DEMO_SUBSCRIBE =
   '/toprank-subscribe region:US type:week by:sales limit:5 time:09:00 timezone:UTC alerts:on alert_climb:3';
@@ -37,6 +48,7 @@ async function clearDemoSubscriptions(ctx: CommandContext): Promise<void> {
 export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCore): Promise<void> {
   const print = (text: string) => io.output.write(`${text}\n`);
   await clearDemoSubscriptions(ctx);
+  await forgetDemoWatches(ctx, core);
   const [name = '', ...rest] = DEMO_SUBSCRIBE.split(' ');
   print(
     `\n# First a preview: the digest as it would be posted now, and its price; nothing is subscribed\n> ${DEMO_SUBSCRIBE} preview:on`,
@@ -83,6 +95,7 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
     if (await workers.queues.deliver.getJob(alert))
       await waitForJobs(workers.queues.deliver, [alert], 30_000);
     else print('(No rank moves that day: an alert check with no events posts nothing.)');
+    await watchTour(ctx, io, workers, day);
     print(
       "\n# The channel's deliveries, prices and the credits spent against each limit (free to run)\n> /toprank-status",
     );
@@ -90,5 +103,69 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
   } finally {
     await workers.close();
     await clearDemoSubscriptions(ctx);
+    await forgetDemoWatches(ctx, core);
   }
+}
+
+/** Two creators of the demo's daily board that moved enough to make a watch alert (else the first two). */
+async function movers(ctx: CommandContext): Promise<string[]> {
+  const board = await ctx.services.leaderboards.get({
+    region: 'US',
+    type: 'day',
+    by: 'followers',
+    limit: 10,
+    page: 1,
+  });
+  const moved = board.rows.filter(
+    (r) => r.movement?.kind === 'new' || (r.movement && 'places' in r.movement && r.movement.places >= 5),
+  );
+  return [...moved, ...board.rows]
+    .map((r) => r.creator.handle)
+    .filter((h, i, all) => h && all.indexOf(h) === i)
+    .slice(0, 2);
+}
+
+/**
+ * Watch two sample creators, see them marked ★ in the leaderboard, and run the watch check for `day`:
+ * its alert names them with their handles and links.
+ */
+async function watchTour(
+  ctx: CommandContext,
+  io: DemoIo,
+  workers: Awaited<ReturnType<typeof startWorkers>>,
+  day: string,
+): Promise<void> {
+  const print = (text: string) => io.output.write(`${text}\n`);
+  const handles = await movers(ctx);
+  const watch = `/toprank-watch creator:${handles.map((h) => `@${h}`).join(',')} region:US type:day depth:10`;
+  print(`\n# Watch two creators by handle: the answer states what the checks cost\n> ${watch}`);
+  const [name = '', ...rest] = watch.split(' ');
+  print(renderConsole(await runTextCommand(name, rest.join(' '), ctx)));
+  print('\n# Every leaderboard in this channel marks them ★\n> /toprank region:US type:day');
+  print(renderConsole(await runTextCommand('/toprank', 'region:US type:day', ctx)));
+
+  print(`\n# The watch check compares ${day} with the day before and posts their moves, once`);
+  const check = alertCheckJobId(day);
+  await workers.queues.alerts.remove(check);
+  await workers.queues.alerts.add('alert-check', { date: day }, { jobId: check });
+  await waitForJobs(workers.queues.alerts, [check], 30_000);
+  const team = teamOf(ctx.channel, ctx.team);
+  const alert = watchAlertId(
+    channelHashOf(team, ctx.channel),
+    boardHash(DEMO_WATCH_BOARD),
+    periodKey({ type: 'day', date: day }),
+  );
+  if (await workers.queues.deliver.getJob(alert)) await waitForJobs(workers.queues.deliver, [alert], 30_000);
+  else print('(They did not move enough that day: a watch check with no events posts nothing.)');
+}
+
+/** The demo replays the same day each run: forget its watchlist and what its alerts remember. */
+async function forgetDemoWatches(ctx: CommandContext, core: JobsCore): Promise<void> {
+  const team = teamOf(ctx.channel, ctx.team);
+  await ctx.services.subscriptions.watchlists.update(team, ctx.channel, () => undefined);
+  await core.redis.del(
+    alertItemsSeenKey(core.prefix, team, ctx.channel),
+    alertsSentKey(core.prefix, team, ctx.channel, toDateString(new Date())),
+    alertMemoryKey(core.prefix, team, ctx.channel, `watch-${boardHash(DEMO_WATCH_BOARD)}`),
+  );
 }

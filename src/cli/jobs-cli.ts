@@ -48,7 +48,11 @@ export function parseFlags(
 }
 
 /** Posts the queued deliveries named by `jobIds` through a deliver-only worker, then stops it. */
-export async function deliverQueued(deps: JobsCliDeps, jobIds: string[]): Promise<JobsSettled> {
+export async function deliverQueued(
+  deps: JobsCliDeps,
+  jobIds: string[],
+  isHeld?: (id: string) => Promise<boolean>,
+): Promise<JobsSettled> {
   if (jobIds.length === 0) return { completed: 0, failed: 0, pending: 0 };
   const workers = await startWorkers({
     core: deps.core,
@@ -57,12 +61,15 @@ export async function deliverQueued(deps: JobsCliDeps, jobIds: string[]): Promis
     options: { ...deps.options, only: ['deliver'], reconcile: false },
   });
   try {
-    return await waitForJobs(workers.queues.deliver, jobIds, deps.timeoutMs ?? 5 * 60_000);
+    return await waitForJobs(workers.queues.deliver, jobIds, deps.timeoutMs ?? 5 * 60_000, isHeld);
   } finally {
     await workers.close();
   }
 }
 
 export function settledWords(settled: JobsSettled): string {
-  return `${settled.completed} delivered or already there, ${settled.failed} failed, ${settled.pending} still pending`;
+  const held = settled.held
+    ? `, ${settled.held} held (quiet hours or the daily cap; posted when they end)`
+    : '';
+  return `${settled.completed} delivered or already there, ${settled.failed} failed, ${settled.pending} still pending${held}`;
 }

@@ -6,6 +6,7 @@
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import { teamOf } from '../chat/team.js';
 import { ToprankError } from '../errors.js';
 import { alertJobId, alertsCheckedKey, alertsLateKey } from '../keys.js';
 import { addDays, periodKey, toDateString } from '../ranking/period.js';
@@ -17,14 +18,17 @@ import {
   type Subscription,
   type SubscriptionQuery,
 } from '../subscriptions/subscription.js';
-import { alertEvents } from './alert-events.js';
+import { alertEvents, rankAlertItem } from './alert-events.js';
+import { queueAlertItem, releaseHeldAlerts } from './alert-flush.js';
+import { withoutBounces } from './alert-policy.js';
 import type { CollectDeps } from './collect.js';
-import { type AlertCheckData, alertCheckDataSchema, deliverJobOptions } from './queues.js';
+import { type AlertCheckData, alertCheckDataSchema } from './queues.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
+import { runWatchCheck, type WatchCheckDeps } from './watch-check.js';
 
 /** What an alert check needs: the tick's collaborators, without its probe timing. */
-export type AlertDeps = Omit<CollectDeps, 'timing'>;
+export type AlertDeps = Omit<CollectDeps, 'timing'> & { sample?: boolean | undefined };
 
 /** Days the scheduled check looks back over (yesterday and the two before it, UTC). */
 const ALERT_LOOKBACK_DAYS = 3;
@@ -37,6 +41,8 @@ export interface AlertCheckOutcome {
   unpublished: number;
   /** Alert messages queued (one per subscription with events). */
   queued: number;
+  /** The deliveries queued, by job id. */
+  jobIds: string[];
 }
 
 const day = (date: string): Period => ({ type: 'day', date });
@@ -80,7 +86,7 @@ export async function runAlertCheck(
     const hash = queryHash(dailyQuery(sub.query));
     groups.set(hash, [...(groups.get(hash) ?? []), sub]);
   }
-  const outcome: AlertCheckOutcome = { date, queries: groups.size, unpublished: 0, queued: 0 };
+  const outcome: AlertCheckOutcome = { date, queries: groups.size, unpublished: 0, queued: 0, jobIds: [] };
   for (const [hash, group] of groups) {
     const query = dailyQuery((group[0] as Subscription).query);
     const checkedKey = alertsCheckedKey(prefix, hash, date);
@@ -106,21 +112,27 @@ export async function runAlertCheck(
     }
     const { current, previous } = pair;
     const late = (await redis.exists(alertsLateKey(prefix, hash, date))) ? ('budget' as const) : undefined;
-    const jobs = group
-      .filter(
-        (sub) =>
-          previous !== undefined &&
-          previous.rows.length > 0 &&
-          alertEvents(previous, current, { climb: sub.alertClimb }).length > 0,
-      )
-      .map((sub) => ({
-        name: 'alert',
-        data: { kind: 'alert' as const, subscriptionId: sub.id, date, ...(late ? { late } : {}) },
-        opts: { ...deliverJobOptions, jobId: alertJobId(sub.id, date) },
-      }));
-    if (jobs.length > 0) await deps.deliver.addBulk(jobs);
-    outcome.queued += jobs.length;
-    await redis.set(checkedKey, String(jobs.length), 'EX', MARKER_TTL_SECONDS);
+    let queued = 0;
+    for (const sub of group) {
+      if (previous === undefined || previous.rows.length === 0) break;
+      const stream = { team: sub.team ?? teamOf(sub.channel), channel: sub.channel };
+      const found = alertEvents(previous, current, { climb: sub.alertClimb });
+      const events = await withoutBounces(
+        redis,
+        prefix,
+        { ...stream, stream: `sub-${sub.id}` },
+        day(date),
+        found,
+      );
+      if (events.length === 0) continue;
+      const id = alertJobId(sub.id, date);
+      const item = rankAlertItem(current, events, { id, sample: deps.sample, late });
+      const quiet = sub.quiet && { ...sub.quiet, timezone: sub.timezone };
+      if (await queueAlertItem(deps, stream, { ...item, quiet }, id)) queued += 1;
+      outcome.jobIds.push(id);
+    }
+    outcome.queued += queued;
+    await redis.set(checkedKey, String(queued), 'EX', MARKER_TTL_SECONDS);
   }
   log.info(outcome, 'alert check done');
   return outcome;
@@ -139,13 +151,19 @@ async function runRecentAlertChecks(deps: AlertDeps): Promise<AlertCheckOutcome[
   return outcomes;
 }
 
-/** The BullMQ processor of the alerts queue: a given date alone, else the last few days. */
-export function createAlertCheckProcessor(deps: AlertDeps) {
+/**
+ * The BullMQ processor of the alerts queue: held alerts whose time has come are released; then the rank
+ * alerts (a given date alone, else the last few days) and the watch check.
+ */
+export function createAlertCheckProcessor(deps: WatchCheckDeps) {
   return async (job: Job<AlertCheckData>): Promise<AlertCheckOutcome[]> => {
     const data = alertCheckDataSchema.parse(job.data);
     const jobDeps = { ...deps, log: deps.log.child({ jobId: job.id }) };
     try {
-      return data.date ? [await runAlertCheck(jobDeps, data)] : await runRecentAlertChecks(jobDeps);
+      await releaseHeldAlerts(deps.deliver, deps.redis, deps.prefix, (deps.now ?? (() => new Date()))());
+      const outcomes = data.date ? [await runAlertCheck(jobDeps, data)] : await runRecentAlertChecks(jobDeps);
+      await runWatchCheck(jobDeps, data);
+      return outcomes;
     } catch (error) {
       const permanent = permanentCode(error);
       if (permanent) throw new UnrecoverableError(permanent);

@@ -9,18 +9,20 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
-import { digestView, lateNotice } from '../chat/digest-view.js';
+import { digestView } from '../chat/digest-view.js';
 import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
+import { teamOf } from '../chat/team.js';
 import type { Attachment, View } from '../chat/view.js';
 import { deliveryIdOf, sentKey } from '../keys.js';
-import { addDays } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard } from '../ranking/types.js';
 import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
-import { dailyQuery, digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
+import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { alertEvents, alertView } from './alert-events.js';
+import { watchedMatcher } from '../subscriptions/watchlist.js';
+import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
+import { createAlertFlush } from './alert-flush.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
@@ -41,6 +43,10 @@ export interface DeliverDeps {
   /** Label posts as sample data (the demo). */
   sample?: boolean;
   now?: () => Date;
+  /** ALERTS_PER_CHANNEL_DAY (default 6). */
+  alertsPerChannelDay?: number;
+  /** The channels' watchlists: their creators are marked ★ in digests. */
+  watchlists?: WatchlistStore;
 }
 
 export type DeliverOutcome =
@@ -83,29 +89,19 @@ async function render(
   deps: DeliverDeps,
   charts: ChartCache,
   sub: Subscription,
-  data: DeliverData,
+  data: Extract<DeliverData, { kind: 'digest' }>,
   log: Logger,
-): Promise<View | undefined> {
-  if (data.kind === 'digest') {
-    const hash = queryHash(sub.query);
-    const board = await deps.snapshots.get(hash, data.shownKey);
-    // Snapshots outlive every retry; a missing one cannot come back.
-    if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-    const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late });
-    if (!digestHasChart(sub)) return view;
-    const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
-    return chart ? { ...view, attachments: [chart] } : view;
-  }
-  const query = dailyQuery(sub.query);
-  const hash = queryHash(query);
-  const current = await deps.snapshots.get(hash, `day-${data.date}`);
-  const previous = await deps.snapshots.get(hash, `day-${addDays(data.date, -1)}`);
-  if (!current || !previous) throw new UnrecoverableError(`snapshots of ${data.date} are missing`);
-  const events = alertEvents(previous, current, { climb: sub.alertClimb });
-  if (events.length === 0) return undefined;
-  const view = alertView(current, events, { sample: deps.sample });
-  if (data.late) view.blocks.unshift(lateNotice(data.late));
-  return view;
+): Promise<View> {
+  const hash = queryHash(sub.query);
+  const board = await deps.snapshots.get(hash, data.shownKey);
+  // Snapshots outlive every retry; a missing one cannot come back.
+  if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
+  const watchlist = await deps.watchlists?.get(sub.team ?? teamOf(sub.channel), sub.channel);
+  const isWatched = watchedMatcher(watchlist);
+  const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late, isWatched });
+  if (!digestHasChart(sub)) return view;
+  const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
+  return chart ? { ...view, attachments: [chart] } : view;
 }
 
 export function createDeliverProcessor(deps: DeliverDeps) {
@@ -123,21 +119,56 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       .catch((error: unknown) => deps.log.warn({ err: error }, 'delivery status not recorded'));
   };
 
+  const prepareAlerts = createAlertFlush({
+    redis,
+    prefix,
+    now: deps.now,
+    alertsPerChannelDay: deps.alertsPerChannelDay,
+  });
+
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
     const log = deps.log.child({ jobId: job.id });
+    // Started before (killed or stalled mid-send) or failed before: the outcome of that try is unknown.
+    const retried = job.attemptsStarted > 1 || job.attemptsMade > 0;
+    if (data.kind === 'alerts') {
+      const post = await prepareAlerts(job, token, data);
+      if (!post) return { status: 'skipped', reason: 'no_events' };
+      const mayHavePosted = post.mayHavePosted || retried;
+      const outcome = await send(job, token, data, post.channel, post.view, post.deliveryId, mayHavePosted);
+      await post.done();
+      // That batch was another job's, left in flight: this job's own alerts still wait.
+      if (post.again) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      return outcome;
+    }
     const deliveryId = deliveryIdOf(data);
     if (await redis.exists(sentKey(prefix, deliveryId))) return { status: 'skipped', reason: 'already_sent' };
     const sub = await store.get(data.subscriptionId);
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
     const view = await render(deps, charts, sub, data, log);
-    if (!view) return { status: 'skipped', reason: 'no_events' };
-    const platform = parseChannelRef(sub.channel).platform;
+    return send(job, token, data, sub.channel, view, deliveryId, retried);
+  };
+
+  /** Posts a view through its platform's adapter, paced; a gone channel pauses its subscriptions. */
+  async function send(
+    job: Job<DeliverData>,
+    token: string | undefined,
+    data: DeliverData,
+    channel: string,
+    view: View,
+    deliveryId: string,
+    mayHavePosted: boolean,
+  ): Promise<DeliverOutcome> {
+    const log = deps.log.child({ jobId: job.id });
+    const platform = parseChannelRef(channel).platform;
     const adapter = deps.adapters.get(platform);
     if (!adapter) throw new UnrecoverableError(`no ${platform} adapter in this worker`);
 
-    const rule = pacingRuleFor(sub.channel, limits);
+    const rule = pacingRuleFor(channel, limits);
     if (rule) {
       const pace = await deps.pacer.reserve(rule);
       if (!pace.reserved) {
@@ -149,17 +180,15 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     }
 
     try {
-      // Started before (killed or stalled mid-send) or failed before: the outcome of that try is unknown.
-      const mayHavePosted = job.attemptsStarted > 1 || job.attemptsMade > 0;
-      const posted = await adapter.send(sub.channel, view, { deliveryId, mayHavePosted });
+      const posted = await adapter.send(channel, view, { deliveryId, mayHavePosted });
       await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
       await recordDigest(data, {
         status: 'delivered',
         at: now().toISOString(),
-        period: data.kind === 'digest' ? data.periodKey : data.date,
-        late: data.late !== undefined,
+        period: data.kind === 'digest' ? data.periodKey : '',
+        late: data.kind === 'digest' && data.late !== undefined,
       });
-      return { status: posted.duplicate ? 'duplicate' : 'posted', channel: sub.channel };
+      return { status: posted.duplicate ? 'duplicate' : 'posted', channel: channel };
     } catch (error) {
       const permanent = error instanceof ChannelUnavailableError;
       await recordDigest(data, {
@@ -173,25 +202,25 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       if (error instanceof ChannelUnavailableError && error.unavailable === 'unauthorized') {
         // The token is the bot's, not the channel's: pausing would silence every channel for good.
         log.error(
-          { platform, channel: sub.channel },
+          { platform, channel: channel },
           `the ${platform} token was rejected: check ${tokenVariables[platform]}`,
         );
         throw new UnrecoverableError(`${platform} token rejected`);
       }
       if (error instanceof ChannelUnavailableError) {
-        const paused = await store.pauseChannel(sub.channel, {
+        const paused = await store.pauseChannel(channel, {
           status: 'paused',
           reason: error.unavailable,
           detail: error.fields.reason ?? error.unavailable,
           at: now().toISOString(),
         });
         log.warn(
-          { channel: sub.channel, reason: error.unavailable, paused },
+          { channel: channel, reason: error.unavailable, paused },
           'channel unavailable: subscriptions paused',
         );
         throw new UnrecoverableError(`channel ${error.unavailable}`);
       }
       throw error;
     }
-  };
+  }
 }

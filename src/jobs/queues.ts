@@ -39,12 +39,8 @@ export const deliverDataSchema = z.discriminatedUnion('kind', [
     /** Set when the delivery comes late, and why (the credit budget was spent when it was due). */
     late: z.enum(['budget']).optional(),
   }),
-  z.object({
-    kind: z.literal('alert'),
-    subscriptionId: idSchema,
-    date: dateSchema,
-    late: z.enum(['budget']).optional(),
-  }),
+  /** A channel's waiting alerts (rank and watch alike), posted as one message (./alert-flush.ts). */
+  z.object({ kind: z.literal('alerts'), team: z.string().min(1), channel: z.string().min(1) }),
 ]);
 export type DeliverData = z.output<typeof deliverDataSchema>;
 

@@ -13,6 +13,7 @@ import type { LeaderboardService } from '../ranking/leaderboard-service.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { RedisClient } from '../redis-connection.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
@@ -31,7 +32,9 @@ export interface JobsCore {
   leaderboards: LeaderboardService;
   /** History for digest charts. */
   rankHistory: RankHistorySource;
-  subscriptions: { store: SubscriptionStore };
+  subscriptions: { store: SubscriptionStore; watchlists: WatchlistStore };
+  /** ALERTS_PER_CHANNEL_DAY (default 6). */
+  alertsPerChannelDay?: number;
   /** The process's one tick queue and slot schedulers. */
   tickQueue: Queue<TickData>;
   schedules: Schedules;
@@ -91,6 +94,8 @@ export function createJobParts(core: JobsCore, options: WorkerOptions = {}) {
     redis: core.redis,
     prefix: core.prefix,
     now: options.now,
+    sample: options.sample,
+    watchlists: core.subscriptions.watchlists,
   };
   return { queues, snapshots, schedules, base };
 }
@@ -133,6 +138,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           limits: options.limits,
           sample: options.sample,
           now: options.now,
+          alertsPerChannelDay: core.alertsPerChannelDay,
+          watchlists: core.subscriptions.watchlists,
         }),
         { ...common, concurrency: options.deliverConcurrency ?? 50 },
       ),
@@ -215,25 +222,36 @@ export interface JobsSettled {
   failed: number;
   /** Still waiting or running when the wait ended. */
   pending: number;
+  /** Delayed on purpose until later (alerts in quiet hours or over the daily cap): not waited for. */
+  held?: number;
 }
 
-/** Waits until every named job has finished (or the time is up); jobs already removed count as done. */
+/**
+ * Waits until every named job has finished (or the time is up); jobs already removed count as done, and
+ * a delayed job `isHeld` says is held on purpose counts as held.
+ */
 export async function waitForJobs(
   queue: { getJob(id: string): Promise<{ getState(): Promise<string> } | undefined> },
   ids: string[],
   timeoutMs: number,
+  isHeld?: (id: string) => Promise<boolean>,
 ): Promise<JobsSettled> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const states = await Promise.all(
-      ids.map(async (id) => (await queue.getJob(id))?.getState() ?? 'completed'),
+      ids.map(async (id) => {
+        const state = (await (await queue.getJob(id))?.getState()) ?? 'completed';
+        return state === 'delayed' && isHeld && (await isHeld(id)) ? 'held' : state;
+      }),
     );
-    const settled = {
+    const settled: JobsSettled = {
       completed: states.filter((s) => s === 'completed').length,
       failed: states.filter((s) => s === 'failed').length,
       pending: 0,
     };
-    settled.pending = ids.length - settled.completed - settled.failed;
+    const held = states.filter((s) => s === 'held').length;
+    if (held > 0) settled.held = held;
+    settled.pending = ids.length - settled.completed - settled.failed - held;
     if (settled.pending === 0 || Date.now() > deadline) return settled;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -55,3 +55,27 @@ export function priceOf(query: PricedQuery, cadence: RankType): QueryPrice {
     words: `${perRun} pages of ${periods}${filtered ? ', one of them to check it is out' : ''}, ${when}`,
   };
 }
+
+/** What watching creators on a leaderboard `depth` ranks deep costs (src/jobs/watch-check.ts). */
+export interface WatchPrice {
+  /** Pages (credits) of one check: depth ÷ 10. */
+  perCheck: number;
+  /** ≈ credits a month: one check per published period. */
+  monthly: number;
+  words: string;
+}
+
+/**
+ * A watch check reads the new period's `depth ÷ 10` pages once, for every channel watching that
+ * leaderboard; the period before is already cached from the check before (only a first check reads it
+ * too, the same number of pages once more).
+ */
+export function watchPriceOf(depth: number, type: RankType): WatchPrice {
+  const { pages } = leaderboardWindow({ limit: depth, page: 1 });
+  const when = { day: 'each new day', week: 'each new week', month: 'each new month' }[type];
+  return {
+    perCheck: pages,
+    monthly: pages * runsPerMonth[type],
+    words: `${pages} ${pages === 1 ? 'page' : 'pages'} (credits) a check, once for ${when} (depth ${depth} ÷ 10), ≈ ${pages * runsPerMonth[type]} credits a month; the first check also reads the period before (${pages} more, once)`,
+  };
+}

@@ -4,6 +4,7 @@
  */
 import type { DeliveryStatusStore } from './delivery-status.js';
 import type { SubscriptionStore } from './subscription-store.js';
+import type { WatchlistStore } from './watchlist-store.js';
 
 export interface SchedulePort {
   /** Creates the slot's job scheduler unless it already exists as it should. */
@@ -21,4 +22,6 @@ export interface SubscriptionServices {
   maxPerChannel: number;
   /** Each subscription's last delivery, for /toprank-status. */
   deliveries?: DeliveryStatusStore;
+  /** Each channel's watched creators (/toprank-watch), keyed by team and channel. */
+  watchlists: WatchlistStore;
 }

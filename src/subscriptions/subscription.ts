@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isRegionCode } from '../ranking/regions.js';
 import { type LeaderboardQuery, rankBys, rankTypes } from '../ranking/types.js';
 import { isTimeOfDay } from '../time-zone.js';
+import { quietHoursSchema } from './quiet-hours.js';
 import { isTimeZone, type Slot, slotId } from './slot.js';
 
 /** A channel has at most this many subscriptions. */
@@ -70,6 +71,8 @@ export const subscriptionSchema = z.object({
   createdAt: z.string(),
   /** The team it belongs to (src/chat/team.ts), for its monthly price; absent on older records. */
   team: z.string().optional(),
+  /** Quiet hours of its alerts, in its own time zone (src/subscriptions/quiet-hours.ts). */
+  quiet: quietHoursSchema.pick({ from: true, to: true }).optional(),
 });
 
 export type Subscription = z.output<typeof subscriptionSchema>;

@@ -1,6 +1,7 @@
 /**
  * Story: the demo's scripted tour, given its core, subscribes the terminal channel to a weekly digest,
- * runs a weekly tick and an alert check through real workers, and shows what they posted there.
+ * runs a weekly tick and an alert check through real workers, watches two creators (★ in a leaderboard,
+ * a watch alert), and shows what they posted there.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +51,12 @@ describe('demo tour with subscriptions', () => {
     expect(printed).toContain('── console:demo ──');
     expect(printed).toContain('Weekly digest · 🇺🇸 US weekly top 5 by sales');
     expect(printed).toMatch(/Rank alert · 🇺🇸 US daily top 5 by sales|No rank moves that day/);
+    // Two sample creators watched: ★ in the leaderboard, then their watch alert (or why none).
+    expect(printed).toContain('Price: 1 page (credits) a check');
+    expect(printed).toMatch(/ ★ /);
+    expect(printed).toMatch(/Watch alert · 🇺🇸 US daily top 10 by followers|They did not move enough/);
     expect(printed).toContain('Demo finished.');
     expect(await t.core.subscriptions.store.listByChannel(DEMO_CHANNEL)).toEqual([]);
+    expect(await t.core.subscriptions.watchlists.listAll()).toEqual([]);
   }, 60_000);
 });

@@ -9,8 +9,15 @@ import { envelope, type FakeKeyApi } from './keyapi-server.js';
 
 const rankTypes: Record<string, string> = { '1': 'day', '2': 'week', '3': 'month' };
 
-/** `rankings['day-2026-11-24'] = ['a', 'b', …]`; edit it at any time, the next request sees it. */
-export function serveCraftedRankings(fake: FakeKeyApi, rankings: Record<string, string[]>): void {
+/**
+ * `rankings['day-2026-11-24'] = ['a', 'b', …]`; edit it at any time, the next request sees it. A user id's
+ * handle is the id itself unless `handles` renames it (edit it too: a creator renaming their handle).
+ */
+export function serveCraftedRankings(
+  fake: FakeKeyApi,
+  rankings: Record<string, string[]>,
+  handles: Record<string, string> = {},
+): void {
   fake.fallback = (request) => {
     const key = `${rankTypes[request.params.rank_type ?? '']}-${request.params.date}`;
     const ids = rankings[key] ?? [];
@@ -18,7 +25,7 @@ export function serveCraftedRankings(fake: FakeKeyApi, rankings: Record<string, 
     const page = Number(request.params.page_num);
     const rows = ids.slice((page - 1) * size, page * size).map((id, i) => ({
       user_id: id,
-      unique_id: id,
+      unique_id: handles[id] ?? id,
       nick_name: `Creator ${id.toUpperCase()}`,
       region: request.params.region,
       total_followers_cnt: 100_000 - (page - 1) * size - i,

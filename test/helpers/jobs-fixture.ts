@@ -22,6 +22,8 @@ export type CraftedRankings = Record<string, string[]>;
 export interface JobsFixtureOptions {
   /** More of the capturing adapter's config, e.g. `gone` channels. */
   adapter?: Omit<CapturingAdapterConfig, 'redis' | 'key'>;
+  /** More configuration for the core, e.g. ALERTS_PER_CHANNEL_DAY. */
+  env?: Record<string, string>;
 }
 
 export interface CraftedJobsFixtureOptions extends JobsFixtureOptions {
@@ -67,7 +69,7 @@ export function useJobsFixture(
       fixture.rankings = crafted();
       serveCraftedRankings(fixture.keyapi, fixture.rankings);
     }
-    fixture.t = await createTestCore(crafted ? fixture.keyapi.url : fixture.sample.url);
+    fixture.t = await createTestCore(crafted ? fixture.keyapi.url : fixture.sample.url, { env: options.env });
     fixture.adapter = createCapturingAdapter({
       redis: fixture.t.redis.redis,
       key: fixture.t.redis.prefix,

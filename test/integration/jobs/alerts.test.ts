@@ -44,17 +44,18 @@ describe('rank-movement alerts', () => {
     const byChannel = Object.fromEntries(posts.map((p) => [p.channel, p]));
     expect(Object.keys(byChannel).sort()).toEqual(['discord:1', 'discord:2']);
     expect(byChannel['discord:1']?.title).toBe('Rank alert · 🇺🇸 US daily top 8 by followers');
+    // Each line names the creator as `Nickname (@handle)` (linked), with rank, change and the metric.
     expect(byChannel['discord:1']?.text.split('\n')).toEqual([
-      '👑 New #1: Creator H (up from #8)',
-      '▲4 Creator G climbed to #3',
-      '🆕 Creator I entered at #6',
-      '▼ Creator F dropped out (was #6)',
+      '1 ▲7 Creator H (@h) 👑 new #1 (was #8) · +100K followers gained',
+      '3 ▲4 Creator G (@g) climbed 4 places to #3 (was #7) · +100K followers gained',
+      '6 🆕 Creator I (@i) entered the top 8 · +100K followers gained',
+      '– ▼ Creator F (@f) dropped out of the top 8 (was #6)',
     ]);
     // A climb of 4 is below the second channel's threshold of 10.
     expect(byChannel['discord:2']?.text.split('\n')).toEqual([
-      '👑 New #1: Creator H (up from #8)',
-      '🆕 Creator I entered at #6',
-      '▼ Creator F dropped out (was #6)',
+      '1 ▲7 Creator H (@h) 👑 new #1 (was #8) · +100K followers gained',
+      '6 🆕 Creator I (@i) entered the top 8 · +100K followers gained',
+      '– ▼ Creator F (@f) dropped out of the top 8 (was #6)',
     ]);
 
     // The scheduled check again, and the operator's command: no event is posted twice.
@@ -103,7 +104,7 @@ describe('rank-movement alerts', () => {
     await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
     const [post] = await fx.adapter.posts();
     expect(post?.deliveryId).toBe(`alert-${sub.id}-2026-11-23`);
-    expect(post?.text).toContain('👑 New #1: Creator H (up from #8)');
+    expect(post?.text).toContain('1 ▲7 Creator H (@h) 👑 new #1 (was #8)');
 
     // The next hourly run: the 23rd is checked already, the 24th still unpublished; nothing new.
     await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
@@ -137,10 +138,10 @@ describe('rank-movement alerts', () => {
     // G climbed from #7 (outside the top 5 shown, inside the ranks 1–10 compared) to #3: ▲4 in both.
     expect(digest.find((line) => line.includes('Creator G'))).toMatch(/^3 ▲4 Creator G /);
     expect(alert).toEqual([
-      '👑 New #1: Creator H (up from #8)',
-      '▲4 Creator G entered at #3 (was #7)',
-      '▼ Creator D dropped out (was #4)',
-      '▼ Creator E dropped out (was #5)',
+      '1 ▲7 Creator H (@h) 👑 new #1 (was #8) · +100K followers gained',
+      '3 ▲4 Creator G (@g) entered the top 5 (was #7) · +100K followers gained',
+      '– ▼ Creator D (@d) dropped out of the top 5 (was #4)',
+      '– ▼ Creator E (@e) dropped out of the top 5 (was #5)',
     ]);
     expect(digest.find((line) => line.includes('Creator H'))).toMatch(/^1 ▲7 Creator H /);
   });

@@ -25,12 +25,14 @@ describe('defineCommand', () => {
     ).toThrow('/twice declares more than one positional option (first, second): at most one.');
   });
 
-  it('declares the bare word of /toprank, /toprank-subscribe and /toprank-unsubscribe', () => {
+  it('declares the bare word of /toprank, /toprank-subscribe, /toprank-unsubscribe and the watch commands', () => {
     expect(Object.fromEntries(commands.map((c) => [c.name, positionalOption(c)]))).toEqual({
       toprank: 'region',
       'toprank-subscribe': 'region',
       'toprank-subscriptions': undefined,
       'toprank-unsubscribe': 'subscription',
+      'toprank-watch': 'creator',
+      'toprank-unwatch': 'creator',
     });
   });
 

@@ -4,7 +4,9 @@
  * unchanged ranking, and the same movement a digest shows.
  */
 import { describe, expect, it } from 'vitest';
-import { alertEvents, alertView } from '../../../src/jobs/alert-events.js';
+import { alertMessageView } from '../../../src/chat/alert-view.js';
+import { cellText } from '../../../src/chat/view.js';
+import { alertEvents, rankAlertItem } from '../../../src/jobs/alert-events.js';
 import { movementOf } from '../../../src/ranking/movement.js';
 import type { Leaderboard } from '../../../src/ranking/types.js';
 
@@ -43,17 +45,19 @@ describe('alertEvents', () => {
   const before = ['a', 'b', 'c', 'd', 'e', 'f'];
   const yesterday = board(before, '2026-11-23', 5);
 
+  /** Each event as kind, creator, rank now and before. */
+  const brief = (events: ReturnType<typeof alertEvents>) =>
+    events.map((e) => [e.kind, e.creator.userId, e.rank, e.previousRank]);
+
   it('finds a new #1, an entry, a climb and a drop-out, each creator once', () => {
     const today = board(['e', 'a', 'x', 'b', 'c', 'd'], '2026-11-24', 5, before);
-    expect(alertEvents(yesterday, today, { climb: 2 })).toEqual([
-      { kind: 'new_leader', userId: 'e', name: 'E', previousRank: 5 },
-      { kind: 'entered', userId: 'x', name: 'X', rank: 3, previousRank: undefined },
-      { kind: 'dropped', userId: 'd', name: 'D', previousRank: 4 },
+    expect(brief(alertEvents(yesterday, today, { climb: 2 }))).toEqual([
+      ['new_leader', 'e', 1, 5],
+      ['entered', 'x', 3, undefined],
+      ['dropped', 'd', undefined, 4],
     ]);
     const climbing = board(['a', 'b', 'e', 'c', 'd'], '2026-11-24', 5, before);
-    expect(alertEvents(yesterday, climbing, { climb: 2 })).toEqual([
-      { kind: 'climbed', userId: 'e', name: 'E', rank: 3, places: 2 },
-    ]);
+    expect(brief(alertEvents(yesterday, climbing, { climb: 2 }))).toEqual([['climbed', 'e', 3, 5]]);
     expect(alertEvents(yesterday, climbing, { climb: 3 })).toEqual([]);
   });
 
@@ -63,15 +67,19 @@ describe('alertEvents', () => {
     // The digest of the same board shows ▲5 for G: the alert says the same, not "new".
     expect(today.rows[1]?.movement).toEqual({ kind: 'up', places: 5 });
     const events = alertEvents(board(seven, '2026-11-23', 5), today, { climb: 10 });
-    expect(events).toEqual([
-      { kind: 'entered', userId: 'g', name: 'G', rank: 2, previousRank: 7 },
-      { kind: 'dropped', userId: 'e', name: 'E', previousRank: 5 },
+    expect(brief(events)).toEqual([
+      ['entered', 'g', 2, 7],
+      ['dropped', 'e', undefined, 5],
     ]);
-    const view = alertView(today, events);
-    expect(view.blocks.at(-1)).toEqual({
-      kind: 'text',
-      text: '▲5 G entered at #2 (was #7)\n▼ E dropped out (was #5)',
-    });
+    // Each line names the creator as `Nickname (@handle)`, linked to the profile, with the metric.
+    const view = alertMessageView([rankAlertItem(today, events, { id: 'alert-x-2026-11-24' })]);
+    const table = view.blocks.at(-1);
+    if (table?.kind !== 'table') throw new Error('no table');
+    expect(table.rows.map((row) => row.map(cellText))).toEqual([
+      ['2', '▲5', 'G (@g)', 'entered the top 5 (was #7) · +1 followers gained'],
+      ['–', '▼', 'E (@e)', 'dropped out of the top 5 (was #5)'],
+    ]);
+    expect(table.rows[0]?.[2]).toEqual({ text: 'G (@g)', url: 'https://www.tiktok.com/@g' });
     expect(view.footer).toBe(
       'Tue 24 Nov 2026 · movement vs Sun 22 Nov 2026: ranks 1–7 compared · data: KeyAPI',
     );
