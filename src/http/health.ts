@@ -1,8 +1,7 @@
 /**
- * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every
- * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
- * what is really broken; `platforms` adds how each adapter meets its platform (Discord's mode, shards;
- * Slack's mode and installed workspaces).
+ * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every configured
+ * adapter is connected, and 503 naming what is down, so an orchestrator restarts only what is really
+ * broken; `platforms` adds how each adapter meets its platform (Discord's shards, Slack's workspaces).
  */
 
 import type { ChatAdapter } from '../chat/chat-adapter.js';
