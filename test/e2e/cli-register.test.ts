@@ -37,6 +37,8 @@ describe('toprank register', () => {
       'toprank-subscriptions',
       'toprank-unsubscribe',
       'toprank-status',
+      'toprank-watch',
+      'toprank-unwatch',
     ]);
   });
 
