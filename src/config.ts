@@ -14,6 +14,8 @@ const secretNames = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
 ];
 
 const optionalText = z.string().trim().optional();
@@ -64,6 +66,21 @@ const snowflake = (what: string) =>
     message: `must be a ${what} (a number of 17–20 digits)`,
   });
 
+/** `0,1`, `0-3` or both (`0-3,8`): the gateway shards one bot process holds, sorted, each once. */
+const shardIds = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/, 'must be shard ids such as 0,1 or 0-3')
+  .transform((list, ctx) => {
+    const ids = new Set<number>();
+    for (const part of list.split(',')) {
+      const [from = 0, to = from] = part.split('-').map(Number);
+      if (to < from) ctx.addIssue({ code: 'custom', message: `has a backwards range ${part}` });
+      for (let id = from; id <= to; id += 1) ids.add(id);
+    }
+    return [...ids].sort((a, b) => a - b);
+  });
+
 /** A fair limit on interactive credits: a whole number, 0 meaning no limit. */
 function creditLimit(fallback: number) {
   return z.coerce
@@ -106,6 +123,17 @@ const schema = z.object({
       message: 'must have no version suffix and no trailing slash, e.g. https://discord.com/api',
     })
     .optional(),
+  DISCORD_PUBLIC_KEY: optionalText.refine((s) => s === undefined || /^[0-9a-f]{64}$/i.test(s), {
+    message:
+      "must be the application's public key: 64 hex characters (Developer Portal, General Information)",
+  }),
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d{0,4})$/, 'must be auto or a number of shards such as 2')
+    .transform((s) => (s === 'auto' ? ('auto' as const) : Number(s)))
+    .optional(),
+  DISCORD_SHARD_IDS: shardIds.optional(),
   SLACK_BOT_TOKEN: optionalText.refine((s) => s === undefined || s.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
   }),
@@ -134,6 +162,14 @@ const schema = z.object({
       ),
     )
     .default([]),
+  // Slack OAuth: many workspaces (issue 13). The client id is public; the secrets are named, never shown.
+  SLACK_CLIENT_ID: optionalText.refine((s) => s === undefined || /^\d+\.\d+$/.test(s), {
+    message: "must be the app's client id, two numbers joined by a dot (Basic Information, App Credentials)",
+  }),
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.refine((s) => s === undefined || s.length >= 16, {
+    message: 'must be at least 16 random characters (e.g. openssl rand -hex 32)',
+  }),
   PORT: port('3000').default(3000),
   // Its own port keeps /metrics off the public one beside /slack/events; unset, PORT serves it.
   METRICS_PORT: port('9464').optional(),
@@ -210,7 +246,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
   // An empty variable (`DISCORD_API_URL=` as in .env.example) means unset.
   const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value?.trim()));
   const result = schema.safeParse(env);
-  const missing = [...missingCompanions(env), ...portClash(result.data)];
+  const missing = [
+    ...missingCompanions(env),
+    ...portClash(result.data),
+    ...(result.success ? shardProblems(result.data) : []),
+    ...slackOAuthProblems(env),
+  ];
   if (result.success && missing.length === 0) return result.data;
   const issues = result.success ? [] : result.error.issues;
   const problems = issues.map((issue) => {
@@ -230,12 +271,56 @@ function missingCompanions(env: NodeJS.ProcessEnv): string[] {
     ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
     ['DISCORD_APPLICATION_ID', 'DISCORD_TOKEN'],
     ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+    // The signing secret goes with a bot token, or with OAuth (slackOAuthProblems).
+    ['SLACK_SIGNING_SECRET', set('SLACK_CLIENT_ID') ? 'SLACK_CLIENT_ID' : 'SLACK_BOT_TOKEN'],
     ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
+    ['DISCORD_PUBLIC_KEY', 'DISCORD_TOKEN'],
+    ['DISCORD_SHARDS', 'DISCORD_TOKEN'],
+    ['DISCORD_SHARD_IDS', 'DISCORD_SHARDS'],
   ];
   return needs
     .filter(([given, needed]) => set(given) && !set(needed))
     .map(([given, needed]) => `${needed} is required when ${given} is set`);
+}
+
+/** Slack OAuth: all three variables, HTTP mode, and never beside a single workspace's bot token. */
+function slackOAuthProblems(env: NodeJS.ProcessEnv): string[] {
+  const oauth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const given = oauth.filter((name) => env[name] !== undefined);
+  if (given.length === 0) return [];
+  const problems = oauth
+    .filter((name) => env[name] === undefined)
+    .map((name) => `${name} is required when ${given[0]} is set (Slack OAuth needs all three)`);
+  if (env.SLACK_BOT_TOKEN !== undefined) {
+    problems.push(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are two ways to run Slack: set SLACK_BOT_TOKEN for one workspace, or the SLACK_CLIENT_* variables to install in many, not both',
+    );
+  }
+  if (env.SLACK_APP_TOKEN !== undefined) {
+    problems.push(
+      'SLACK_APP_TOKEN (Socket Mode) serves one workspace: unset it to install by OAuth, over HTTP at /slack/events',
+    );
+  }
+  if (env.SLACK_SIGNING_SECRET === undefined) {
+    problems.push('SLACK_SIGNING_SECRET is required when SLACK_CLIENT_ID is set (OAuth runs in HTTP mode)');
+  }
+  return problems;
+}
+
+/** Sharding is the gateway's: it does not mix with HTTP interactions, and ids stay below the count. */
+function shardProblems(config: Config): string[] {
+  const count = config.DISCORD_SHARDS;
+  if (count !== undefined && config.DISCORD_PUBLIC_KEY) {
+    return [
+      'DISCORD_SHARDS applies to the gateway only: unset it, or unset DISCORD_PUBLIC_KEY to use the gateway',
+    ];
+  }
+  const outside = typeof count === 'number' ? config.DISCORD_SHARD_IDS?.find((id) => id >= count) : undefined;
+  return outside === undefined
+    ? []
+    : [
+        `DISCORD_SHARD_IDS lists shard ${outside}, but DISCORD_SHARDS is ${count} (ids 0 to ${Number(count) - 1})`,
+      ];
 }
 
 /** Two servers cannot listen on one port. */
@@ -285,6 +370,8 @@ export function secretsOf(config: Config): string[] {
     config.SLACK_BOT_TOKEN,
     config.SLACK_SIGNING_SECRET,
     config.SLACK_APP_TOKEN,
+    config.SLACK_CLIENT_SECRET,
+    config.SLACK_STATE_SECRET,
     decodeURIComponent(new URL(config.REDIS_URL).password),
   ].filter((s): s is string => s !== undefined && s.length > 0);
 }

@@ -44,19 +44,30 @@ export type ErrorCode =
   | 'redis_auth_failed'
   | 'redis_not_redis'
   | 'import_line_invalid'
+  // Many teams (issue 13).
+  | 'shard_out_of_range'
+  | 'slack_org_install_refused'
   // Watchlists (issue 15).
   | 'watch_limit'
   | 'watch_not_found'
   | 'no_watches';
 
 /** Why a channel cannot take posts; each pauses that channel's subscriptions rather than retrying. */
-export type UnavailableReason = 'gone' | 'forbidden' | 'archived' | 'unauthorized';
+export type UnavailableReason =
+  | 'gone'
+  | 'forbidden'
+  | 'archived'
+  | 'unauthorized'
+  | 'removed'
+  | 'uninstalled';
 
 const unavailableReasons: Record<UnavailableReason, string> = {
   gone: 'the channel no longer exists',
   forbidden: 'the bot is not allowed to post there',
   archived: 'the channel is archived',
   unauthorized: 'the bot token was revoked',
+  removed: 'the bot was removed from the server',
+  uninstalled: 'the app was uninstalled from the workspace; reinstalling it resumes the subscriptions',
 };
 
 /** A channel's unavailability as users read it (in errors and in paused subscriptions). */
@@ -188,6 +199,10 @@ const messages: Record<ErrorCode, (f: ErrorFields) => string> = {
     `What answers at REDIS_URL (${f.value}) is not Redis, or speaks TLS: check its host and port, and use rediss:// for a TLS server.`,
   import_line_invalid: (f) =>
     `Line ${f.line} of ${f.value} is not a subscription (${f.reason}): nothing was imported.`,
+  shard_out_of_range: (f) =>
+    `DISCORD_SHARD_IDS lists shard ${f.value}, but Discord recommends ${f.limit} shard(s) (ids 0 to ${Number(f.limit) - 1}): fix DISCORD_SHARD_IDS, or set DISCORD_SHARDS to a number.`,
+  slack_org_install_refused: () =>
+    'toprank installs in one workspace at a time, not across an Enterprise Grid organization: nothing was installed. Install it from a workspace of the organization instead.',
   watch_limit: (f) =>
     `This channel would watch more than ${f.limit} creators (it watches ${f.value}); nothing was added. Remove some with /toprank-unwatch.`,
   watch_not_found: (f) => `This channel does not watch ${f.value}. See /toprank-watch.`,

@@ -71,7 +71,16 @@ export function deliveryNonce(deliveryId: string): string {
 }
 
 // ── Redis keys: `<prefix>:<type>:<id>`, where the prefix is one Redis Cluster hash tag ({toprank}), so
-// every key, BullMQ's included, lives in one slot.
+// every key, BullMQ's included, lives in one slot. A key of a team's own data (its subscriptions'
+// indexes, its limits, its installation, its watches) has the team ref (`slack:T…`, `discord:<guild>`)
+// as whole segments, so `teamKeyPatterns` finds all of it; records keyed by subscription id are found
+// through the team's subscriptions.
+
+/** SCAN patterns matching every key that has `team` as whole segments (`toprank team forget`). */
+export function teamKeyPatterns(prefix: string, team: string): string[] {
+  const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+  return [`${glob(prefix)}:*:${glob(team)}:*`, `${glob(prefix)}:*:${glob(team)}`];
+}
 
 /** Set when a tick for (slot, period) first runs; catch-up and restarts look for it. */
 export function tickStartedKey(prefix: string, slotId: string, periodKey: string): string {
@@ -81,6 +90,14 @@ export function tickStartedKey(prefix: string, slotId: string, periodKey: string
 /** Set once every delivery of (slot, period) has been queued (or the slot was skipped). */
 export function tickDoneKey(prefix: string, slotId: string, periodKey: string): string {
   return `${prefix}:tick-done:${slotId}:${periodKey}`;
+}
+
+/**
+ * How far a tick of (slot, period) got: its pass, scan cursor and counts, and which queries were ready or
+ * not in which pass, so a tick killed half-way continues where it was (src/jobs/tick-progress.ts).
+ */
+export function tickProgressKey(prefix: string, slotId: string, periodKey: string): string {
+  return `${prefix}:tick-progress:${slotId}:${periodKey}`;
 }
 
 /** Set once a delivery was posted (or found posted); checked before any send. */
@@ -176,14 +193,14 @@ export function historyPeriodsKey(prefix: string, queryId: string): string {
   return `${prefix}:history-periods:${queryId}`;
 }
 
-/** Credits one member spent on interactive commands in one UTC hour (`2026-11-25T09`). */
-export function creditsUserKey(prefix: string, user: string, hour: string): string {
-  return `${prefix}:credits-user:${user}:${hour}`;
+/** Credits one member of a team spent on interactive commands in one UTC hour (`2026-11-25T09`). */
+export function creditsUserKey(prefix: string, team: string, user: string, hour: string): string {
+  return `${prefix}:credits-user:${team}:${user}:${hour}`;
 }
 
-/** Credits spent on interactive commands in one channel in one UTC hour. */
-export function creditsChannelKey(prefix: string, channel: string, hour: string): string {
-  return `${prefix}:credits-channel:${channel}:${hour}`;
+/** Credits spent on interactive commands in one channel of a team in one UTC hour. */
+export function creditsChannelKey(prefix: string, team: string, channel: string, hour: string): string {
+  return `${prefix}:credits-channel:${team}:${channel}:${hour}`;
 }
 
 /** Credits one team (a Discord server, a Slack workspace) spent on interactive commands in one UTC day. */
@@ -214,6 +231,21 @@ export function alertsLateKey(prefix: string, queryHash: string, date: string): 
 /** The subscriptions of one team (a Discord server, a Slack workspace), for its monthly price. */
 export function teamSubscriptionsKey(prefix: string, team: string): string {
   return `${prefix}:subs:team:${team}`;
+}
+
+/** Set (NX, with expiry) by the one bot process that answers a Discord interaction. */
+export function discordInteractionClaimKey(prefix: string, interactionId: string): string {
+  return `${prefix}:discord:interaction:${interactionId}`;
+}
+
+/** One Slack workspace's installation (OAuth): its bot token, bot ids and scopes, as JSON. */
+export function slackInstallationKey(prefix: string, teamId: string): string {
+  return `${prefix}:slack-installation:${teamId}`;
+}
+
+/** The ids of the Slack workspaces installed by OAuth (a set, for counting them in /healthz). */
+export function slackInstallationsKey(prefix: string): string {
+  return `${prefix}:slack-installations`;
 }
 
 // ── Watchlists and the alert policy (issue 15): every key names its team, so teams never meet.

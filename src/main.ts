@@ -2,7 +2,7 @@
  * The CLI: `toprank <command>`. Wiring only: read the configuration, build what the command needs,
  * hand over to its module, and turn any failure into one sentence and a non-zero exit.
  */
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { usageView } from '../commands/help.js';
 import { commands } from '../commands/index.js';
 import { renderConsole } from './adapters/console/render.js';
@@ -17,9 +17,11 @@ import { runRegister } from './cli/register.js';
 import { createPlatformAdapters, parseRole, startBot } from './cli/start.js';
 import { runStatusCommand } from './cli/status.js';
 import { runSubscriptionsCommand } from './cli/subscriptions.js';
+import { runTeamCommand } from './cli/team.js';
 import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js';
 import { messageFor, ToprankError } from './errors.js';
-import { withSchedules } from './jobs/scheduling.js';
+import { createQueues } from './jobs/queues.js';
+import { type ScheduledCore, withSchedules } from './jobs/scheduling.js';
 import { createLogger } from './log.js';
 import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
@@ -27,7 +29,8 @@ import { createCore } from './services.js';
 const usage = `Usage: toprank <command>
 
   start [--role all|bot|worker]  run the bot (bot: Discord, Slack, HTTP; worker: digests and alerts)
-  register                       register Discord slash commands and print the invite URL
+  register [--url https://host]  register Discord slash commands; print the invite and
+                                 Interactions Endpoint URLs
   register --slack-manifest [file] [--url https://host] [--socket-mode]
                                  write the Slack app manifest
   query <key:value…> [--json] [--chart file.png] [--csv [file.csv]]
@@ -40,8 +43,11 @@ const usage = `Usage: toprank <command>
   alerts run [--date YYYY-MM-DD] run the rank alert check for a day and the watch check
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
   status [--channel <ref>]       a channel's deliveries, prices and credits spent (costs nothing)
-  subscriptions export [file]    every subscription as JSON lines (standard output without a file)
+  subscriptions export [file] [--team <team>]
+                                 every subscription (or one team's) as JSON lines (standard output
+                                 without a file)
   subscriptions import <file>    restore them (validated first; what is there already is kept)
+  team forget <team>             delete everything of one team (slack:T… or discord:<server id>)
   demo                           run the bot locally on sample data
   help                           this text
 
@@ -54,6 +60,23 @@ function cliLogger(config: Config) {
     secrets: secretsOf(config),
     destination: pino.destination(2),
   });
+}
+
+/** A one-shot command on the core: Redis checked first, its output printed, everything closed after. */
+async function withCore(
+  config: Config,
+  work: (core: ScheduledCore, log: Logger) => Promise<string>,
+): Promise<number> {
+  await probeRedis(config.REDIS_URL);
+  const log = cliLogger(config);
+  const core = withSchedules(await createCore(config, log), log);
+  try {
+    const output = await work(core, log);
+    if (output) process.stdout.write(`${output}\n`);
+    return 0;
+  } finally {
+    await core.close();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -92,44 +115,30 @@ async function main(argv: string[]): Promise<number> {
       print(await runRegister(args, config, cliLogger(config)));
       return 0;
     case 'digest':
-    case 'alerts': {
-      const log = cliLogger(config);
-      await probeRedis(config.REDIS_URL);
-      const core = withSchedules(await createCore(config, log), log);
-      const { adapters, live } = createPlatformAdapters(config, core, log, false);
-      try {
-        await Promise.all(live.map((adapter) => adapter.start()));
-        const deps = { core, adapters, log };
-        print(await (command === 'digest' ? runDigestCommand(args, deps) : runAlertsCommand(args, deps)));
-        return 0;
-      } finally {
-        await Promise.all(live.map((adapter) => adapter.stop()));
-        await core.close();
-      }
-    }
-    case 'status': {
-      await probeRedis(config.REDIS_URL);
-      const log = cliLogger(config);
-      const core = withSchedules(await createCore(config, log), log);
-      try {
-        print(await runStatusCommand(args, core, log));
-        return 0;
-      } finally {
-        await core.close();
-      }
-    }
-    case 'subscriptions': {
-      await probeRedis(config.REDIS_URL);
-      const log = cliLogger(config);
-      const core = withSchedules(await createCore(config, log), log);
-      try {
-        const output = await runSubscriptionsCommand(args, core.subscriptions);
-        if (output) print(output);
-        return 0;
-      } finally {
-        await core.close();
-      }
-    }
+    case 'alerts':
+      return withCore(config, async (core, log) => {
+        const { adapters, live } = createPlatformAdapters(config, core, log, false);
+        try {
+          await Promise.all(live.map((adapter) => adapter.start()));
+          const deps = { core, adapters, log };
+          return await (command === 'digest' ? runDigestCommand(args, deps) : runAlertsCommand(args, deps));
+        } finally {
+          await Promise.all(live.map((adapter) => adapter.stop()));
+        }
+      });
+    case 'status':
+      return withCore(config, (core, log) => runStatusCommand(args, core, log));
+    case 'subscriptions':
+      return withCore(config, (core) => runSubscriptionsCommand(args, core.subscriptions));
+    case 'team':
+      return withCore(config, async (core) => {
+        const queues = createQueues(core.queueRedis, core.prefix, core.tickQueue);
+        try {
+          return await runTeamCommand(args, { core, deliver: queues.deliver });
+        } finally {
+          await queues.close();
+        }
+      });
     case 'query': {
       const log = cliLogger(config);
       const stack = await openLocalStack(config, log, { sample: !config.KEYAPI_TOKEN });

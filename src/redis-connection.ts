@@ -141,3 +141,18 @@ export async function openRedis(url: string): Promise<RedisConnections> {
     queueRedis: connectRedis(url, cluster, 'queue'),
   };
 }
+
+/**
+ * Every key matching `pattern`, found with SCAN (never KEYS, which blocks the server). On a cluster,
+ * every primary is scanned: toprank's keys share one hash tag, so one of them holds them all.
+ */
+export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  const found = new Set<string>();
+  for (const node of nodes) {
+    for await (const batch of node.scanStream({ match: pattern, count: 500 })) {
+      for (const key of batch as string[]) found.add(key);
+    }
+  }
+  return [...found];
+}

@@ -37,6 +37,11 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** True while connected to its platform (health checks). */
   isReady(): boolean;
+  /**
+   * How the adapter meets its platform, for GET /healthz (e.g. Discord's mode and shards, or Slack's
+   * number of installed workspaces, which Redis knows).
+   */
+  health?(): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Posts a view to a channel; throws ChannelUnavailableError when the channel is gone or forbids the bot. */
   send(to: ChannelRef, view: View, options?: SendOptions): Promise<PostedRef>;
 }

@@ -34,6 +34,22 @@ export function teamOf(channel: ChannelRef, given?: TeamRef): TeamRef {
   return `discord:channel-${ref.channel}`;
 }
 
+/** The Slack workspace id of a Slack team, else undefined. */
+export function slackTeamId(team: TeamRef): string | undefined {
+  return team.startsWith('slack:') ? team.slice('slack:'.length) : undefined;
+}
+
+/**
+ * A team an operator names (`toprank team forget`, `subscriptions export --team`): `slack:T…` or
+ * `discord:<guild id>`, or the bare id, whose shape tells the platform. Undefined when it is neither.
+ */
+export function parseTeamRef(text: string): TeamRef | undefined {
+  const [, platform, id = ''] = /^(?:(slack|discord):)?(.+)$/.exec(text.trim()) ?? [];
+  if (platform !== 'discord' && /^[TE][A-Z0-9]{2,20}$/.test(id)) return slackTeam(id);
+  if (platform !== 'slack' && /^\d{15,21}$/.test(id)) return discordTeam(id, '');
+  return undefined;
+}
+
 /** The team in words: "this server", "this workspace". */
 export function describeTeam(team: TeamRef): string {
   if (team.startsWith('slack:')) return 'this workspace';

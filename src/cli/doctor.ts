@@ -1,7 +1,8 @@
 /**
  * `toprank doctor`: checks a deployment before it goes live and says how to fix what fails:
  * configuration, Redis (reachable, version, eviction policy, persistence, cluster slot), the Discord
- * and Slack tokens with free calls, and the KeyAPI key only with --spend-credit (each costs a credit).
+ * and Slack tokens (or Slack OAuth credentials) with free calls, and the KeyAPI key only with
+ * --spend-credit (each costs a credit).
  */
 import type { Redis } from 'ioredis';
 import { type Config, ConfigError, loadConfig, redactUrl } from '../config.js';
@@ -134,12 +135,21 @@ async function checkDiscord(config: Config): Promise<Check> {
     }
     if (!response.ok)
       return { name: 'Discord token', ok: false, detail: `Discord answered HTTP ${response.status}` };
-    const app = (await response.json()) as { id?: string; name?: string };
+    const app = (await response.json()) as { id?: string; name?: string; verify_key?: string };
     if (app.id !== config.DISCORD_APPLICATION_ID) {
       return {
         name: 'Discord token',
         ok: false,
         detail: `the token belongs to application ${app.id}: set DISCORD_APPLICATION_ID=${app.id}`,
+      };
+    }
+    const publicKey = config.DISCORD_PUBLIC_KEY?.toLowerCase();
+    if (publicKey && publicKey !== app.verify_key) {
+      // A wrong key refuses every interaction Discord sends over HTTP (401), and the portal refuses the URL.
+      return {
+        name: 'Discord token',
+        ok: false,
+        detail: `DISCORD_PUBLIC_KEY is not this application's public key: set DISCORD_PUBLIC_KEY=${app.verify_key}`,
       };
     }
     return { name: 'Discord token', ok: true, detail: `application "${app.name}" (${app.id})` };
@@ -175,6 +185,42 @@ async function checkSlack(config: Config): Promise<Check> {
       ok: false,
       detail: `${api} did not answer: check the network or SLACK_API_URL`,
     };
+  }
+}
+
+/**
+ * Slack OAuth, for free: oauth.v2.access with a code that cannot exist. Slack checks the client id and
+ * secret before the code, so `invalid_code` means both were accepted.
+ */
+async function checkSlackOAuth(config: Config): Promise<Check> {
+  const api = config.SLACK_API_URL ?? 'https://slack.com/api/';
+  const name = 'Slack OAuth app';
+  try {
+    const response = await fetch(`${api}oauth.v2.access`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: config.SLACK_CLIENT_ID ?? '',
+        client_secret: config.SLACK_CLIENT_SECRET ?? '',
+        code: 'toprank-doctor-check',
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await response.json()) as { error?: string };
+    if (body.error === 'invalid_code') {
+      return {
+        name,
+        ok: true,
+        detail: 'client id and secret accepted; workspaces install at /slack/install',
+      };
+    }
+    const variable = body.error === 'bad_client_secret' ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID';
+    return {
+      name,
+      ok: false,
+      detail: `${body.error ?? `HTTP ${response.status}`}: check ${variable} (Basic Information, App Credentials)`,
+    };
+  } catch {
+    return { name, ok: false, detail: `${api} did not answer: check the network or SLACK_API_URL` };
   }
 }
 
@@ -219,7 +265,8 @@ export async function runChecks(env: NodeJS.ProcessEnv, spendCredit: boolean): P
   checks.push(...(await checkRedis(config)));
   if (config.DISCORD_TOKEN) checks.push(await checkDiscord(config));
   if (config.SLACK_BOT_TOKEN) checks.push(await checkSlack(config));
-  if (!config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN) {
+  if (config.SLACK_CLIENT_ID) checks.push(await checkSlackOAuth(config));
+  if (!config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN && !config.SLACK_CLIENT_ID) {
     checks.push({
       name: 'Chat platforms',
       ok: false,

@@ -8,14 +8,20 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { createInteractionClaim } from '../adapters/discord/interaction-claim.js';
+import {
+  createInteractionsEndpoint,
+  DISCORD_INTERACTIONS_PATH,
+} from '../adapters/discord/interactions-endpoint.js';
 import { createRedisSeenRequests } from '../adapters/slack/request-guard.js';
-import { createSlackAdapter, slackAdapterConfigFrom } from '../adapters/slack/slack-adapter.js';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { slackAdapterConfigFrom } from '../adapters/slack/slack-adapter-config.js';
 import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { Config } from '../config.js';
 import { ToprankError } from '../errors.js';
 import { healthRoute, metricsRoute } from '../http/health.js';
-import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createHttpServer, type HttpServer, type RouteHandler } from '../http/server.js';
 import { type ScheduledCore, withSchedules } from '../jobs/scheduling.js';
 import { type RunningWorkers, startWorkers } from '../jobs/worker.js';
 import { createMetrics } from '../metrics.js';
@@ -58,6 +64,11 @@ export interface PlatformAdapters {
   live: ChatAdapter[];
   /** Bolt's listener for POST /slack/events (Slack in HTTP mode). */
   slackListener: RequestListener | undefined;
+  /**
+   * Platform routes of the bot role: POST /discord/interactions (DISCORD_PUBLIC_KEY set), GET
+   * /slack/install and /slack/oauth_redirect (Slack OAuth).
+   */
+  routes: Record<string, RouteHandler>;
 }
 
 /** The configured platforms. `serve` takes users' commands too (gateway session, Socket Mode). */
@@ -70,32 +81,54 @@ export function createPlatformAdapters(
   const adapters = new Map<Platform, ChatAdapter>();
   const live: ChatAdapter[] = [];
   let slackListener: RequestListener | undefined;
+  const routes: Record<string, RouteHandler> = {};
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+    const publicKey = config.DISCORD_PUBLIC_KEY;
+    const shards = config.DISCORD_SHARDS;
     const discord = createDiscordAdapter({
       token: config.DISCORD_TOKEN,
       applicationId: config.DISCORD_APPLICATION_ID,
       apiUrl: config.DISCORD_API_URL,
       services: core,
       log: log.child({ component: 'discord' }),
+      interactions: publicKey ? 'http' : 'gateway',
+      shards: shards === undefined ? undefined : { count: shards, ids: config.DISCORD_SHARD_IDS },
+      // However many bot processes receive an interaction, one answers it.
+      claim: createInteractionClaim(core.redis, core.prefix),
     });
     adapters.set('discord', discord);
     // Posting needs only REST; a gateway session would also take users' interactions.
     if (serve) live.push(discord);
+    if (serve && publicKey) {
+      routes[`POST ${DISCORD_INTERACTIONS_PATH}`] = createInteractionsEndpoint({
+        publicKey,
+        handle: (payload, first) => discord.handleInteraction(payload, first),
+        log,
+      });
+    }
   }
-  const slackConfig = slackAdapterConfigFrom(config, {
-    services: core,
-    log: log.child({ component: 'slack' }),
-    seenRequests: createRedisSeenRequests(core.redis, core.prefix),
-  });
+  const slackConfig = slackAdapterConfigFrom(
+    config,
+    {
+      services: core,
+      log: log.child({ component: 'slack' }),
+      seenRequests: createRedisSeenRequests(core.redis, core.prefix),
+    },
+    { redis: core.redis, prefix: core.prefix },
+  );
   if (slackConfig) {
     // Without an app token there is no Socket Mode connection to take users' commands on.
     const slack = createSlackAdapter(serve ? slackConfig : { ...slackConfig, appToken: undefined });
     adapters.set('slack', slack);
     // start() checks the token and learns the bot's id, which the duplicate check needs.
     live.push(slack);
-    if (serve) slackListener = slack.requestListener;
+    if (serve) {
+      slackListener = slack.requestListener;
+      // OAuth: the "Add to Slack" page and the redirect, on the same server as /slack/events.
+      Object.assign(routes, slack.installRoutes);
+    }
   }
-  return { adapters, live, slackListener };
+  return { adapters, live, slackListener, routes };
 }
 
 export async function startBot(config: Config, log: Logger, role: Role): Promise<RunningBot> {
@@ -103,7 +136,12 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
   await probeRedis(config.REDIS_URL);
   const metrics = createMetrics();
   const core = withSchedules(await createCore(config, log, { metrics }), log);
-  const { adapters, live, slackListener } = createPlatformAdapters(config, core, log, role !== 'worker');
+  const { adapters, live, slackListener, routes } = createPlatformAdapters(
+    config,
+    core,
+    log,
+    role !== 'worker',
+  );
   if (adapters.size === 0) {
     log.warn(
       'neither Discord nor Slack is configured: serving health and metrics only (see README, Going live)',
@@ -136,6 +174,7 @@ export async function startBot(config: Config, log: Logger, role: Role): Promise
       log,
       slack: slackListener,
       routes: {
+        ...routes,
         'GET /healthz': healthRoute({ redis: core.redis, adapters: live, role }),
         ...(separate ? {} : metricsRoutes),
       },

@@ -1,28 +1,35 @@
 /**
- * `toprank subscriptions export [file]` and `toprank subscriptions import <file>`: every subscription
- * as one JSON line (its state included), and back, so a lost Redis is recoverable. Import validates
- * the whole file before it writes anything, skips what is already there, and recreates schedulers.
+ * `toprank subscriptions export [file] [--team <team>]` and `toprank subscriptions import <file>`: every
+ * subscription (or one team's) as one JSON line (its state included), and back, so a lost Redis is
+ * recoverable. Import validates the whole file before it writes anything, skips what is already there,
+ * and recreates schedulers.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { parseTeamRef, type TeamRef, teamOf } from '../chat/team.js';
 import { ToprankError } from '../errors.js';
 import type { SubscriptionServices } from '../subscriptions/schedule-port.js';
 import { type Subscription, slotIdOf, subscriptionSchema } from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 
-const USAGE = 'export [file] or import <file>';
+const USAGE = 'export [file] [--team <team>] or import <file>';
 
 /** Runs `subscriptions <args>`; what it returns goes to standard output. */
 export async function runSubscriptionsCommand(
   args: string[],
   services: SubscriptionServices,
 ): Promise<string> {
-  const [sub, file, ...extra] = args;
+  const [sub, ...rest] = args;
   const command = `subscriptions ${sub ?? ''}`.trim();
   if (sub !== 'export' && sub !== 'import') throw new ToprankError('unknown_command', { command });
+  const at = sub === 'export' ? rest.indexOf('--team') : -1;
+  const team = at === -1 ? undefined : requireTeam(rest[at + 1]);
+  const [file, ...extra] = at === -1 ? rest : rest.filter((_, i) => i !== at && i !== at + 1);
   const flag = [file, ...extra].find((a) => a?.startsWith('-')) ?? extra[0];
   if (flag !== undefined) {
-    throw new ToprankError('unknown_flag', { option: flag, command, allowed: `none (${USAGE})` });
+    const allowed = sub === 'export' ? '--team <team>' : `none (${USAGE})`;
+    throw new ToprankError('unknown_flag', { option: flag, command, allowed });
   }
-  if (sub === 'export') return exportSubscriptions(services, file);
+  if (sub === 'export') return exportSubscriptions(services, file, team);
   if (file === undefined) {
     throw new ToprankError('invalid_option', {
       option: 'file',
@@ -32,12 +39,35 @@ export async function runSubscriptionsCommand(
   return importSubscriptions(services, file);
 }
 
-async function exportSubscriptions(services: SubscriptionServices, file?: string): Promise<string> {
-  const { store } = services;
+/** A team named on the command line, or the sentence saying what one looks like. */
+export function requireTeam(text: string | undefined): TeamRef {
+  const team = text === undefined ? undefined : parseTeamRef(text);
+  if (team) return team;
+  throw new ToprankError('invalid_option', {
+    option: 'team',
+    ...(text !== undefined && { value: text }),
+    allowed: 'a Slack team id (slack:T0123ABCD) or a Discord server id (discord:1150000000000000100)',
+  });
+}
+
+/**
+ * Every subscription, oldest first, or a team's: those stored with it and older records whose channel
+ * names it (a Slack channel names its workspace).
+ */
+export async function subscriptionsOf(store: SubscriptionStore, team?: TeamRef): Promise<Subscription[]> {
   // Every subscription is in exactly one slot.
   const subs: Subscription[] = [];
   for (const slotId of await store.listSlots()) subs.push(...(await store.listBySlot(slotId)));
   subs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return team === undefined ? subs : subs.filter((s) => teamOf(s.channel, s.team) === team);
+}
+
+async function exportSubscriptions(
+  services: SubscriptionServices,
+  file: string | undefined,
+  team: TeamRef | undefined,
+): Promise<string> {
+  const subs = await subscriptionsOf(services.store, team);
   const lines = subs.map((s) => `${JSON.stringify(s)}\n`).join('');
   if (file === undefined) return lines.replace(/\n$/, '');
   await writeFile(file, lines);

@@ -1,7 +1,7 @@
 /**
- * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every
- * configured adapter is connected, and 503 naming what is down, so an orchestrator restarts only
- * what is really broken.
+ * GET /healthz and GET /metrics. Health is 200 with a JSON body when Redis answers and every configured
+ * adapter is connected, and 503 naming what is down, so an orchestrator restarts only what is really
+ * broken; `platforms` adds how each adapter meets its platform (Discord's shards, Slack's workspaces).
  */
 
 import type { ChatAdapter } from '../chat/chat-adapter.js';
@@ -31,11 +31,19 @@ export function healthRoute(deps: HealthDeps): RouteHandler {
       ...(redis === 'down' ? ['redis'] : []),
       ...Object.keys(adapters).filter((p) => adapters[p] === 'down'),
     ];
+    const platforms = Object.fromEntries(
+      await Promise.all(
+        deps.adapters.flatMap((a) =>
+          a.health ? [Promise.resolve(a.health()).then((h) => [a.platform, h])] : [],
+        ),
+      ),
+    );
     const body = {
       status: down.length === 0 ? 'ok' : 'down',
       role: deps.role,
       redis,
       adapters,
+      ...(Object.keys(platforms).length > 0 && { platforms }),
       ...(down.length > 0 && { down }),
     };
     res.writeHead(down.length === 0 ? 200 : 503, { 'content-type': 'application/json' });

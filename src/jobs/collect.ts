@@ -1,13 +1,14 @@
 /**
- * The tick of a delivery slot: load its subscriptions, fetch each distinct query once (with the
- * previous period, for movement), store the snapshot and fan out one delivery job per subscription,
- * named by subscription and period. An unpublished period, or a KeyAPI outage, is probed with one page
- * and waited for until a deadline, then the latest published period is posted, labelled as such.
- * Each query group fails on its own: one bad group never holds back the others' digests.
+ * The tick of a delivery slot: stream its subscriptions (src/jobs/tick-pass.ts), fetch each distinct
+ * query once (with the previous period, for movement), store the snapshot and queue one delivery job per
+ * subscription, named by subscription and period; a killed tick resumes where it was. An unpublished
+ * period, or a KeyAPI outage, is probed with one page and waited for until a deadline, then the latest
+ * published period is posted, labelled as such. Each query fails on its own: one bad query never holds
+ * back the others' digests.
  */
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import { digestJobId, tickDoneKey, tickLateKey, tickStartedKey } from '../keys.js';
+import { tickDoneKey, tickLateKey, tickStartedKey } from '../keys.js';
 import { type LeaderboardService, MAX_FALLBACK } from '../ranking/leaderboard-service.js';
 import { parsePeriodKey, periodKey, shiftPeriod } from '../ranking/period.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
@@ -15,16 +16,13 @@ import type { Leaderboard, Period } from '../ranking/types.js';
 import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { nextFireTime, parseSlotId } from '../subscriptions/slot.js';
-import {
-  digestHasChart,
-  leaderboardQueryOf,
-  queryHash,
-  type Subscription,
-  type SubscriptionQuery,
-} from '../subscriptions/subscription.js';
+import { leaderboardQueryOf, type SubscriptionQuery } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { type DeliverData, deliverJobOptions, type TickData, tickDataSchema } from './queues.js';
+import type { DeliverData, TickData } from './queues.js';
+import { tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
+import { type QueryDecision, runTickPass } from './tick-pass.js';
+import { createTickProgress } from './tick-progress.js';
 import { MARKER_TTL_SECONDS, targetPeriod } from './tick-state.js';
 import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
 
@@ -87,15 +85,6 @@ export type TickOutcome =
   | { status: 'not_published'; period: Period; unpublished: number; unreachable: number; queued: number }
   | { status: 'skipped'; period: Period; reason: 'outside_catch_up_window' | 'already_done' };
 
-/** What became of one query group in a tick. */
-type GroupResult =
-  | { status: 'queued'; queued: number; fellBack: boolean }
-  /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
-  | { status: 'unpublished'; unreachable: boolean }
-  /** Today's credit budget is spent: wait for the reset. */
-  | { status: 'budget'; error: unknown; subs: Subscription[] }
-  | { status: 'failed'; error: unknown };
-
 export async function runTick(deps: CollectDeps, request: TickRequest): Promise<TickOutcome> {
   const { store, leaderboards, snapshots, redis, prefix, log } = deps;
   const timing = { ...DEFAULT_TICK_TIMING, ...deps.timing };
@@ -127,18 +116,15 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     return { status: 'skipped', period, reason: 'outside_catch_up_window' };
   }
 
-  const active = (await store.listBySlot(request.slotId)).filter((s) => s.state.status === 'active');
-  const groups = new Map<string, Subscription[]>();
-  for (const sub of active) {
-    const hash = queryHash(sub.query);
-    groups.set(hash, [...(groups.get(hash) ?? []), sub]);
-  }
-
   const pastDeadline = request.mode === 'scheduled' && now >= firedAt + timing.publishDeadlineMs;
-  const lateKey = tickLateKey(prefix, request.slotId, periodKey(period));
+  const lateKey = tickLateKey(prefix, request.slotId, ctx.period);
+  const windowEnds = nextFireTime(slot, new Date(firedAt)).getTime();
+  const statuses = createDeliveryStatusStore(redis, prefix);
+  // Subscribers hear once, when the wait begins, that they wait for the credit budget (or that it is missed).
+  const waitBegins = !(await redis.exists(lateKey));
+  const at = new Date(now).toISOString();
 
-  async function collectGroup(hash: string, subs: Subscription[]): Promise<GroupResult> {
-    const query = (subs[0] as Subscription).query;
+  async function collect(hash: string, query: SubscriptionQuery, pass: number): Promise<QueryDecision> {
     let board: Leaderboard | undefined;
     let unreachable = false;
     try {
@@ -146,7 +132,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
         board = await leaderboards.get(leaderboardQueryOf(query, period.date));
       }
     } catch (error) {
-      if (isBudgetSpent(error)) return { status: 'budget', error, subs };
+      if (isBudgetSpent(error)) return { status: 'budget', error };
       if (!isTransient(error)) return { status: 'failed', error };
       unreachable = true;
       log.warn({ ...ctx, query, err: errorCode(error) }, 'KeyAPI failed for a query: probing again later');
@@ -155,55 +141,75 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
       try {
         board = await latestPublished(leaderboards, query, period);
       } catch (error) {
-        if (isBudgetSpent(error)) return { status: 'budget', error, subs };
+        if (isBudgetSpent(error)) return { status: 'budget', error };
         if (!isTransient(error)) return { status: 'failed', error };
       }
       if (!board) log.error({ ...ctx, query }, 'no published period to post after the deadline');
     }
     if (!board) return { status: 'unpublished', unreachable };
     await snapshots.put(hash, board);
-    if (subs.some(digestHasChart)) await fillChartHistory(deps, board, ctx);
-    const late = (await redis.exists(lateKey)) ? 'budget' : undefined;
-    const queued = await fanOut(deps.deliver, subs, period, board.period, late);
-    return { status: 'queued', queued, fellBack: board.fellBackFrom !== undefined };
+    const ready = { pass, shownKey: periodKey(board.period), fellBack: board.fellBackFrom !== undefined };
+    return { status: 'ready', ready };
   }
 
-  const results = await Promise.all([...groups].map(([hash, subs]) => collectGroup(hash, subs)));
-  let queued = 0;
+  const progress = createTickProgress(redis, prefix, request.slotId, ctx.period);
+  const { pass, cursor } = await progress.begin();
+  const decisions = await runTickPass({
+    store,
+    deliver: deps.deliver,
+    progress,
+    slotId: request.slotId,
+    periodKey: ctx.period,
+    pass,
+    cursor,
+    late: (await redis.exists(lateKey)) ? 'budget' : undefined,
+    collect: (hash, query) => collect(hash, query, pass),
+    fillChart: async (hash, shownKey) => {
+      const board = await snapshots.get(hash, shownKey);
+      if (board) await fillChartHistory(deps, board, ctx);
+    },
+    async onBudget(subs) {
+      if (request.mode === 'manual') return;
+      if (now >= windowEnds) {
+        const detail = `the daily KeyAPI credit budget stayed spent until the next delivery was due, so the digest of ${ctx.period} was not sent`;
+        await Promise.all(subs.map((sub) => statuses.record(sub.id, { status: 'missed', at, detail })));
+      } else if (waitBegins) {
+        const detail =
+          'the daily KeyAPI credit budget is spent; the digest is sent, marked late, once it resets at 00:00 UTC';
+        await Promise.all(subs.map((sub) => statuses.record(sub.id, { status: 'waiting', at, detail })));
+      }
+    },
+  });
+  const end = await progress.endPass(pass);
+
   let unpublished = 0;
   let unreachable = 0;
-  let fellBack = 0;
+  let budget = 0;
   const failures: unknown[] = [];
-  const waitingForBudget: Subscription[][] = [];
-  for (const result of results) {
-    if (result.status === 'queued') {
-      queued += result.queued;
-      if (result.fellBack) fellBack += 1;
-    } else if (result.status === 'budget') {
+  for (const decision of decisions.values()) {
+    if (decision.status === 'budget') {
       // An operator's manual run hears the sentence at once; a scheduled tick waits for the reset.
-      if (request.mode === 'manual') failures.push(result.error);
-      else waitingForBudget.push(result.subs);
-    } else if (result.status === 'failed') failures.push(result.error);
-    else if (result.unreachable) unreachable += 1;
-    else unpublished += 1;
+      if (request.mode === 'manual') failures.push(decision.error);
+      else budget += 1;
+    } else if (decision.status === 'failed') failures.push(decision.error);
+    else if (decision.status === 'unpublished' && decision.unreachable) unreachable += 1;
+    else if (decision.status === 'unpublished') unpublished += 1;
   }
+  const { queued } = end;
   if (failures.length > 0) {
-    // The other groups' deliveries are queued already; a rerun re-adds them under the same job ids.
+    // The other queries' deliveries are queued already; a rerun queues the rest in a new pass.
     log.error(
       { ...ctx, failed: failures.length, err: errorCode(failures[0]) },
       'tick failed for some queries',
     );
     throw failures.find((f) => permanentCode(f) !== undefined) ?? failures[0];
   }
-
-  if (waitingForBudget.length > 0) {
-    const budget = waitingForBudget.length;
-    const waiting = { budget, subs: waitingForBudget.flat(), unpublished, unreachable, queued };
-    return waitForBudget(deps, { ...request, firedAt }, period, waiting, timing, now);
-  }
+  if (budget > 0)
+    return waitForBudget(deps, { ...request, firedAt }, period, { budget, queued }, timing, now);
 
   const waitingFor = unpublished + unreachable;
-  if (waitingFor > 0 && !pastDeadline) {
+  // Another runner of this pass (a killed one, a second worker) met a query not ready: look again soon.
+  if (!pastDeadline && (waitingFor > 0 || !end.clean)) {
     if (request.mode === 'manual')
       return { status: 'not_published', period, unpublished, unreachable, queued };
     const waited = now - firedAt;
@@ -219,8 +225,10 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     return { status: 'waiting', period, unpublished, unreachable, budget: 0, retryInMs };
   }
   await redis.set(tickDoneKey(prefix, request.slotId, ctx.period), 'done', 'EX', MARKER_TTL_SECONDS);
-  log.info({ ...ctx, queries: groups.size, queued, fellBack }, 'tick done');
-  return { status: 'done', period, queries: groups.size, queued, fellBack };
+  await progress.clear();
+  const { queries, fellBack } = end;
+  log.info({ ...ctx, queries, queued, fellBack }, 'tick done');
+  return { status: 'done', period, queries, queued, fellBack };
 }
 
 /**
@@ -254,7 +262,7 @@ async function latestPublished(
 }
 
 /**
- * Some queries met a spent credit budget: their subscribers hear they are waiting, and the tick looks
+ * Some queries met a spent credit budget (their subscribers heard it during the pass): the tick looks
  * again soon (probe spacing) until the budget resets at 00:00 UTC; their digests then say they are late.
  * Past the slot's next fire time the wait ends: reported in the log and /toprank-status, never posted stale.
  */
@@ -262,70 +270,34 @@ async function waitForBudget(
   deps: CollectDeps,
   request: TickRequest & { firedAt: number },
   period: Period,
-  waiting: { budget: number; subs: Subscription[]; unpublished: number; unreachable: number; queued: number },
+  waiting: { budget: number; queued: number },
   timing: TickTiming,
   now: number,
 ): Promise<TickOutcome> {
   const { redis, prefix, log } = deps;
-  const statuses = createDeliveryStatusStore(redis, prefix);
   const ctx = { slotId: request.slotId, period: periodKey(period), budget: waiting.budget };
   const windowEnds = nextFireTime(parseSlotId(request.slotId), new Date(request.firedAt)).getTime();
-  const at = new Date(now).toISOString();
   if (now >= windowEnds) {
-    const detail = `the daily KeyAPI credit budget stayed spent until the next delivery was due, so the digest of ${periodKey(period)} was not sent`;
-    for (const sub of waiting.subs) await statuses.record(sub.id, { status: 'missed', at, detail });
     await redis.set(
       tickDoneKey(prefix, request.slotId, periodKey(period)),
       'missed',
       'EX',
       MARKER_TTL_SECONDS,
     );
+    await createTickProgress(redis, prefix, request.slotId, periodKey(period)).clear();
     log.error(ctx, 'tick missed its window: the daily credit budget stayed spent');
     return { status: 'missed', period, budget: waiting.budget, queued: waiting.queued };
   }
-  // Said once, when the wait begins: a retry of the wait keeps "waiting since" where it started.
-  const first = await redis.set(
+  await redis.set(
     tickLateKey(prefix, request.slotId, periodKey(period)),
     '1',
     'EX',
     MARKER_TTL_SECONDS,
     'NX',
   );
-  const detail =
-    'the daily KeyAPI credit budget is spent; the digest is sent, marked late, once it resets at 00:00 UTC';
-  if (first === 'OK') {
-    await Promise.all(waiting.subs.map((sub) => statuses.record(sub.id, { status: 'waiting', at, detail })));
-  }
   const retryInMs = Math.max(Math.min(timing.maxProbeDelayMs, windowEnds - now), timing.minProbeDelayMs);
   log.warn({ ...ctx, retryInMs }, 'credit budget spent: the tick waits for the reset');
-  const { unpublished, unreachable, budget } = waiting;
-  return { status: 'waiting', period, unpublished, unreachable, budget, retryInMs };
-}
-
-/** Adds one delivery per subscription; the job id makes a second add of the same delivery a no-op. */
-async function fanOut(
-  queue: Queue<DeliverData>,
-  subs: Subscription[],
-  period: Period,
-  shown: Period,
-  late: 'budget' | undefined,
-): Promise<number> {
-  for (let i = 0; i < subs.length; i += 500) {
-    await queue.addBulk(
-      subs.slice(i, i + 500).map((sub) => ({
-        name: 'digest',
-        data: {
-          kind: 'digest' as const,
-          subscriptionId: sub.id,
-          periodKey: periodKey(period),
-          shownKey: periodKey(shown),
-          ...(late ? { late } : {}),
-        },
-        opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, periodKey(period)) },
-      })),
-    );
-  }
-  return subs.length;
+  return { status: 'waiting', period, unpublished: 0, unreachable: 0, budget: waiting.budget, retryInMs };
 }
 
 /** The BullMQ processor of the tick queue. */

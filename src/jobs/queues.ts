@@ -49,19 +49,26 @@ export type AlertCheckData = z.output<typeof alertCheckDataSchema>;
 
 const day = 24 * 3600;
 
-/** Deliveries retry transient failures with backoff; finished jobs are kept a week as a record. */
+/**
+ * Finished delivery jobs kept, by age and count, so the queue's memory stays bounded at any audience:
+ * exactly-once rests on the sent markers (src/keys.ts `sentKey`), which every delivery checks first,
+ * not on finished jobs lingering. Failed ones are kept longer, for the operator.
+ */
+export const DELIVERY_JOBS_KEPT = { completed: 1_000, failed: 5_000 } as const;
+
+/** Deliveries retry transient failures with backoff; finished jobs are trimmed (see above). */
 export const deliverJobOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 5_000 },
-  removeOnComplete: { age: 7 * day, count: 100_000 },
-  removeOnFail: { age: 30 * day },
+  removeOnComplete: { age: day, count: DELIVERY_JOBS_KEPT.completed },
+  removeOnFail: { age: 7 * day, count: DELIVERY_JOBS_KEPT.failed },
 } as const;
 
 export const tickJobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 30_000 },
-  removeOnComplete: { age: 7 * day },
-  removeOnFail: { age: 30 * day },
+  removeOnComplete: { age: 7 * day, count: 1_000 },
+  removeOnFail: { age: 30 * day, count: 1_000 },
 } as const;
 
 export interface Queues {

@@ -138,8 +138,8 @@ export function createCreditBudget(options: CreditBudgetOptions): CreditBudget {
       const keys = [creditsKey(prefix, at.day)];
       if (interactive) {
         keys.push(
-          creditsUserKey(prefix, spender.user, at.hour),
-          creditsChannelKey(prefix, spender.channel, at.hour),
+          creditsUserKey(prefix, spender.team, spender.user, at.hour),
+          creditsChannelKey(prefix, spender.team, spender.channel, at.hour),
           creditsTeamKey(prefix, spender.team, at.day),
         );
       }
@@ -170,8 +170,8 @@ export function createCreditBudget(options: CreditBudgetOptions): CreditBudget {
     async usage(who) {
       const at = windows(now());
       const keys = [
-        creditsUserKey(prefix, who.user, at.hour),
-        creditsChannelKey(prefix, who.channel, at.hour),
+        creditsUserKey(prefix, who.team, who.user, at.hour),
+        creditsChannelKey(prefix, who.team, who.channel, at.hour),
         creditsTeamKey(prefix, who.team, at.day),
         creditsKey(prefix, at.day),
       ];

@@ -13,6 +13,7 @@ import {
   type AddResult,
   candidateIds,
   type PauseState,
+  type SlotScanStep,
   type SubscriptionStore,
   type SubscriptionStoreOptions,
 } from './subscription-store.js';
@@ -62,6 +63,19 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return this.list((s) => slotIdOf(s) === slotId).sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  async scanSlot(slotId: string, cursor: string, count: number): Promise<SlotScanStep> {
+    const ids = (await this.listBySlot(slotId)).map((s) => s.id);
+    const end = Number(cursor) + count;
+    return { cursor: end >= ids.length ? '0' : String(end), ids: ids.slice(Number(cursor), end) };
+  }
+
+  async getMany(ids: readonly string[]): Promise<Subscription[]> {
+    return ids.flatMap((id) => {
+      const sub = this.subs.get(id);
+      return sub ? [structuredClone(sub)] : [];
+    });
+  }
+
   async listSlots(): Promise<string[]> {
     return [...new Set([...this.subs.values()].map(slotIdOf))].sort();
   }
@@ -81,6 +95,14 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 
   async pauseChannel(channel: string, state: PauseState): Promise<number> {
     const subs = [...this.subs.values()].filter((s) => s.channel === channel && s.state.status === 'active');
+    for (const sub of subs) sub.state = { ...state };
+    return subs.length;
+  }
+
+  async pauseTeam(team: string, channels: string[], state: PauseState): Promise<number> {
+    const subs = [...this.subs.values()].filter(
+      (s) => (s.team === team || channels.includes(s.channel)) && s.state.status === 'active',
+    );
     for (const sub of subs) sub.state = { ...state };
     return subs.length;
   }

@@ -26,6 +26,7 @@ import {
   type AddResult,
   candidateIds,
   type PauseState,
+  type SlotScanStep,
   type SubscriptionStore,
   type SubscriptionStoreOptions,
 } from './subscription-store.js';
@@ -122,7 +123,7 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     return raw === null ? undefined : subscriptionSchema.parse(JSON.parse(raw));
   }
 
-  private async getMany(ids: string[]): Promise<Subscription[]> {
+  async getMany(ids: readonly string[]): Promise<Subscription[]> {
     const subs: Subscription[] = [];
     // Batches keep one MGET reasonable for slots with thousands of subscribers.
     for (let i = 0; i < ids.length; i += 500) {
@@ -140,6 +141,16 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   async listBySlot(slotId: string): Promise<Subscription[]> {
     const ids = (await this.redis.smembers(slotSubscriptionsKey(this.prefix, slotId))).sort();
     return this.getMany(ids);
+  }
+
+  async scanSlot(slotId: string, cursor: string, count: number): Promise<SlotScanStep> {
+    const [next, ids] = await this.redis.sscan(
+      slotSubscriptionsKey(this.prefix, slotId),
+      cursor,
+      'COUNT',
+      count,
+    );
+    return { cursor: next, ids };
   }
 
   async listSlots(): Promise<string[]> {
@@ -168,6 +179,15 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     const subs = (await this.listByChannel(channel)).filter((s) => s.state.status === 'active');
     for (const sub of subs) await this.setState(sub, state);
     return subs.length;
+  }
+
+  async pauseTeam(team: string, channels: string[], state: PauseState): Promise<number> {
+    const ids = await this.redis.zrange(teamSubscriptionsKey(this.prefix, team), '0', '-1');
+    const byChannel = await Promise.all(channels.map((channel) => this.listByChannel(channel)));
+    const subs = new Map([...(await this.getMany(ids)), ...byChannel.flat()].map((s) => [s.id, s]));
+    const active = [...subs.values()].filter((s) => s.state.status === 'active');
+    for (const sub of active) await this.setState(sub, state);
+    return active.length;
   }
 
   async resume(id: string): Promise<void> {

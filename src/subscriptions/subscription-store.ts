@@ -12,6 +12,12 @@ export type AddResult =
 
 export type PauseState = Extract<SubscriptionState, { status: 'paused' }>;
 
+/** One step of `scanSlot`. */
+export interface SlotScanStep {
+  cursor: string;
+  ids: string[];
+}
+
 export interface SubscriptionStoreOptions {
   /** Makes the ids tried when a subscription's own id is taken (default: newSubscriptionId). */
   newId?: () => string;
@@ -38,6 +44,14 @@ export interface SubscriptionStore {
   listByChannel(channel: string): Promise<Subscription[]>;
   /** The subscriptions delivered in a slot (see slot.ts). */
   listBySlot(slotId: string): Promise<Subscription[]>;
+  /**
+   * One step of a scan over a slot's subscription ids, from `cursor` ('0' to start) to the returned one
+   * ('0' after the last): about `count` ids a step, so a tick never loads a whole slot. An id present
+   * throughout the scan is returned at least once (maybe twice); the cursor stays valid across processes.
+   */
+  scanSlot(slotId: string, cursor: string, count: number): Promise<SlotScanStep>;
+  /** The subscriptions of these ids that exist, in their order. */
+  getMany(ids: readonly string[]): Promise<Subscription[]>;
   /** Every slot that has at least one subscription. */
   listSlots(): Promise<string[]>;
   /** The team's subscriptions (those stored with a team), oldest first. */
@@ -47,5 +61,11 @@ export interface SubscriptionStore {
   pause(id: string, state: PauseState): Promise<void>;
   /** Pauses every subscription of a channel (it is gone or forbids the bot); returns how many. */
   pauseChannel(channel: string, state: PauseState): Promise<number>;
+  /**
+   * Pauses every subscription of a team (the bot left its Discord server): those stored with the team,
+   * and those of `channels` (the team's channels, for subscriptions made before the team was stored).
+   * Returns how many.
+   */
+  pauseTeam(team: string, channels: string[], state: PauseState): Promise<number>;
   resume(id: string): Promise<void>;
 }

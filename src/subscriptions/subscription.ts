@@ -33,7 +33,7 @@ export const subscriptionQuerySchema = z.object({
 
 export type SubscriptionQuery = z.output<typeof subscriptionQuerySchema>;
 
-const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized'] as const;
+const pauseReasons = ['gone', 'forbidden', 'archived', 'unauthorized', 'removed', 'uninstalled'] as const;
 
 const stateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('active') }),

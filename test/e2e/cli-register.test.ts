@@ -31,6 +31,9 @@ describe('toprank register', () => {
     expect(result.stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${discord.applicationId}&scope=bot+applications.commands`,
     );
+    expect(result.stdout).toContain(
+      'set the Interactions Endpoint URL to https://YOUR-PUBLIC-HOST/discord/interactions',
+    );
     expect(discord.rest.registeredCommands.guilds[discord.guildId]?.map((c) => c.name)).toEqual([
       'toprank',
       'toprank-subscribe',
@@ -40,6 +43,19 @@ describe('toprank register', () => {
       'toprank-watch',
       'toprank-unwatch',
     ]);
+  });
+
+  it('prints the Interactions Endpoint URL on the host given with --url', async () => {
+    const result = await runCli(['register', '--url', 'https://bot.example.com/'], {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.apiBase,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'In the Developer Portal, General Information, set the Interactions Endpoint URL to https://bot.example.com/discord/interactions',
+    );
   });
 
   it('writes the HTTP-mode Slack manifest to a file, pointing at the given host', async () => {
@@ -80,11 +96,49 @@ describe('toprank register', () => {
     expect(result.stdout).not.toMatch(/xoxb-|xapp-|manifest-signing-secret/);
   });
 
+  it('prints the OAuth manifest with --oauth: redirect URL, uninstall events, scopes', async () => {
+    const result = await runCli(
+      ['register', '--slack-manifest', '--oauth', '--url', 'https://bot.example.com'],
+      {},
+    );
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(result.stdout);
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://bot.example.com/slack/oauth_redirect']);
+    expect(manifest.oauth_config.scopes.bot).toContain('chat:write');
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: 'https://bot.example.com/slack/events',
+      bot_events: ['app_uninstalled', 'tokens_revoked'],
+    });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('prints the OAuth manifest when SLACK_CLIENT_ID is set, with no secret in it', async () => {
+    const result = await runCli(['register', '--slack-manifest'], {
+      SLACK_CLIENT_ID: '1234567890.9876543210',
+      SLACK_CLIENT_SECRET: 'oauth-client-secret-1',
+      SLACK_STATE_SECRET: 'oauth-state-secret-0123456789',
+      SLACK_SIGNING_SECRET: 'manifest-signing-secret',
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).oauth_config.redirect_urls).toEqual([
+      'https://YOUR-PUBLIC-HOST/slack/oauth_redirect',
+    ]);
+    expect(result.stdout).not.toMatch(/oauth-client-secret|oauth-state-secret|manifest-signing-secret/);
+  });
+
+  it('refuses --oauth with --socket-mode, saying why', async () => {
+    const result = await runCli(['register', '--slack-manifest', '--oauth', '--socket-mode'], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Invalid `--socket-mode`: expected left out with --oauth (an app installed in many workspaces receives its requests over HTTP).\n',
+    );
+  });
+
   it('names an unknown flag and the ones it takes', async () => {
     const result = await runCli(['register', '--slack'], {});
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      '`--slack` is not a flag of `toprank register`. Flags: --slack-manifest [file], --url https://your-host, --socket-mode.\n',
+      '`--slack` is not a flag of `toprank register`. Flags: --slack-manifest [file], --url https://your-host, --socket-mode, --oauth.\n',
     );
   });
 });

@@ -3,9 +3,12 @@
  * Discord itself refusing an answer — and the person who asked gets one private, specific sentence
  * from src/errors.ts. No interaction is left unanswered, and no token reaches the logs.
  */
+import { createServer } from 'node:net';
 import type { APIMessage } from 'discord.js';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { regionOption } from '../../commands/query-options.js';
+import { createInteractionClaim } from '../../src/adapters/discord/interaction-claim.js';
 import { messageFor, ToprankError } from '../../src/errors.js';
 import { describePeriod } from '../../src/ranking/period.js';
 import { type CommandOption, chatInput } from '../fakes/discord/interactions.js';
@@ -13,6 +16,7 @@ import { errorBody, type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-ser
 import {
   callbackOf,
   type DiscordBot,
+  type DiscordBotOptions,
   requestsOf,
   startDiscordBot,
   visibleText,
@@ -27,7 +31,7 @@ describe('discord errors', () => {
   let bot: DiscordBot;
   let keyapi: FakeKeyApi;
 
-  async function start(options: { deferAfterMs?: number; ackDeadlineMs?: number } = {}) {
+  async function start(options: Omit<DiscordBotOptions, 'keyapi'> = {}) {
     keyapi = await startFakeKeyApi();
     bot = await startDiscordBot({ keyapi, ...options });
   }
@@ -129,5 +133,27 @@ describe('discord errors', () => {
     const logged = bot.log.text();
     expect(logged).not.toContain(late.token);
     expect(logged).not.toContain(bot.fake.token);
+  });
+
+  it('still answers when Redis takes the interaction claim but never replies', async () => {
+    // A Redis that accepts connections and stays silent: the claim would wait for its 5 s timeout.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const hung = new Redis(port, '127.0.0.1', {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 5000,
+      lazyConnect: true,
+    });
+    hung.on('error', () => {});
+    try {
+      await start({ claim: createInteractionClaim(hung, '{test}') });
+      const { callback } = await ask([{ name: 'region', type: 3, value: 'USA' }]);
+      expect(callback.type).toBe(4);
+      expect(bot.log.text()).toContain('interaction claim timed out; answering');
+    } finally {
+      hung.disconnect();
+      silent.close();
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface DiscordBotOptions {
   keyapi?: KeyApiUnderTest;
   deferAfterMs?: number;
   ackDeadlineMs?: number;
+  /** The interaction claim the adapter takes (start.ts gives it Redis's); none by default. */
+  claim?: (interactionId: string) => Promise<boolean>;
   /** More configuration for the core, e.g. credit limits. */
   env?: Record<string, string>;
 }
@@ -56,6 +58,7 @@ export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<
       log: log.log,
       now: () => TEST_NOW,
       deferAfterMs: options.deferAfterMs,
+      ...(options.claim ? { claim: options.claim } : {}),
     });
   const adapter = make();
   await adapter.start();

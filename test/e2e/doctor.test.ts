@@ -68,4 +68,31 @@ describe('toprank doctor', () => {
     expect(result.stdout + result.stderr).not.toContain('xoxb-wrong-token-123');
     expect(result.code).toBe(1);
   });
+
+  it('checks Slack OAuth credentials for free, naming the variable Slack refused', async () => {
+    const oauth = {
+      REDIS_URL: redis.url,
+      SLACK_CLIENT_ID: '1111111111.2222222222',
+      SLACK_CLIENT_SECRET: 'fake-client-secret',
+      SLACK_STATE_SECRET: 'state-secret-0123456789abcdef',
+      SLACK_SIGNING_SECRET: 'signing-secret-for-doctor',
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const good = await runCli(['doctor'], oauth);
+    expect(good.stdout).toContain('✓ Slack OAuth app: client id and secret accepted');
+    expect(good.code).toBe(0);
+
+    const bad = await runCli(['doctor'], { ...oauth, SLACK_CLIENT_SECRET: 'not-the-secret-1' });
+    expect(bad.stdout).toContain('✗ Slack OAuth app: bad_client_secret: check SLACK_CLIENT_SECRET');
+    expect(bad.stdout + bad.stderr).not.toContain('not-the-secret-1');
+    expect(bad.code).toBe(1);
+  });
+
+  it("names the application's public key when DISCORD_PUBLIC_KEY is another one", async () => {
+    const result = await runCli(['doctor'], { ...env, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) });
+    expect(result.stdout).toContain(
+      `✗ Discord token: DISCORD_PUBLIC_KEY is not this application's public key: set DISCORD_PUBLIC_KEY=${'0'.repeat(64)}`,
+    );
+    expect(result.code).toBe(1);
+  });
 });

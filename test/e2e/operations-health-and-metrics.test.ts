@@ -58,7 +58,7 @@ describe('a running bot, as an operator sees it', () => {
     await redis.cleanup();
   });
 
-  it('answers /healthz 200 with Redis up and Discord connected', async () => {
+  it('answers /healthz 200 with Redis up and Discord connected, saying its mode and shards', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -66,6 +66,7 @@ describe('a running bot, as an operator sees it', () => {
       role: 'all',
       redis: 'up',
       adapters: { discord: 'connected' },
+      platforms: { discord: { mode: 'gateway', shards: { connected: 1, total: 1, count: 1 } } },
     });
   });
 

@@ -37,7 +37,8 @@ export async function startBotProcess(args: string[], env: Record<string, string
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: tsx compiles the whole app at start, slowly on a loaded machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const healthy = await fetch(`${url}/healthz`).then(
       (r) => r.ok,

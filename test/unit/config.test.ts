@@ -139,6 +139,50 @@ describe('DIGEST_TIMEZONE', () => {
   });
 });
 
+describe('Discord at scale', () => {
+  const bot = { DISCORD_TOKEN: 'abc.def.ghi', DISCORD_APPLICATION_ID: '123456789012345678' };
+
+  it('reads shard ids as lists and ranges, sorted and each once', () => {
+    const config = loadConfig({ ...bot, DISCORD_SHARDS: '8', DISCORD_SHARD_IDS: '4-6,0,5' });
+    expect(config.DISCORD_SHARDS).toBe(8);
+    expect(config.DISCORD_SHARD_IDS).toEqual([0, 4, 5, 6]);
+    expect(loadConfig({ ...bot, DISCORD_SHARDS: 'auto' }).DISCORD_SHARDS).toBe('auto');
+  });
+
+  it('refuses a shard id at or above the shard count', () => {
+    expect(problems({ ...bot, DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0-2' })).toContain(
+      'DISCORD_SHARD_IDS lists shard 2, but DISCORD_SHARDS is 2 (ids 0 to 1)',
+    );
+  });
+
+  it('refuses malformed shard settings, naming what they take', () => {
+    const message = problems({ ...bot, DISCORD_SHARDS: 'many', DISCORD_SHARD_IDS: '0;1' });
+    expect(message).toContain('DISCORD_SHARDS must be auto or a number of shards such as 2');
+    expect(message).toContain('DISCORD_SHARD_IDS must be shard ids such as 0,1 or 0-3');
+    expect(problems({ ...bot, DISCORD_SHARDS: '4', DISCORD_SHARD_IDS: '3-1' })).toContain(
+      'DISCORD_SHARD_IDS has a backwards range 3-1',
+    );
+  });
+
+  it('asks for a shard count with shard ids, and for the token with the public key', () => {
+    expect(problems({ ...bot, DISCORD_SHARD_IDS: '0' })).toContain(
+      'DISCORD_SHARDS is required when DISCORD_SHARD_IDS is set',
+    );
+    expect(problems({ DISCORD_PUBLIC_KEY: 'ab'.repeat(32) })).toContain(
+      'DISCORD_TOKEN is required when DISCORD_PUBLIC_KEY is set',
+    );
+  });
+
+  it('refuses a public key that is not 64 hex characters, and shards with HTTP interactions', () => {
+    expect(problems({ ...bot, DISCORD_PUBLIC_KEY: 'not-a-key' })).toContain(
+      "DISCORD_PUBLIC_KEY must be the application's public key",
+    );
+    expect(problems({ ...bot, DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_SHARDS: '2' })).toContain(
+      'DISCORD_SHARDS applies to the gateway only',
+    );
+  });
+});
+
 describe('SLACK_MANAGERS', () => {
   it('reads comma-separated user and user-group ids', () => {
     expect(loadConfig({}).SLACK_MANAGERS).toEqual([]);
@@ -179,5 +223,48 @@ describe('credit settings', () => {
       'KEYAPI_DIGEST_RESERVE must be a number of credits such as 500, or a share such as 20%',
     );
     expect(message).toContain('CREDITS_PER_USER_HOUR must be 0 (no limit) or more');
+  });
+});
+
+describe('Slack OAuth settings', () => {
+  const oauth = {
+    SLACK_CLIENT_ID: '1234567890.9876543210',
+    SLACK_CLIENT_SECRET: 'client-secret-value-1',
+    SLACK_STATE_SECRET: 'state-secret-0123456789abcdef',
+    SLACK_SIGNING_SECRET: 'signing-secret-value',
+  };
+
+  it('takes the three OAuth variables with a signing secret instead of a bot token', () => {
+    const config = loadConfig(oauth);
+    expect(config.SLACK_CLIENT_ID).toBe('1234567890.9876543210');
+    expect(config.SLACK_BOT_TOKEN).toBeUndefined();
+    expect(secretsOf(config)).toEqual(
+      expect.arrayContaining(['client-secret-value-1', 'state-secret-0123456789abcdef']),
+    );
+  });
+
+  it('names each missing OAuth variable and the signing secret', () => {
+    const message = problems({ SLACK_CLIENT_ID: '1234567890.9876543210' });
+    expect(message).toContain('SLACK_CLIENT_SECRET is required when SLACK_CLIENT_ID is set');
+    expect(message).toContain('SLACK_STATE_SECRET is required when SLACK_CLIENT_ID is set');
+    expect(message).toContain('SLACK_SIGNING_SECRET is required when SLACK_CLIENT_ID is set');
+  });
+
+  it('refuses a bot token and OAuth at once with a sentence, never showing the secrets', () => {
+    const message = problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-one-workspace-token' });
+    expect(message).toContain(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are two ways to run Slack: set SLACK_BOT_TOKEN for one workspace, or the SLACK_CLIENT_* variables to install in many, not both',
+    );
+    expect(message).not.toMatch(/xoxb-one|client-secret-value|state-secret-0123/);
+  });
+
+  it('refuses Socket Mode with OAuth, a short state secret and a malformed client id', () => {
+    expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1-A-1-abc' })).toContain(
+      'SLACK_APP_TOKEN (Socket Mode) serves one workspace',
+    );
+    const message = problems({ ...oauth, SLACK_STATE_SECRET: 'short', SLACK_CLIENT_ID: 'toprank' });
+    expect(message).toContain('SLACK_STATE_SECRET must be at least 16 random characters');
+    expect(message).toContain("SLACK_CLIENT_ID must be the app's client id");
+    expect(message).not.toContain('short"');
   });
 });

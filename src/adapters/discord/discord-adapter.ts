@@ -1,35 +1,26 @@
 /**
- * The Discord adapter: a discord.js client (Guilds intent only) that serves every command of
- * commands/ (chat input, autocomplete, Prev/Next buttons) and posts job deliveries to channels.
+ * The Discord adapter: serves every command of commands/ (chat input, autocomplete, Prev/Next buttons)
+ * over the gateway (a discord.js client, Guilds intent only, sharded as configured) or over HTTP
+ * (interactions-endpoint.ts hands payloads in), and posts job deliveries to channels through REST.
  * It translates only: rules live in commands/ and src/ranking. Must not import src/jobs.
  */
 import {
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
+  type APIInteraction,
   Client,
   type ClientOptions,
   DiscordAPIError,
   Events,
+  GatewayDispatchEvents,
+  type GatewayGuildDeleteDispatchData,
   GatewayIntentBits,
-  type Interaction,
-  type InteractionEditReplyOptions,
-  type InteractionReplyOptions,
-  MessageFlags,
-  PermissionFlagsBits,
+  type RESTGetAPIGatewayBotResult,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
   SnowflakeUtil,
+  Status,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import { suggest } from '../../../commands/autocomplete.js';
-import {
-  type CommandContext,
-  type CommandServices,
-  findCommand,
-  runAction,
-  runCommand,
-} from '../../../commands/index.js';
+import type { CommandServices } from '../../../commands/index.js';
 import { type ChannelRef, discordChannel, parseChannelRef } from '../../chat/channel-ref.js';
 import {
   ChannelUnavailableError,
@@ -37,15 +28,32 @@ import {
   type PostedRef,
   type SendOptions,
 } from '../../chat/chat-adapter.js';
-import { errorView } from '../../chat/dispatch.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import { discordTeam } from '../../chat/team.js';
-import { noticeView, type View } from '../../chat/view.js';
-import { messageFor, ToprankError } from '../../errors.js';
+import type { View } from '../../chat/view.js';
+import { describeUnavailable, ToprankError } from '../../errors.js';
 import { deliveryNonce } from '../../keys.js';
-import { describeDiscordError, discordCode } from './describe-discord-error.js';
+import { describeDiscordError } from './describe-discord-error.js';
+import {
+  createInteractionHandler,
+  type HandleOutcome,
+  type InteractionHandler,
+} from './interaction-handler.js';
+import type { FirstAnswer } from './interaction-reply.js';
 import { RecentPosts } from './recent-posts.js';
-import { type DiscordMessage, renderDiscord } from './render.js';
+import { attachmentsOf, renderDiscord, uploadsOf } from './render.js';
+
+/** DISCORD_SHARDS and DISCORD_SHARD_IDS: how many shards in all, and which this process holds. */
+export interface ShardPlan {
+  /** A number, or "auto": Discord's recommendation from GET /gateway/bot. */
+  count: number | 'auto';
+  /** Default: every shard of the count. */
+  ids?: number[] | undefined;
+}
+
+export type DiscordHealth =
+  | { mode: 'http-interactions' }
+  | { mode: 'gateway'; shards: { connected: number; total: number; count: number } };
 
 export interface DiscordAdapterConfig {
   /** DISCORD_TOKEN. */
@@ -57,34 +65,35 @@ export interface DiscordAdapterConfig {
   services: CommandServices;
   log: Logger;
   now?: () => Date;
-  /**
-   * How long a command may run before its reply is deferred. Discord refuses a first answer after
-   * 3 s, counted from when it sent the interaction; 1.5 s leaves room for the gateway and the callback.
-   */
+  /** How long a command may run before its reply is deferred (see interaction-handler.ts). */
   deferAfterMs?: number;
   /** Label everything as sample data (the demo). */
   sample?: boolean;
+  /** `http` (DISCORD_PUBLIC_KEY set): interactions arrive at the HTTP endpoint; no gateway session. */
+  interactions?: 'gateway' | 'http';
+  /** Gateway sharding; unset is one shard. */
+  shards?: ShardPlan | undefined;
+  /** Takes an interaction for this process (a Redis claim); false when another process has it. */
+  claim?: (interactionId: string) => Promise<boolean>;
 }
 
-const TIMED_OUT = Symbol('timed out');
 const noMentions = { parse: [] };
-const ephemeral = MessageFlags.Ephemeral;
-// Discord error codes: the interaction expired or was never ours; it has been answered already.
-const UNKNOWN_INTERACTION = 10062;
+// discord.js asks for no callback object back; Discord then answers 204.
+const withoutResponse = new URLSearchParams({ with_response: 'false' });
 const ARCHIVED_THREAD = 50083;
 
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
   private readonly log: Logger;
-  private readonly deferAfterMs: number;
   private readonly now: () => Date;
   private readonly inFlight = createInFlight();
   private readonly recent = new RecentPosts();
+  private readonly handler: InteractionHandler;
+  private started = false;
 
   constructor(private readonly config: DiscordAdapterConfig) {
     this.log = config.log.child({ component: 'discord' });
-    this.deferAfterMs = config.deferAfterMs ?? 1500;
     this.now = config.now ?? (() => new Date());
     const options: ClientOptions = {
       // Slash commands, buttons and autocomplete arrive without any privileged or message intent.
@@ -93,33 +102,59 @@ export class DiscordAdapter implements ChatAdapter {
     };
     if (config.apiUrl) options.rest = { api: config.apiUrl };
     this.client = new Client(options);
-    // Job workers post without logging in to the gateway; REST only needs the token.
+    // Job workers and the HTTP endpoint post without logging in to the gateway; REST only needs the token.
     this.client.rest.setToken(config.token);
-    this.client.on(Events.InteractionCreate, (interaction) => this.inFlight.track(this.handle(interaction)));
+    this.handler = createInteractionHandler({
+      rest: this.client.rest,
+      applicationId: config.applicationId,
+      services: config.services,
+      log: this.log,
+      now: this.now,
+      deferAfterMs: config.deferAfterMs ?? 1500,
+      sample: config.sample,
+      claim: config.claim,
+    });
+    // Raw payloads, so that the gateway and the HTTP endpoint share one handler. These listeners run
+    // before discord.js handles the event (which for GUILD_DELETE empties the guild's channel cache).
+    this.client.ws.on(GatewayDispatchEvents.InteractionCreate, (payload: APIInteraction) =>
+      this.onGatewayInteraction(payload),
+    );
+    this.client.ws.on(GatewayDispatchEvents.GuildDelete, (data: GatewayGuildDeleteDispatchData) =>
+      this.onGuildDelete(data),
+    );
     this.client.on(Events.Error, (error) =>
       this.log.error(describeDiscordError(error), 'discord client error'),
     );
     this.client.on(Events.Warn, (message) => this.log.warn({ message }, 'discord client warning'));
   }
 
-  /** Logs in to the gateway and resolves once Discord has sent READY and the guilds. */
+  /** Logs in to the gateway (every shard of this process) and resolves once Discord has sent READY and the guilds. */
   async start(): Promise<void> {
+    if (this.config.interactions === 'http') {
+      this.started = true; // Discord calls us: nothing to connect to
+      return;
+    }
     if (this.client.isReady()) return;
+    await this.planShards();
     await new Promise<void>((resolve, reject) => {
       this.client.once(Events.ClientReady, () => resolve());
       this.client.login(this.config.token).catch(reject);
     });
-    this.log.info({ guilds: this.client.guilds.cache.size }, 'discord client ready');
+    this.log.info(
+      { guilds: this.client.guilds.cache.size, shards: this.client.options.shards },
+      'discord client ready',
+    );
   }
 
   /** Lets interactions being answered finish (a few seconds at most), then disconnects. */
   async stop(): Promise<void> {
     await this.inFlight.settle(5000);
+    this.started = false;
     await this.client.destroy();
   }
 
   isReady(): boolean {
-    return this.client.isReady();
+    return this.config.interactions === 'http' ? this.started : this.client.isReady();
   }
 
   /**
@@ -137,12 +172,10 @@ export class DiscordAdapter implements ChatAdapter {
       components: message.components,
       allowed_mentions: noMentions,
       // Files go in the same request (multipart), so the nonce covers the message and its chart alike.
-      ...(message.files.length > 0 && {
-        attachments: message.files.map((f, id) => ({ id, filename: f.name, description: f.description })),
-      }),
+      ...(message.files.length > 0 && { attachments: attachmentsOf(message) }),
       ...(nonce ? { nonce, enforce_nonce: true } : {}),
     };
-    const files = message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
+    const files = uploadsOf(message);
     const sentAt = Date.now();
     let posted: { id: string };
     try {
@@ -172,190 +205,83 @@ export class DiscordAdapter implements ChatAdapter {
     return new ToprankError('platform_error', { status: error.status });
   }
 
-  // ---- interactions ---------------------------------------------------------------------------
+  // ---- interactions and guilds -------------------------------------------------------------
 
-  /** Every interaction ends answered: a failure anywhere falls back to a private sentence. */
-  private async handle(interaction: Interaction): Promise<void> {
-    try {
-      if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
-      else if (interaction.isChatInputCommand()) await this.onChatInput(interaction);
-      else if (interaction.isButton()) await this.onButton(interaction);
-      else if (interaction.isRepliable()) {
-        await interaction.reply(replyOptions(this.render(unknownView(interaction.id))));
-      }
-    } catch (error) {
-      this.log.warn({ interaction: interaction.id, ...describeDiscordError(error) }, 'answer failed');
-      await this.rescue(interaction, error);
-    }
+  /**
+   * Answers an interaction that came over HTTP: `first` sends the first answer as the HTTP reply;
+   * edits and follow-ups go through REST, exactly as on the gateway path.
+   */
+  handleInteraction(payload: APIInteraction, first: FirstAnswer): Promise<HandleOutcome> {
+    const work = this.handler.handle(payload, first);
+    this.inFlight.track(work);
+    return work;
   }
 
-  private async onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
-    const ctx = this.contextOf(interaction);
-    const raw = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
-    const work = runCommand(interaction.commandName, raw, ctx);
-    const early = await within(work, this.deferAfterMs);
-    if (early !== TIMED_OUT) {
-      await interaction.reply(replyOptions(this.render(early, ctx.log)));
-      return;
-    }
-    // Deferred publicly: almost every slow answer is a leaderboard, which the channel should see.
-    await interaction.deferReply();
-    const message = this.render(await work, ctx.log);
-    if (!message.ephemeral) {
-      await interaction.editReply(editOptions(message));
-      return;
-    }
-    // A public "thinking…" cannot turn private, so it goes and the sentence follows privately.
-    // Deleting first matters: Discord turns the first follow-up of a deferral into its edit.
-    await interaction.deleteReply();
-    await interaction.followUp(replyOptions(message));
-  }
-
-  /** Prev/Next: the same message shows the other page; a failure is told privately and leaves it as is. */
-  private async onButton(interaction: ButtonInteraction): Promise<void> {
-    const ctx = this.contextOf(interaction);
-    const work = runAction(interaction.customId, ctx) ?? Promise.resolve(unknownView(interaction.id));
-    const early = await within(work, this.deferAfterMs);
-    if (early !== TIMED_OUT) {
-      const message = this.render(early, ctx.log);
-      if (message.ephemeral) await interaction.reply(replyOptions(message));
-      else await interaction.update(editOptions(message));
-      return;
-    }
-    await interaction.deferUpdate();
-    const message = this.render(await work, ctx.log);
-    if (message.ephemeral) await interaction.followUp(replyOptions(message));
-    else await interaction.editReply(editOptions(message));
-  }
-
-  /** Suggestions from local data only (region list, cached categories): never a paid call per keystroke. */
-  private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const ctx = this.contextOf(interaction);
-    const focused = interaction.options.getFocused(true);
-    const source = findCommand(interaction.commandName)?.options[focused.name]?.autocomplete;
-    const others = Object.fromEntries(
-      interaction.options.data.filter((o) => !o.focused).map((o) => [o.name, o.value]),
-    );
-    let choices: { name: string; value: string }[] = [];
-    if (source) {
-      const work = suggest(source, String(focused.value), others, ctx).catch((error: unknown) => {
-        ctx.log.warn(describeDiscordError(error), 'autocomplete failed');
-        return [];
-      });
-      const found = await within(work, this.deferAfterMs);
-      choices = found === TIMED_OUT ? [] : found;
-    }
-    await interaction.respond(
-      choices
-        .filter((c) => c.value.length > 0 && c.value.length <= 100)
-        .slice(0, 25)
-        .map((c) => ({ name: (c.name || c.value).slice(0, 100), value: c.value })),
-    );
-  }
-
-  /** Last resort after a failed answer: a private sentence in whatever form the interaction still takes. */
-  private async rescue(interaction: Interaction, cause: unknown): Promise<void> {
-    // 10062: Discord no longer takes any answer to this interaction; nothing is left to try.
-    if (discordCode(cause) === UNKNOWN_INTERACTION) return;
-    try {
-      if (interaction.isAutocomplete()) {
-        if (!interaction.responded) await interaction.respond([]);
-        return;
-      }
-      if (!interaction.isRepliable()) return;
-      const notice = renderDiscord(noticeView('error', messageFor(new ToprankError('platform_error'))));
-      if (!interaction.deferred && !interaction.replied) {
-        await interaction.reply(replyOptions(notice));
-      } else if (interaction.deferred && !interaction.replied && !interaction.isButton()) {
-        await interaction.editReply(editOptions(notice)); // replaces the public "thinking…"
-      } else {
-        await interaction.followUp(replyOptions(notice));
-      }
-    } catch (error) {
-      this.log.error({ interaction: interaction.id, ...describeDiscordError(error) }, 'could not answer');
-    }
-  }
-
-  private contextOf(interaction: Interaction): CommandContext {
-    const command = 'commandName' in interaction ? interaction.commandName : undefined;
-    return {
-      channel: discordChannel(interaction.channelId ?? 'unknown'),
-      team: discordTeam(interaction.guildId, interaction.user.id),
-      user: {
-        id: interaction.user.id,
-        locale: interaction.locale,
-        canManageChannel: interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false,
-      },
-      services: this.config.services,
-      log: this.log.child({ interaction: interaction.id, ...(command ? { command } : {}) }),
-      now: this.now,
-      ...(this.config.sample ? { sample: true } : {}),
+  /** The gateway path: the first answer is the interaction callback route. */
+  private onGatewayInteraction(payload: APIInteraction): void {
+    const callback = Routes.interactionCallback(payload.id, payload.token);
+    const first: FirstAnswer = async (body, files) => {
+      await this.client.rest.post(callback, { body, files, auth: false, query: withoutResponse });
     };
+    this.inFlight.track(this.handler.handle(payload, first));
   }
 
-  /** Renders a view; a rendering bug becomes the incident sentence rather than a silence. */
-  private render(view: View, log: Logger = this.log): DiscordMessage {
-    try {
-      return renderDiscord(view);
-    } catch (error) {
-      return renderDiscord(errorView(error, log));
+  /**
+   * The bot was removed from a server: its subscriptions pause, with the reason. Read before discord.js
+   * handles the event, which empties the guild's channel cache: subscriptions made before the guild
+   * was stored on them are found by those channels.
+   */
+  private onGuildDelete(data: GatewayGuildDeleteDispatchData): void {
+    if (data.unavailable) return; // an outage: the server comes back by itself
+    const channels = [...(this.client.guilds.cache.get(data.id)?.channels.cache.keys() ?? [])];
+    const work = this.config.services.subscriptions.store
+      .pauseTeam(discordTeam(data.id, ''), channels.map(discordChannel), {
+        status: 'paused',
+        reason: 'removed',
+        detail: describeUnavailable('removed'),
+        at: this.now().toISOString(),
+      })
+      .then(
+        (paused) => this.log.info({ guild: data.id, paused }, 'removed from a server: subscriptions paused'),
+        (error: unknown) =>
+          this.log.error({ guild: data.id, err: (error as Error).message }, 'could not pause subscriptions'),
+      );
+    this.inFlight.track(work);
+  }
+
+  /** Which shards this process holds, from DISCORD_SHARDS and DISCORD_SHARD_IDS ("auto" asks Discord). */
+  private async planShards(): Promise<void> {
+    const plan = this.config.shards;
+    if (!plan) return; // discord.js's default: shard 0 of 1
+    const count =
+      plan.count === 'auto'
+        ? ((await this.client.rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult).shards
+        : plan.count;
+    const ids = plan.ids ?? Array.from({ length: count }, (_, i) => i);
+    const outside = ids.find((id) => id >= count);
+    if (outside !== undefined) {
+      throw new ToprankError('shard_out_of_range', { value: String(outside), limit: count });
     }
+    this.client.options.shards = ids;
+    this.client.options.shardCount = count;
+  }
+
+  /** Health: the interactions mode, and on the gateway how many of this process's shards are up. */
+  health(): DiscordHealth {
+    if (this.config.interactions === 'http') return { mode: 'http-interactions' };
+    const shards = [...this.client.ws.shards.values()];
+    return {
+      mode: 'gateway',
+      shards: {
+        connected: shards.filter((s) => s.status === Status.Ready).length,
+        total: shards.length,
+        count: this.client.options.shardCount ?? 1,
+      },
+    };
   }
 }
 
 /** Creates the adapter; `start()` logs it in. */
 export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
   return new DiscordAdapter(config);
-}
-
-function unknownView(id: string): View {
-  return noticeView(
-    'error',
-    messageFor(new ToprankError('unknown_command', { command: `interaction ${id}` })),
-  );
-}
-
-/** Resolves with `work`, or with TIMED_OUT after `ms` (work keeps running either way). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Files as discord.js uploads them (multipart, with each file's description). */
-function filesOf(message: DiscordMessage) {
-  return message.files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
-}
-
-/** A first reply or a follow-up: private when the view is ephemeral (errors, help). */
-function replyOptions(message: DiscordMessage): InteractionReplyOptions {
-  return {
-    content: message.content ?? '',
-    embeds: message.embeds,
-    components: message.components,
-    files: filesOf(message),
-    allowedMentions: noMentions,
-    ...(message.ephemeral ? { flags: ephemeral } : {}),
-  };
-}
-
-/**
- * An edit of a message already shown (deferred reply, or the message carrying the buttons). Its files
- * replace the old ones: page 2 must not keep page 1's chart.
- */
-function editOptions(message: DiscordMessage): InteractionEditReplyOptions {
-  return {
-    content: message.content ?? '',
-    embeds: message.embeds,
-    components: message.components,
-    files: filesOf(message),
-    attachments: [],
-    allowedMentions: noMentions,
-  };
 }

@@ -42,6 +42,18 @@ interface DiscordFile {
   description: string;
 }
 
+/** The message's files as discord.js REST uploads them: one multipart part each, in order. */
+export function uploadsOf(message: DiscordMessage): { name: string; data: Buffer; contentType: string }[] {
+  return message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
+}
+
+/** The `attachments` a body lists for its uploads (id = the part's index), with each one's alt text. */
+export function attachmentsOf(
+  message: DiscordMessage,
+): { id: number; filename: string; description: string }[] {
+  return message.files.map((f, id) => ({ id, filename: f.name, description: f.description }));
+}
+
 /** A rendered message, library-neutral: the adapter hands it to discord.js or to a REST body. */
 export interface DiscordMessage {
   /** Plain views (errors, confirmations) are a text message; everything else is embeds. */

@@ -1,12 +1,16 @@
 /**
  * The Slack app manifest, generated from `commands/`: every slash command with its usage hint, the bot
- * scopes the app uses and no others, the request URLs (HTTP mode) or Socket Mode.
+ * scopes the app uses and no others, the request URLs (HTTP mode) or Socket Mode, and with OAuth (many
+ * workspaces) the redirect URL and the uninstall events.
  * Reads command declarations only; must not import Bolt's runtime, ranking or jobs.
  */
 import { commands as allCommands, type Command, usageHint } from '../../../commands/index.js';
 
 /** Where Slack sends commands and button clicks in HTTP mode (Bolt's receiver listens there). */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** OAuth (many workspaces): the "Add to Slack" page, and where Slack sends the installer back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /**
  * Bot scopes, each for a reason (docs/slack.md repeats them for whoever installs the app):
@@ -37,6 +41,11 @@ export const SLACK_BOT_SCOPES = [
 export interface SlackManifestOptions {
   /** Socket Mode (no public URL) instead of HTTP request URLs. */
   socketMode: boolean;
+  /**
+   * Many workspaces (SLACK_CLIENT_ID…): the OAuth redirect URL, and the events that say a workspace
+   * uninstalled the app or revoked its token. HTTP mode only.
+   */
+  oauth?: boolean;
   /** The app's public origin for HTTP mode, e.g. `https://toprank.example.com`. */
   baseUrl?: string | undefined;
   /** The app's name in Slack (default: toprank). */
@@ -45,8 +54,11 @@ export interface SlackManifestOptions {
   commands?: readonly Command[];
 }
 
+/** OAuth: the events that end a workspace's installation. */
+const SLACK_OAUTH_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
+
 /** A placeholder that tells whoever installs the app what to put there. */
-const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
+export const PLACEHOLDER_BASE_URL = 'https://YOUR-PUBLIC-HOST';
 
 /** The slice of Slack's manifest schema this app fills in. */
 export interface SlackManifest {
@@ -61,8 +73,9 @@ export interface SlackManifest {
       url?: string;
     }[];
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[] } };
   settings: {
+    event_subscriptions?: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url?: string };
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
@@ -73,9 +86,9 @@ export interface SlackManifest {
 /** Builds the manifest. */
 export function buildSlackManifest(options: SlackManifestOptions): SlackManifest {
   const name = options.name ?? 'toprank';
-  const requestUrl = options.socketMode
-    ? undefined
-    : `${(options.baseUrl ?? PLACEHOLDER_BASE_URL).replace(/\/+$/, '')}${SLACK_EVENTS_PATH}`;
+  const base = (options.baseUrl ?? PLACEHOLDER_BASE_URL).replace(/\/+$/, '');
+  const requestUrl = options.socketMode ? undefined : `${base}${SLACK_EVENTS_PATH}`;
+  const oauth = options.oauth === true && requestUrl !== undefined;
   return {
     display_information: {
       name,
@@ -96,8 +109,13 @@ export function buildSlackManifest(options: SlackManifestOptions): SlackManifest
         };
       }),
     },
-    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    oauth_config: {
+      ...(oauth && { redirect_urls: [`${base}${SLACK_OAUTH_REDIRECT_PATH}`] }),
+      scopes: { bot: [...SLACK_BOT_SCOPES] },
+    },
     settings: {
+      // Both events need no scope; each one forgets the workspace's installation (slack-oauth.ts).
+      ...(oauth && { event_subscriptions: { request_url: requestUrl, bot_events: [...SLACK_OAUTH_EVENTS] } }),
       interactivity: { is_enabled: true, ...(requestUrl && { request_url: requestUrl }) },
       org_deploy_enabled: false,
       socket_mode_enabled: options.socketMode,

@@ -1,10 +1,11 @@
 /**
  * Slack through Bolt: every command of `commands/` as a slash command (ack first, then the work, answered
  * through response_url), the Prev/Next buttons, and `send()` for jobs (chat.postMessage, idempotent by
- * message metadata). It translates only. Must not import src/jobs, src/subscriptions or another adapter.
+ * message metadata), each with its workspace's token: one workspace's (SLACK_BOT_TOKEN) or, with OAuth,
+ * each installation's (slack-oauth.ts). It translates only. Must not import src/jobs or another adapter.
  */
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
@@ -12,19 +13,27 @@ import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapte
 import { createInFlight } from '../../chat/in-flight.js';
 import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
-import type { Config } from '../../config.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { unescapeSlackText } from './escape.js';
-import { SLACK_EVENTS_PATH } from './manifest.js';
+import { SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_OAUTH_REDIRECT_PATH } from './manifest.js';
 import { replyWithView } from './reply.js';
 import { guardSlackRequests, type SeenRequests } from './request-guard.js';
 import { errorName, slackErrorCode } from './slack-errors.js';
 import { createSlackManagers, type SlackManagers } from './slack-managers.js';
+import {
+  createSlackInstallEvents,
+  oauthReceiverOptions,
+  type SlackInstallEvents,
+  type SlackOAuthConfig,
+} from './slack-oauth.js';
 import { createSlackPoster, type SlackPoster } from './slack-poster.js';
+import { createTeamClients, type SlackBots, type TeamClientsSource } from './team-clients.js';
 
 export interface SlackAdapterConfig {
-  /** Bot token (`xoxb-…`). */
-  botToken: string;
+  /** One workspace: its bot token (`xoxb-…`). Either this or `oauth`. */
+  botToken?: string | undefined;
+  /** Many workspaces, installed by OAuth (HTTP mode only): the app's credentials and the installations. */
+  oauth?: SlackOAuthConfig | undefined;
   /** HTTP mode: the secret Bolt verifies every request's signature with. Needed unless `appToken` is set. */
   signingSecret?: string | undefined;
   /** HTTP mode: signed requests already seen, shared by every process (request-guard.ts). Needed with `signingSecret`. */
@@ -74,9 +83,11 @@ export class SlackAdapter implements ChatAdapter {
   private readonly log: Logger;
   private readonly config: SlackAdapterConfig;
   private readonly poster: SlackPoster;
-  /** Writes other than digests (answers in direct messages, file uploads): no retries that could repeat them. */
-  private readonly writer: webApi.WebClient;
+  /** Each workspace's clients, made with its token (team-clients.ts). */
+  private readonly clients: TeamClientsSource;
   private readonly managers: SlackManagers;
+  /** OAuth only: what app_uninstalled and tokens_revoked do. */
+  private readonly installEvents: SlackInstallEvents | undefined;
   private botId: string | undefined;
   private started = false;
   private connected = false;
@@ -89,7 +100,21 @@ export class SlackAdapter implements ChatAdapter {
       retryConfig: config.retryConfig ?? defaultRetryConfig,
       // No answer in 10 s counts as a failed attempt rather than a hung job.
       timeout: 10_000,
+      logger,
       ...(config.apiUrl && { slackApiUrl: config.apiUrl }),
+    };
+    const { oauth } = config;
+    if (oauth && (config.botToken || config.appToken)) {
+      throw new Error('Slack OAuth serves many workspaces over HTTP: no bot token, no Socket Mode.');
+    }
+    if (!oauth && !config.botToken) throw new Error('Slack needs a bot token or OAuth credentials.');
+    const now = config.now ?? (() => new Date());
+    const oauthDeps = oauth && {
+      oauth,
+      clientOptions,
+      store: config.services.subscriptions.store,
+      log: this.log,
+      now,
     };
     if (config.appToken) {
       this.mode = 'socket';
@@ -112,6 +137,8 @@ export class SlackAdapter implements ChatAdapter {
         signingSecret: config.signingSecret,
         endpoints: SLACK_EVENTS_PATH,
         logger,
+        // OAuth: Bolt's installer serves GET /slack/install and /slack/oauth_redirect on the same listener.
+        ...(oauthDeps && oauthReceiverOptions(oauthDeps)),
       });
       this.guardedListener = guardSlackRequests(this.http.requestListener, {
         signingSecret: config.signingSecret,
@@ -127,24 +154,27 @@ export class SlackAdapter implements ChatAdapter {
       // auth.test runs in start(), where a wrong token can fail loudly rather than in a constructor.
       deferInitialization: true,
     });
-    // A retry after a timeout or a 5xx may repeat what Slack did post; a 429 (nothing posted) is waited out.
-    this.writer = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
+    const token = config.botToken;
+    // One workspace: its token serves every team id (and the bot's id comes from auth.test at start).
+    const bots: SlackBots = oauth
+      ? oauth.installations
+      : { botFor: async () => (token ? { token, botId: this.botId } : undefined) };
+    this.clients = createTeamClients(bots, clientOptions);
     this.poster = createSlackPoster({
-      botToken: config.botToken,
-      clientOptions,
-      reader: this.app.client,
-      writer: this.writer,
+      clients: this.clients,
       log: this.log,
-      botId: () => this.botId,
       lookbackSeconds: config.deliveryLookbackSeconds,
+      tokenPerWorkspace: oauth !== undefined,
     });
     this.managers = createSlackManagers({
-      client: this.app.client,
+      clientFor: async (team) => (await this.clients.forTeam(team))?.reader,
       managers: config.managers ?? [],
       log: this.log,
     });
+    this.installEvents = oauthDeps && createSlackInstallEvents(oauthDeps);
     this.registerCommands();
     this.registerActions();
+    this.registerInstallEvents();
     this.app.error(async (error) => {
       this.log.error({ err: error }, 'slack listener failed');
     });
@@ -158,7 +188,21 @@ export class SlackAdapter implements ChatAdapter {
     return this.guardedListener;
   }
 
+  /** OAuth: `GET /slack/install` and `GET /slack/oauth_redirect`, for the HTTP server; none otherwise. */
+  get installRoutes(): Record<string, RequestListener> {
+    const listener = this.guardedListener;
+    if (!this.installEvents || !listener) return {};
+    return { [`GET ${SLACK_INSTALL_PATH}`]: listener, [`GET ${SLACK_OAUTH_REDIRECT_PATH}`]: listener };
+  }
+
   async start(): Promise<void> {
+    if (this.config.oauth) {
+      // No token to check: each workspace's comes with its installation.
+      await this.app.init();
+      this.log.info({ mode: this.mode, install: 'oauth' }, 'slack ready');
+      this.started = true;
+      return;
+    }
     try {
       await this.app.init();
       const auth = await this.app.client.auth.test();
@@ -189,6 +233,12 @@ export class SlackAdapter implements ChatAdapter {
     return this.started && (this.mode === 'http' || this.connected);
   }
 
+  async health(): Promise<SlackHealth> {
+    const oauth = this.config.oauth;
+    const teams = oauth ? await oauth.installations.count().catch(() => undefined) : 1;
+    return { mode: this.mode, install: oauth ? 'oauth' : 'single-workspace', teams };
+  }
+
   /** Posts a view for a job; a delivery already in the channel's recent history is not posted again. */
   send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
     return this.poster.send(to, view, options);
@@ -206,8 +256,9 @@ export class SlackAdapter implements ChatAdapter {
           body.user_id,
           body.trigger_id,
         );
+        const where = { team: body.team_id, channel: body.channel_id, user: body.user_id };
         const answer = runTextCommand(command.name, unescapeSlackText(body.text), ctx).then((view) =>
-          this.reply(respond, view, false, { channel: body.channel_id, user: body.user_id }),
+          this.reply(respond, view, false, where),
         );
         this.inFlight.track(answer);
         await answer;
@@ -234,9 +285,24 @@ export class SlackAdapter implements ChatAdapter {
         this.log.debug({ actionId: action.action_id }, 'ignored a button that is not ours');
         return;
       }
-      const answer = pending.then((view) => this.reply(respond, view, true, { channel, user: body.user.id }));
+      const where = { team, channel, user: body.user.id };
+      const answer = pending.then((view) => this.reply(respond, view, true, where));
       this.inFlight.track(answer);
       await answer;
+    });
+  }
+
+  /** OAuth: an uninstall, or the bot's token revoked, forgets the workspace and pauses its subscriptions. */
+  private registerInstallEvents(): void {
+    const events = this.installEvents;
+    if (!events) return;
+    // Bolt runs these without authorize(): the installation may already be unusable.
+    this.app.event('app_uninstalled', async ({ body }) => {
+      await events.uninstalled(body.team_id, 'app_uninstalled');
+    });
+    this.app.event('tokens_revoked', async ({ event, body }) => {
+      // User tokens (`oauth`) are none of ours; the bot's token going is an uninstall.
+      if ((event.tokens.bot ?? []).length > 0) await events.uninstalled(body.team_id, 'tokens_revoked');
     });
   }
 
@@ -254,7 +320,7 @@ export class SlackAdapter implements ChatAdapter {
     return {
       channel: slackChannel(team, channel),
       team: slackTeam(team),
-      user: { id: userId, canManageChannel: () => this.managers.canManage(userId, channel) },
+      user: { id: userId, canManageChannel: () => this.managers.canManage(team, userId, channel) },
       services: this.config.services,
       log: this.log.child({ interaction: requestId }),
       now: this.config.now ?? (() => new Date()),
@@ -263,14 +329,18 @@ export class SlackAdapter implements ChatAdapter {
     };
   }
 
-  /** Answers a command or a click through response_url (reply.ts), files included. */
-  private reply(
+  /** Answers a command or a click through response_url (reply.ts), files included with the team's token. */
+  private async reply(
     respond: RespondFn,
     view: View,
     fromButton: boolean,
-    where: { channel: string; user: string },
+    where: { team: string; channel: string; user: string },
   ): Promise<void> {
-    return replyWithView({ client: this.writer, log: this.log }, respond, view, fromButton, where);
+    // Bolt authorized the request with the installation; a tokenless client (whose uploads are refused,
+    // and said so) only if it went meanwhile or Redis stopped answering: the answer itself needs no token.
+    const clients = await this.clients.forTeam(where.team).catch(() => undefined);
+    const client = clients?.writer ?? this.app.client;
+    return replyWithView({ client, log: this.log }, respond, view, fromButton, where);
   }
 
   private setConnected(connected: boolean): void {
@@ -278,25 +348,17 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
+/** What GET /healthz says of Slack: how it is reached, how it is installed, and in how many workspaces. */
+export type SlackHealth = {
+  mode: 'http' | 'socket';
+  install: 'single-workspace' | 'oauth';
+  /** Installed workspaces (undefined when Redis could not say). */
+  teams: number | undefined;
+};
+
 /** Builds the adapter; HTTP mode unless `appToken` is set. Call `start()` before use. */
 export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   return new SlackAdapter(config);
-}
-
-/** The adapter's configuration from the environment's, or undefined when Slack is not configured. */
-export function slackAdapterConfigFrom(
-  config: Config,
-  deps: Pick<SlackAdapterConfig, 'services' | 'log' | 'now' | 'sample' | 'seenRequests'>,
-): SlackAdapterConfig | undefined {
-  if (!config.SLACK_BOT_TOKEN) return undefined;
-  return {
-    ...deps,
-    botToken: config.SLACK_BOT_TOKEN,
-    signingSecret: config.SLACK_SIGNING_SECRET,
-    appToken: config.SLACK_APP_TOKEN,
-    apiUrl: config.SLACK_API_URL,
-    managers: config.SLACK_MANAGERS,
-  };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Who may change a Slack channel's settings (its subscriptions): workspace owners and admins
  * (users.info), the channel's creator (conversations.info), and the users and user groups listed in
- * SLACK_MANAGERS (usergroups.users.list). Answers are cached briefly, so a command costs a Web API call
- * or two at most. Must not import commands, the core or the jobs.
+ * SLACK_MANAGERS (usergroups.users.list), each asked with the workspace's own token. Answers are cached
+ * briefly, per workspace, so a command costs a Web API call or two at most. Must not import commands, the
+ * core or the jobs.
  */
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -14,11 +15,12 @@ const CACHE_CAPACITY = 5_000;
 
 export interface SlackManagers {
   /** True when this user may change this channel's settings. A Slack failure counts as no (logged). */
-  canManage(userId: string, channelId: string): Promise<boolean>;
+  canManage(teamId: string, userId: string, channelId: string): Promise<boolean>;
 }
 
 export interface SlackManagersConfig {
-  client: webApi.WebClient;
+  /** The client that asks a workspace's questions (with its token); undefined when not installed there. */
+  clientFor(teamId: string): Promise<webApi.WebClient | undefined>;
   /** SLACK_MANAGERS: user ids (`U…`, `W…`) and user-group ids (`S…`). */
   managers: readonly string[];
   log: Logger;
@@ -26,7 +28,7 @@ export interface SlackManagersConfig {
 }
 
 export function createSlackManagers(config: SlackManagersConfig): SlackManagers {
-  const { client, log } = config;
+  const { log } = config;
   const now = config.now ?? Date.now;
   const users = new Set(config.managers.filter((id) => !id.startsWith('S')));
   const groups = config.managers.filter((id) => id.startsWith('S'));
@@ -57,29 +59,40 @@ export function createSlackManagers(config: SlackManagersConfig): SlackManagers 
     }
   }
 
-  const isAdmin = (userId: string) =>
-    cached(`user:${userId}`, async () => {
-      const { user } = await client.users.info({ user: userId });
+  /** The workspace's client; a workspace without an installation cannot be asked (counts as no). */
+  async function clientOf(teamId: string): Promise<webApi.WebClient> {
+    const client = await config.clientFor(teamId);
+    if (!client) throw new Error(`no Slack installation for team ${teamId}`);
+    return client;
+  }
+
+  const isAdmin = (teamId: string, userId: string) =>
+    cached(`${teamId}:user:${userId}`, async () => {
+      const { user } = await (await clientOf(teamId)).users.info({ user: userId });
       return user?.is_owner === true || user?.is_admin === true || user?.is_primary_owner === true;
     });
-  const creatorOf = (channelId: string) =>
-    cached(`channel:${channelId}`, async () => {
-      const { channel } = await client.conversations.info({ channel: channelId });
+  const creatorOf = (teamId: string, channelId: string) =>
+    cached(`${teamId}:channel:${channelId}`, async () => {
+      const { channel } = await (await clientOf(teamId)).conversations.info({ channel: channelId });
       return channel?.creator;
     });
-  const membersOf = (groupId: string) =>
-    cached(`group:${groupId}`, async () => {
-      const { users: members } = await client.usergroups.users.list({ usergroup: groupId });
+  const membersOf = (teamId: string, groupId: string) =>
+    cached(`${teamId}:group:${groupId}`, async () => {
+      const { users: members } = await (await clientOf(teamId)).usergroups.users.list({ usergroup: groupId });
       return members ?? [];
     });
 
   return {
-    async canManage(userId, channelId) {
+    async canManage(teamId, userId, channelId) {
       if (users.has(userId)) return true;
-      if (await orNo('users.info', () => isAdmin(userId))) return true;
-      if (await orNo('conversations.info', async () => (await creatorOf(channelId)) === userId)) return true;
+      if (await orNo('users.info', () => isAdmin(teamId, userId))) return true;
+      if (await orNo('conversations.info', async () => (await creatorOf(teamId, channelId)) === userId)) {
+        return true;
+      }
       for (const group of groups) {
-        if (await orNo('usergroups.users.list', async () => (await membersOf(group)).includes(userId))) {
+        if (
+          await orNo('usergroups.users.list', async () => (await membersOf(teamId, group)).includes(userId))
+        ) {
           return true;
         }
       }

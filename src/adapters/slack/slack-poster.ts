@@ -19,6 +19,7 @@ import { ToprankError } from '../../errors.js';
 import { renderSlack } from './render.js';
 import { shareFiles } from './reply.js';
 import { errorName, slackErrorCode } from './slack-errors.js';
+import type { TeamClients, TeamClientsSource } from './team-clients.js';
 
 /** The message metadata event type that marks a delivery, so a retry can find it (DESIGN.md, Jobs). */
 const DELIVERY_EVENT_TYPE = 'toprank_delivery';
@@ -40,18 +41,16 @@ const HISTORY_MAX_PAGES = 5;
 const RATE_LIMIT_WAITS = 4;
 
 export interface SlackPosterConfig {
-  botToken: string;
-  /** The adapter's client options (API URL, timeout); retries are this module's to decide. */
-  clientOptions: webApi.WebClientOptions;
-  /** The client that reads history (it may retry: reading twice is harmless). */
-  reader: webApi.WebClient;
-  /** The client that uploads a post's files: never re-sent after a timeout or a 5xx. */
-  writer: webApi.WebClient;
+  /** Each workspace's clients (its bot token): history is read by its reader, files sent by its writer. */
+  clients: TeamClientsSource;
   log: Logger;
-  /** The bot's own id once known (auth.test): only its messages count as earlier posts. */
-  botId: () => string | undefined;
   /** How far back an earlier post of the same delivery is looked for, in seconds (default: a day). */
   lookbackSeconds?: number;
+  /**
+   * OAuth: each workspace has its own token, so a refused token means that workspace uninstalled the
+   * app (its channels pause, to resume on reinstall), not that the operator's one token is wrong.
+   */
+  tokenPerWorkspace?: boolean;
 }
 
 export interface SlackPoster {
@@ -59,16 +58,15 @@ export interface SlackPoster {
 }
 
 export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
-  const { reader, writer, log } = config;
-  // @slack/web-api would re-send a post after a timeout or a 5xx, when Slack may well have posted it: a
-  // slow Slack would show the digest twice. So no retries here; a 429 (never posted) comes back to us.
-  const poster = new webApi.WebClient(config.botToken, {
-    ...config.clientOptions,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  const { log } = config;
 
-  async function postOnce(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
+  // @slack/web-api would re-send a post after a timeout or a 5xx, when Slack may well have posted it: a
+  // slow Slack would show the digest twice. So the poster client has no retries; a 429 (never posted)
+  // comes back here to be waited out.
+  async function postOnce(
+    { poster }: TeamClients,
+    args: webApi.ChatPostMessageArguments,
+  ): Promise<webApi.ChatPostMessageResponse> {
     for (let waited = 0; ; waited += 1) {
       try {
         return await poster.chat.postMessage(args);
@@ -81,9 +79,13 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
   }
 
   /** The ts of a message of ours tagged with this delivery in the recent history, if any. */
-  async function findDelivery(channel: string, deliveryId: string): Promise<string | undefined> {
+  async function findDelivery(
+    { reader, bot }: TeamClients,
+    channel: string,
+    deliveryId: string,
+  ): Promise<string | undefined> {
     const oldest = String(Math.floor(Date.now() / 1000) - (config.lookbackSeconds ?? 86_400));
-    const botId = config.botId();
+    const { botId } = bot;
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
       let result: webApi.ConversationsHistoryResponse;
@@ -122,8 +124,10 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
 
   /** Slack's refusal → our errors: a channel that cannot take posts, or a platform failure to retry. */
   function translate(to: ChannelRef, error: unknown): Error {
+    if (error instanceof ChannelUnavailableError) return error;
     const code = slackErrorCode(error);
-    const reason = code ? unavailable[code] : undefined;
+    const refused = code ? unavailable[code] : undefined;
+    const reason = refused === 'unauthorized' && config.tokenPerWorkspace ? 'uninstalled' : refused;
     if (reason) {
       log.info({ channel: to, slackError: code }, 'slack channel unavailable');
       return new ChannelUnavailableError(to, reason);
@@ -139,12 +143,15 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
       if (ref.platform !== 'slack') throw new Error(`not a Slack channel: ${to}`);
       const { deliveryId } = options;
       try {
+        // The workspace's own token; a workspace that uninstalled the app takes no posts (its subscriptions pause).
+        const clients = await config.clients.forTeam(ref.team ?? '');
+        if (!clients) throw new ChannelUnavailableError(to, 'uninstalled');
         // A first attempt cannot have posted: skip the rate-limited history lookup (SendOptions.mayHavePosted).
         if (deliveryId && options.mayHavePosted) {
-          const earlier = await findDelivery(ref.channel, deliveryId);
+          const earlier = await findDelivery(clients, ref.channel, deliveryId);
           if (earlier) return { channel: to, messageId: earlier, duplicate: true };
         }
-        const result = await postOnce({
+        const result = await postOnce(clients, {
           channel: ref.channel,
           ...renderSlack(view),
           unfurl_links: false,
@@ -155,7 +162,7 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
         });
         // Files follow the tagged message, never before it: a retry that finds the message posts nothing
         // again, so a digest and its chart appear at most once (the chart may be missing after a crash).
-        await shareFiles({ client: writer, log }, ref.channel, view);
+        await shareFiles({ client: clients.writer, log }, ref.channel, view);
         return { channel: to, messageId: result.ts ?? '', duplicate: false };
       } catch (error) {
         throw translate(to, error);

@@ -1,6 +1,7 @@
 // Fake Discord gateway v10 (a `ws` WebSocketServer on 127.0.0.1) speaking plain JSON frames:
-// HELLO → IDENTIFY → READY + one GUILD_CREATE per guild, heartbeat acks, RESUME with replay, and
-// `dispatch()` / `sendInteraction()` to push events to every logged-in client.
+// HELLO → IDENTIFY (with or without a `shard` pair) → READY + one GUILD_CREATE per guild of that shard,
+// heartbeat acks, RESUME with replay, and `dispatch()` / `sendInteraction()` / `dispatchToGuild()` to
+// push events; a guild's events go only to sessions holding its shard, as Discord routes them.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,8 @@ export interface IdentifyRecord {
 
 interface Session {
   id: string;
+  /** `[shard_id, num_shards]` from IDENTIFY; `[0, 1]` without one. */
+  shard: [number, number];
   seq: number;
   /** Sent events, kept so a RESUME can replay what the client missed. */
   events: { s: number; t: string; d: unknown }[];
@@ -106,12 +109,20 @@ export class FakeDiscordGateway {
     return live.length;
   }
 
-  /** Sends INTERACTION_CREATE; throws if no client is logged in, since the event would be lost. */
+  /** Sends a guild's event to the live sessions holding its shard; returns how many received it. */
+  dispatchToGuild(guildId: string, t: string, d: unknown): number {
+    const live = this.liveSessions.filter((s) => holdsGuild(s.shard, guildId));
+    for (const session of live) this.send(session, t, d);
+    return live.length;
+  }
+
+  /** Sends INTERACTION_CREATE (to its guild's shard); throws if no client holds it, since it would be lost. */
   sendInteraction(payload: APIInteraction): void {
-    if (this.liveSessions.length === 0)
-      throw new Error('fake gateway: no logged-in client to send the interaction to');
+    const guildId = payload.guild_id;
+    const live = this.liveSessions.filter((s) => !guildId || holdsGuild(s.shard, guildId));
+    if (live.length === 0) throw new Error('fake gateway: no logged-in client to send the interaction to');
     this.opts.onInteraction?.(payload);
-    this.dispatch('INTERACTION_CREATE', payload);
+    for (const session of live) this.send(session, 'INTERACTION_CREATE', payload);
   }
 
   /** Op 7: the client closes (4200) and RESUMEs on resume_gateway_url. */
@@ -212,8 +223,13 @@ export class FakeDiscordGateway {
     });
   }
 
-  private identify(socket: WebSocket, d: Record<string, unknown>): Session {
+  private identify(socket: WebSocket, d: Record<string, unknown>): Session | undefined {
     const shard = Array.isArray(d.shard) ? (d.shard as [number, number]) : undefined;
+    const [shardId = 0, shardCount = 1] = shard ?? [];
+    if (shardCount < 1 || shardId < 0 || shardId >= shardCount) {
+      socket.close(4010, 'Invalid shard.');
+      return undefined;
+    }
     this.identifies.push({
       token: String(d.token),
       intents: Number(d.intents),
@@ -222,9 +238,15 @@ export class FakeDiscordGateway {
       compress: d.compress,
       at: Date.now(),
     });
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, events: [], socket };
+    const session: Session = {
+      id: randomBytes(16).toString('hex'),
+      shard: [shardId, shardCount],
+      seq: 0,
+      events: [],
+      socket,
+    };
     this.sessions.set(session.id, session);
-    const guilds = this.opts.guilds();
+    const guilds = this.opts.guilds().filter((g) => holdsGuild(session.shard, g.id));
     const ready: GatewayReadyDispatchData = {
       v: 10,
       user: this.opts.botUser,
@@ -232,12 +254,17 @@ export class FakeDiscordGateway {
       guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
-      shard: shard ?? [0, 1],
+      shard: session.shard,
       application: { id: this.opts.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
     this.send(session, 'READY', ready);
     for (const guild of guilds) this.send(session, 'GUILD_CREATE', guild);
     return session;
+  }
+
+  /** Shard ids IDENTIFYed so far, as `id/count`, sorted. */
+  get identifiedShards(): string[] {
+    return this.identifies.map((i) => (i.shard ? `${i.shard[0]}/${i.shard[1]}` : '0/1')).sort();
   }
 
   private answerMemberRequest(session: Session, d: Record<string, unknown>): void {
@@ -260,4 +287,9 @@ export class FakeDiscordGateway {
     if (session.events.length > 500) session.events.shift();
     session.socket?.send(JSON.stringify({ op: OP.Dispatch, ...event }));
   }
+}
+
+/** Discord's rule: a guild's events go to shard `(guild_id >> 22) % num_shards`. */
+function holdsGuild([shardId, shardCount]: [number, number], guildId: string): boolean {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount)) === shardId;
 }

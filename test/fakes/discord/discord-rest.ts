@@ -50,6 +50,8 @@ export interface FakeDiscordRestOptions {
   webhookTokenTtlMs?: number;
   /** Window of `enforce_nonce` de-duplication; Discord says "the past few minutes". */
   nonceWindowMs?: number;
+  /** Shards GET /gateway/bot recommends (default 1); they may all identify at once (max_concurrency). */
+  recommendedShards?: number;
 }
 
 interface Route {
@@ -116,8 +118,13 @@ export class FakeDiscordRest {
       route('GET', '/gateway/bot', true, () =>
         json(200, {
           url: opts.gatewayUrl(),
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: opts.recommendedShards ?? 1,
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 14_400_000,
+            max_concurrency: opts.recommendedShards ?? 1,
+          },
         }),
       ),
       route('GET', '/users/@me', true, () =>
@@ -219,6 +226,35 @@ export class FakeDiscordRest {
   /** Tells the fake an interaction was dispatched at `dispatchedAt` (its token and 3 s clock start). */
   registerInteraction(payload: APIInteraction, dispatchedAt: number = Date.now()): void {
     this.interactionRegistry.register(payload, dispatchedAt);
+  }
+
+  /**
+   * What Discord does with the HTTP reply of an interactions endpoint: takes it as the interaction's
+   * first answer, with the rules of the callback route (deadline, one answer, valid body). Recorded
+   * as a request on the route `HTTP reply`, its path naming the interaction, so it shows among the
+   * interaction's requests.
+   */
+  acceptHttpReply(
+    payload: APIInteraction,
+    body: unknown,
+    files: RecordedFile[] = [],
+    at: number = Date.now(),
+  ): Reply {
+    const params = { interactionId: payload.id, token: payload.token };
+    const reply = this.interactionRegistry.callback({ params, query: {}, body, files, at });
+    this.record({
+      method: 'POST',
+      path: `/discord/interactions/${payload.id}`,
+      route: 'HTTP reply',
+      query: {},
+      headers: {},
+      body,
+      files,
+      at,
+      status: reply.status,
+      response: reply.body,
+    });
+    return reply;
   }
 
   // ---- accessors ------------------------------------------------------------------------------------
@@ -347,7 +383,8 @@ export class FakeDiscordRest {
   }
 }
 
-async function parseBody(
+/** A request or reply body as Discord reads it: JSON, text, or multipart with `payload_json` and files. */
+export async function parseBody(
   raw: Buffer,
   contentType: string,
 ): Promise<{ body: unknown; files: RecordedFile[] }> {

@@ -15,6 +15,8 @@ export interface FakeDiscordOptions {
   /** Discord's deadline for the first callback is 3 s; lower it to test 10062 without waiting. */
   ackDeadlineMs?: number;
   heartbeatIntervalMs?: number;
+  /** Shards GET /gateway/bot recommends (default 1). */
+  recommendedShards?: number;
 }
 
 export interface FakeDiscord {
@@ -56,6 +58,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     botUser: bot,
     gatewayUrl: () => gatewayUrl,
     ackDeadlineMs: opts.ackDeadlineMs,
+    recommendedShards: opts.recommendedShards,
   });
   for (const channel of channels) rest.addChannel(channel);
   const gateway = await FakeDiscordGateway.start({

@@ -174,3 +174,24 @@ export async function postToBolt(
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, text: await res.text() };
 }
+
+/** An Events API request (`event_callback`) as Slack sends it: JSON, for one workspace. */
+export function eventCallbackBody(teamId: string, event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: teamId,
+    api_app_id: DEFAULT_APP_ID,
+    event: { event_ts: (Date.now() / 1000).toFixed(6), ...event },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: nowSeconds(),
+  });
+}
+
+/** POST a signed Events API request (JSON) to a Bolt HTTP endpoint. */
+export async function postEventToBolt(url: string, body: string, secret: string): Promise<number> {
+  const headers = { ...signSlackRequest(secret, body), 'Content-Type': 'application/json' };
+  const res = await fetch(url, { method: 'POST', headers, body });
+  await res.text();
+  return res.status;
+}

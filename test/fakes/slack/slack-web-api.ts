@@ -8,8 +8,10 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { FakeSlackFiles, fileObject, type UploadedSlackFile } from './slack-files.js';
 import { FakeSocketMode, type SocketEnvelopeType } from './slack-socket-mode.js';
+import { FakeSlackWorkspaces, type FakeWorkspace } from './slack-workspaces.js';
 
 export type { UploadedSlackFile } from './slack-files.js';
+export type { FakeWorkspace } from './slack-workspaces.js';
 
 export interface SlackWebApiOptions {
   botToken?: string;
@@ -20,7 +22,13 @@ export interface SlackWebApiOptions {
   botUserId?: string;
   botId?: string;
   appId?: string;
+  /** OAuth: the app's credentials, which oauth.v2.access checks. */
+  clientId?: string;
+  clientSecret?: string;
 }
+
+/** Who a call acts as: the workspace of its token, and that workspace's bot. */
+type Identity = Pick<FakeWorkspace, 'teamId' | 'botUserId' | 'botId'>;
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`), or `response_url` for posts to a minted response_url. */
@@ -31,6 +39,8 @@ export interface RecordedCall {
   /** HTTP status the fake answered with, and the JSON body it sent. */
   status: number;
   response: unknown;
+  /** The workspace whose token made the call (Web API methods with a valid token only). */
+  team?: string;
 }
 
 export interface StoredMessage {
@@ -142,6 +152,8 @@ export class FakeSlackWebApi {
   private readonly userGroups = new Map<string, string[]>();
   private readonly missingScopes = new Map<string, string>();
   private readonly uploads = new FakeSlackFiles();
+  /** Workspaces installing the app by OAuth, each with its own bot token. */
+  readonly workspaces: FakeSlackWorkspaces;
   private lastTsMicros = 0;
   private baseUrl = '';
 
@@ -153,6 +165,11 @@ export class FakeSlackWebApi {
     this.botUserId = opts.botUserId ?? 'U0FAKEBOT1';
     this.botId = opts.botId ?? 'B0FAKEBOT1';
     this.appId = opts.appId ?? 'A0FAKEAPP1';
+    this.workspaces = new FakeSlackWorkspaces(
+      opts.clientId ?? '1111111111.2222222222',
+      opts.clientSecret ?? 'fake-client-secret',
+      this.appId,
+    );
     this.events.setMaxListeners(0);
     this.socket = new FakeSocketMode(this.server, this.appId);
   }
@@ -290,6 +307,7 @@ export class FakeSlackWebApi {
     let reply: Reply;
     let method: string;
     let args: Record<string, unknown>;
+    let team: string | undefined;
     if (upload?.[1] && req.method === 'POST') {
       // The upload URL of files.getUploadURLExternal: raw bytes or one multipart file part in, a short text out.
       const answer = this.uploads.upload(upload[1], await uploadedBytes(bytes, req.headers['content-type']));
@@ -313,7 +331,14 @@ export class FakeSlackWebApi {
     } else if (url.pathname.startsWith('/api/')) {
       method = url.pathname.slice('/api/'.length);
       args = { ...Object.fromEntries(url.searchParams), ...parseArgs(raw, req.headers['content-type']) };
-      reply = this.handleApi(method, args, req.headers.authorization);
+      // Slack takes the token from `Authorization: Bearer …`, or from a `token` argument.
+      const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/)?.[1] ?? str(args.token);
+      const who = token === undefined ? undefined : this.identityOf(token);
+      team = who?.teamId;
+      reply =
+        method === 'oauth.v2.access'
+          ? { status: 200, body: this.workspaces.access(args) }
+          : this.handleApi(method, args, token, who);
     } else {
       method = `${req.method} ${url.pathname}`;
       args = {};
@@ -323,23 +348,45 @@ export class FakeSlackWebApi {
     res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers });
     res.end(JSON.stringify(reply.body));
     const { status, body: response } = reply;
-    const call: RecordedCall = { method, args, headers: req.headers, at: Date.now(), status, response };
+    const call: RecordedCall = {
+      method,
+      args,
+      headers: req.headers,
+      at: Date.now(),
+      status,
+      response,
+      ...(team && { team }),
+    };
     this.recorded.push(call);
     this.events.emit('call', call);
   }
 
-  private handleApi(method: string, args: Record<string, unknown>, authorization: string | undefined): Reply {
-    // Slack takes the token from `Authorization: Bearer …`, or from a `token` argument.
-    const token = authorization?.match(/^Bearer\s+(\S+)$/)?.[1] ?? str(args.token);
+  /** The single workspace's bot token, or a live OAuth token of one workspace; undefined otherwise. */
+  private identityOf(token: string): Identity | undefined {
+    if (token === this.botToken) return { teamId: this.teamId, botUserId: this.botUserId, botId: this.botId };
+    return this.workspaces.byToken(token);
+  }
+
+  private handleApi(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+    identity: Identity | undefined,
+  ): Reply {
     if (!token) return fail('not_authed');
     const isAppToken = token.startsWith('xapp-');
-    if (isAppToken ? this.appToken !== undefined && token !== this.appToken : token !== this.botToken) {
+    if (isAppToken ? this.appToken !== undefined && token !== this.appToken : identity === undefined) {
       return fail('invalid_auth');
     }
+    const who = identity ?? { teamId: this.teamId, botUserId: this.botUserId, botId: this.botId };
     // apps.connections.open needs an app-level token; other methods refuse one.
     if (isAppToken !== (method === 'apps.connections.open')) return fail('not_allowed_token_type');
 
     const channel = str(args.channel);
+    // A token reaches its own workspace's channels only (as Slack: another workspace's are not found).
+    const named = channel ?? str(args.channel_id);
+    const owner = named === undefined ? undefined : this.workspaces.ownerOf(named);
+    if (owner !== undefined && owner !== who.teamId) return fail('channel_not_found');
     const limit = this.rateLimits.find(
       (r) => r.times > 0 && (!r.channel || r.channel === channel) && (!r.method || r.method === method),
     );
@@ -359,15 +406,17 @@ export class FakeSlackWebApi {
           url: `https://${this.teamDomain}.slack.com/`,
           team: this.teamDomain,
           user: 'toprank',
-          team_id: this.teamId,
-          user_id: this.botUserId,
-          bot_id: this.botId,
+          team_id: who.teamId,
+          user_id: who.botUserId,
+          bot_id: who.botId,
           is_enterprise_install: false,
         });
+      case 'auth.revoke':
+        return ok({ revoked: this.workspaces.revokeToken(token) });
       case 'apps.connections.open':
         return ok({ url: this.socket.mintUrl(this.baseUrl) });
       case 'chat.postMessage':
-        return this.postMessage(channel, args);
+        return this.postMessage(channel, args, who);
       case 'chat.update':
         return this.updateMessage(channel, args);
       case 'conversations.history':
@@ -383,7 +432,7 @@ export class FakeSlackWebApi {
       case 'files.getUploadURLExternal':
         return this.uploads.getUploadUrl(args, this.baseUrl);
       case 'files.completeUploadExternal':
-        return this.completeUpload(args);
+        return this.completeUpload(args, who);
       default:
         return fail('unknown_method', { req_method: method });
     }
@@ -396,7 +445,7 @@ export class FakeSlackWebApi {
   }
 
   /** Shares uploaded files: into `channel_id` as a message of the bot carrying them, or privately. */
-  private completeUpload(args: Record<string, unknown>): Reply {
+  private completeUpload(args: Record<string, unknown>, who: Identity): Reply {
     const channel = str(args.channel_id);
     if (channel) {
       const err = this.channelError(channel, ['channel_not_found', 'not_in_channel', 'is_archived']);
@@ -404,7 +453,7 @@ export class FakeSlackWebApi {
     }
     const { shared, ...reply } = this.uploads.complete(args);
     if (channel && shared) {
-      const message = this.newMessage({ text: str(args.initial_comment) ?? '' });
+      const message = this.newMessage({ text: str(args.initial_comment) ?? '' }, who);
       message.files = shared.map(fileObject);
       const threadTs = str(args.thread_ts);
       if (threadTs) message.thread_ts = threadTs;
@@ -418,7 +467,7 @@ export class FakeSlackWebApi {
     return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
   }
 
-  private postMessage(target: string | undefined, args: Record<string, unknown>): Reply {
+  private postMessage(target: string | undefined, args: Record<string, unknown>, who: Identity): Reply {
     const err = this.channelError(target, ['channel_not_found', 'not_in_channel', 'is_archived']);
     if (err || !target) return err ?? fail('channel_not_found');
     const channel = this.dmOf(target);
@@ -427,7 +476,7 @@ export class FakeSlackWebApi {
     }
     const metadata = parseMetadata(args.metadata);
     if (metadata === null) return fail('invalid_metadata_format');
-    const message = this.newMessage(args);
+    const message = this.newMessage(args, who);
     if (metadata) message.metadata = metadata;
     const threadTs = str(args.thread_ts);
     if (threadTs) message.thread_ts = threadTs;
@@ -523,15 +572,15 @@ export class FakeSlackWebApi {
     return this.store.get(channel) as StoredMessage[];
   }
 
-  private newMessage(args: Record<string, unknown>): StoredMessage {
+  private newMessage(args: Record<string, unknown>, who?: Identity): StoredMessage {
     const message: StoredMessage = {
       type: 'message',
       ts: this.nextTs(),
       text: str(args.text) ?? '',
-      user: this.botUserId,
-      bot_id: this.botId,
+      user: who?.botUserId ?? this.botUserId,
+      bot_id: who?.botId ?? this.botId,
       app_id: this.appId,
-      team: this.teamId,
+      team: who?.teamId ?? this.teamId,
     };
     if (args.blocks !== undefined) message.blocks = asArray(args.blocks);
     if (args.attachments !== undefined) message.attachments = asArray(args.attachments);

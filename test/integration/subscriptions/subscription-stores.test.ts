@@ -1,7 +1,7 @@
 /**
  * The subscription store contract, run against Redis (real server) and memory: duplicates refused
  * with the existing id, the per-channel limit, indexes by channel and slot kept exact, pausing a
- * channel, and records validated when read.
+ * channel or a team, and records validated when read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionKey } from '../../../src/keys.js';
@@ -88,9 +88,50 @@ describe.each(stores)('%s subscription store', (_name, open) => {
       added: true,
     });
   });
+
+  it("pauses a team's subscriptions, stored with it or found by its channels, and forgets removed ones", async () => {
+    const store = await open();
+    const stored = makeSubscription({ channel: 'discord:11', team: '900' });
+    const gone = makeSubscription({ channel: 'discord:12', team: '900' });
+    const older = makeSubscription({ channel: 'discord:13' });
+    const otherTeam = makeSubscription({ channel: 'discord:14', team: '901' });
+    for (const sub of [stored, gone, older, otherTeam]) await store.add(sub, 25);
+    await store.remove(gone.id);
+    const removed = { status: 'paused' as const, reason: 'removed' as const, detail: 'removed', at: 'x' };
+
+    expect(await store.pauseTeam('900', ['discord:13'], removed)).toBe(2);
+    expect((await store.get(stored.id))?.state).toEqual(removed);
+    expect((await store.get(older.id))?.state).toEqual(removed);
+    expect((await store.get(otherTeam.id))?.state).toEqual({ status: 'active' });
+    expect(await store.get(gone.id)).toBeUndefined();
+    // Already paused: nothing more to pause.
+    expect(await store.pauseTeam('900', ['discord:13'], removed)).toBe(0);
+  });
 });
 
 describe.each(stores)('%s subscription store, when a new id is already taken', (_name, open) => {
+  it('scans a slot in steps of about the count asked, covering every subscription of it', async () => {
+    const store = await open();
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const sub = makeSubscription({ channel: `discord:${700000 + i}` });
+      await store.add(sub, 25);
+      ids.push(sub.id);
+    }
+    await store.add(makeSubscription({ time: '18:00' }), 25);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let steps = 0;
+    do {
+      const step = await store.scanSlot('week-0900-UTC', cursor, 100);
+      steps += 1;
+      for (const sub of await store.getMany(step.ids)) seen.add(sub.id);
+      cursor = step.cursor;
+    } while (cursor !== '0');
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort()).toEqual(ids.sort());
+  });
+
   it("gives the newcomer a fresh id and leaves the other channel's subscription as it was", async () => {
     let fresh: string[] = [];
     const store = await open({ newId: () => fresh.shift() ?? 'spare3' });

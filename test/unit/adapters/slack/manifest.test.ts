@@ -32,6 +32,16 @@ describe('buildSlackManifest', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
+  it('adds the OAuth redirect URL and the uninstall events for many workspaces', () => {
+    const manifest = buildSlackManifest({ socketMode: false, oauth: true, baseUrl: 'https://t.example.com' });
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://t.example.com/slack/oauth_redirect']);
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: 'https://t.example.com/slack/events',
+      bot_events: ['app_uninstalled', 'tokens_revoked'],
+    });
+    expect(buildSlackManifest({ socketMode: false }).settings.event_subscriptions).toBeUndefined();
+  });
+
   it('asks for exactly the bot scopes the adapter uses', () => {
     const manifest = buildSlackManifest({ socketMode: false });
     expect(manifest.oauth_config.scopes.bot).toEqual([...SLACK_BOT_SCOPES]);

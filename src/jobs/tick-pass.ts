@@ -1,0 +1,120 @@
+/**
+ * One pass of a tick over its slot, streamed so memory stays flat however large the slot: ids come in
+ * scan steps, records in batches of at most TICK_BATCH, each query is decided once per pass (fetched,
+ * or found ready in the tick's progress), and a batch's deliveries are queued before the next batch is
+ * read. Resumable: the scan cursor is saved after each step. Must not import adapters or the KeyAPI client.
+ */
+import type { Queue } from 'bullmq';
+import { digestJobId } from '../keys.js';
+import {
+  digestHasChart,
+  queryHash,
+  type Subscription,
+  type SubscriptionQuery,
+} from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { type DeliverData, deliverJobOptions } from './queues.js';
+import type { ReadyQuery, TickProgress } from './tick-progress.js';
+
+/** Subscriptions a tick holds at once, and the most jobs one `addBulk` carries. */
+export const TICK_BATCH = 500;
+
+/** What became of one query in a pass. */
+export type QueryDecision =
+  | { status: 'ready'; ready: ReadyQuery }
+  /** Nothing to post yet: not published, or (`unreachable`) KeyAPI failed transiently. */
+  | { status: 'unpublished'; unreachable: boolean }
+  /** Today's credit budget is spent: wait for the reset. */
+  | { status: 'budget'; error: unknown }
+  | { status: 'failed'; error: unknown };
+
+export interface TickPass {
+  store: SubscriptionStore;
+  deliver: Queue<DeliverData>;
+  progress: TickProgress;
+  slotId: string;
+  /** The period the slot is for (names each delivery). */
+  periodKey: string;
+  pass: number;
+  cursor: string;
+  late: 'budget' | undefined;
+  /** Fetches the query's board and stores its snapshot; a ready decision carries this pass. */
+  collect(hash: string, query: SubscriptionQuery): Promise<QueryDecision>;
+  /** Fills the chart history of a query shown with `shownKey`, once per query and pass. */
+  fillChart(hash: string, shownKey: string): Promise<void>;
+  /** Subscribers of queries waiting for the credit budget, a batch at a time. */
+  onBudget(subs: Subscription[]): Promise<void>;
+}
+
+/** Runs the pass to the end of the slot; returns each query's decision. */
+export async function runTickPass(tick: TickPass): Promise<Map<string, QueryDecision>> {
+  const decisions = new Map<string, Promise<QueryDecision>>();
+  const charted = new Set<string>();
+  let cursor = tick.cursor;
+  do {
+    const step = await tick.store.scanSlot(tick.slotId, cursor, TICK_BATCH);
+    let queued = 0;
+    // A scan step may return a few more ids than asked: records are still loaded a batch at a time.
+    for (let i = 0; i < step.ids.length; i += TICK_BATCH) {
+      const batch = await tick.store.getMany(step.ids.slice(i, i + TICK_BATCH));
+      queued += await handleBatch(tick, batch, decisions, charted);
+    }
+    await tick.progress.advance(tick.pass, step.cursor, queued);
+    cursor = step.cursor;
+  } while (cursor !== '0');
+  const settled = new Map<string, QueryDecision>();
+  for (const [hash, decision] of decisions) settled.set(hash, await decision);
+  return settled;
+}
+
+async function handleBatch(
+  tick: TickPass,
+  batch: Subscription[],
+  decisions: Map<string, Promise<QueryDecision>>,
+  charted: Set<string>,
+): Promise<number> {
+  const active = batch.filter((sub) => sub.state.status === 'active');
+  for (const sub of active) {
+    const hash = queryHash(sub.query);
+    // Queries first met in this batch are decided in parallel.
+    if (!decisions.has(hash)) decisions.set(hash, decide(tick, hash, sub.query));
+  }
+  const jobs: Parameters<Queue<DeliverData>['addBulk']>[0] = [];
+  const waiting: Subscription[] = [];
+  for (const sub of active) {
+    const hash = queryHash(sub.query);
+    const decision = (await decisions.get(hash)) as QueryDecision;
+    if (decision.status === 'budget') waiting.push(sub);
+    // Ready since an earlier pass: that pass queued this subscriber's digest already.
+    if (decision.status !== 'ready' || decision.ready.pass !== tick.pass) continue;
+    if (digestHasChart(sub) && !charted.has(hash)) {
+      charted.add(hash);
+      await tick.fillChart(hash, decision.ready.shownKey);
+    }
+    jobs.push({
+      name: 'digest',
+      data: {
+        kind: 'digest',
+        subscriptionId: sub.id,
+        periodKey: tick.periodKey,
+        shownKey: decision.ready.shownKey,
+        ...(tick.late ? { late: tick.late } : {}),
+      },
+      // The job id makes a second add of the same delivery a no-op; the sent marker covers trimmed jobs.
+      opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, tick.periodKey) },
+    });
+  }
+  if (waiting.length > 0) await tick.onBudget(waiting);
+  if (jobs.length > 0) await tick.deliver.addBulk(jobs);
+  return jobs.length;
+}
+
+async function decide(tick: TickPass, hash: string, query: SubscriptionQuery): Promise<QueryDecision> {
+  const recorded = await tick.progress.readyRecord(hash);
+  if (recorded) return { status: 'ready', ready: recorded };
+  const decision = await tick.collect(hash, query);
+  // Recorded before any subscriber is passed over, so a pass with a query not ready is never clean.
+  if (decision.status === 'ready') await tick.progress.markReady(hash, decision.ready);
+  else await tick.progress.markUnready(hash, tick.pass);
+  return decision;
+}

@@ -1,0 +1,49 @@
+/**
+ * A tick in its own process, for crash tests: the real core runs one scheduled tick of TICK_SLOT and,
+ * when the tick asks its store for a second scan step (its first chunk queued and saved), prints
+ * "ready <jobs queued>" and hangs there until killed. Run with `node --import tsx test/helpers/tick-process.ts`.
+ */
+import { loadConfig } from '../../src/config.js';
+import { runTick } from '../../src/jobs/collect.js';
+import { withSchedules } from '../../src/jobs/scheduling.js';
+import { createJobParts } from '../../src/jobs/worker.js';
+import { createLogger } from '../../src/log.js';
+import { createCore } from '../../src/services.js';
+
+const env = process.env;
+const log = createLogger({ level: 'silent', secrets: [] });
+const config = loadConfig({
+  KEYAPI_BASE_URL: env.KEYAPI_URL,
+  KEYAPI_TOKEN: 'test-key-123456',
+  KEYAPI_QPS: '100',
+  REDIS_URL: env.REDIS_URL,
+});
+const core = withSchedules(
+  await createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now: () => new Date(String(env.CORE_NOW)) }),
+  log,
+);
+const { base } = createJobParts(core, { now: () => new Date(String(env.WORKER_NOW)) });
+const real = core.subscriptions.store;
+let steps = 0;
+let queued = 0;
+const store = Object.assign(Object.create(real) as typeof real, {
+  async scanSlot(slotId: string, cursor: string, count: number) {
+    steps += 1;
+    if (steps === 2) {
+      process.stdout.write(`ready ${queued}\n`);
+      await new Promise(() => {});
+    }
+    return real.scanSlot(slotId, cursor, count);
+  },
+});
+const deliver = Object.assign(Object.create(base.deliver) as typeof base.deliver, {
+  addBulk(jobs: Parameters<typeof base.deliver.addBulk>[0]) {
+    queued += jobs.length;
+    return base.deliver.addBulk(jobs);
+  },
+});
+await runTick(
+  { ...base, store, deliver, log },
+  { slotId: String(env.TICK_SLOT), firedAt: Number(env.TICK_FIRED_AT), mode: 'scheduled' },
+);
+process.stdout.write('finished without being killed\n');
