@@ -4,10 +4,14 @@
  * nothing); 200 channels watching one leaderboard cost one fetch of its pages; a renamed creator stays
  * watched and the list shows the new handle; and the watch alerts only reach the watching team's channel.
  */
+
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { type CommandContext, runTextCommand } from '../../../commands/index.js';
 import { renderConsole } from '../../../src/adapters/console/render.js';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
+import { runTeamCommand } from '../../../src/cli/team.js';
+import { queueNames } from '../../../src/jobs/queues.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
 import { FAST_OPTIONS } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
@@ -113,10 +117,12 @@ describe('watch alerts', () => {
   });
 
   it('keeps each team to its own watchlist', async () => {
-    await say(ctxFor('slack:T1:C1', 'slack:T1'), '@leo region:US depth:10');
-    const other = await runTextCommand('toprank-watch', '', ctxFor('slack:T2:C1', 'slack:T2'));
+    await say(ctxFor('slack:T0TEAMONE:C1', 'slack:T0TEAMONE'), '@leo region:US depth:10');
+    const other = await runTextCommand('toprank-watch', '', ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO'));
     expect(renderConsole(other)).toContain('This channel watches no creators.');
-    expect(await runTextCommand('toprank-unwatch', '@leo', ctxFor('slack:T2:C1', 'slack:T2'))).toMatchObject({
+    expect(
+      await runTextCommand('toprank-unwatch', '@leo', ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO')),
+    ).toMatchObject({
       blocks: [
         {
           kind: 'notice',
@@ -125,6 +131,26 @@ describe('watch alerts', () => {
         },
       ],
     });
-    expect(await say(ctxFor('slack:T1:C1', 'slack:T1'), '')).toContain('@leo');
+    expect(await say(ctxFor('slack:T0TEAMONE:C1', 'slack:T0TEAMONE'), '')).toContain('@leo');
+
+    // `toprank team forget` takes the team's watchlist (and its alert keys) with it, and nothing else.
+    await say(ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO'), '@mia region:US depth:10');
+    await alertsRun();
+    const deliver = new Queue(queueNames.deliver, {
+      connection: fx.t.core.queueRedis,
+      prefix: fx.t.core.prefix,
+    });
+    try {
+      expect(await runTeamCommand(['forget', 'slack:T0TEAMONE'], { core: fx.t.core, deliver })).toContain(
+        'Forgot slack:T0TEAMONE',
+      );
+    } finally {
+      await deliver.close();
+    }
+    const left = await fx.t.core.subscriptions.watchlists.listAll();
+    expect(left.map((l) => [l.team, l.creators.map((c) => c.handle)])).toEqual([
+      ['slack:T0TEAMTWO', ['mia']],
+    ]);
+    expect(await fx.t.redis.redis.keys(`${fx.t.redis.prefix}:*slack:T0TEAMONE*`)).toEqual([]);
   });
 });
