@@ -13,7 +13,7 @@ import { runAlertsCommand } from '../../../src/cli/alerts.js';
 import { runTeamCommand } from '../../../src/cli/team.js';
 import { queueNames } from '../../../src/jobs/queues.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
-import { FAST_OPTIONS } from '../../helpers/jobs.js';
+import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { TEST_NOW } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
@@ -73,6 +73,26 @@ describe('watch alerts', () => {
     const list = await say(ctxFor('discord:1'), '');
     expect(list).toContain('#2 (2026-11-24)');
     expect(list).toContain('not in the top 10 (2026-11-24)');
+  });
+
+  it('checks the latest published period on the hourly schedule, for the price it said', async () => {
+    await say(ctxFor('discord:3'), '@leo region:US depth:10');
+    fx.keyapi.requests.length = 0;
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
+      now: () => TEST_NOW,
+    });
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-1' });
+    await waitUntil('the watch alert is posted', async () => (await fx.adapter.posts()).length >= 1);
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    expect((await fx.adapter.posts()).map((p) => p.text)).toEqual([
+      '2 ▲7 Creator LEO (@leo) climbed 7 places to #2 (was #9) · +100K followers gained',
+    ]);
+    // The first check: 1 page of the 24th and 1 of the 23rd (never an older period); the next hour, none.
+    expect(fx.keyapi.requests.map((r) => r.params.date).sort()).toEqual(['2026-11-23', '2026-11-24']);
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
+    await waitUntil('the queues are idle again', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    expect(fx.keyapi.requests).toHaveLength(2);
+    expect(await fx.adapter.calls()).toHaveLength(1);
   });
 
   it('costs 200 channels watching one leaderboard one fetch of its pages', async () => {
