@@ -34,7 +34,9 @@ export const toprankSubscriptions = defineCommand({
               describeQuery(sub.query),
               describeSlot(slot),
               active ? describeInstant(nextFireTime(slot, ctx.now()), slot.timezone) : '–',
-              sub.alerts ? `on (climbs ≥ ${sub.alertClimb})` : 'off',
+              sub.alerts
+                ? `on (climbs ≥ ${sub.alertClimb}${sub.quiet ? `; quiet ${sub.quiet.from}–${sub.quiet.to}` : ''})`
+                : 'off',
               stateWords(sub),
             ];
           }),

@@ -51,10 +51,10 @@ export const toprank = defineCommand({
       });
     }
     const board = await ctx.services.leaderboards.get(query);
-    const watchlist = await ctx.services.subscriptions.watchlists.get(
-      teamOf(ctx.channel, ctx.team),
-      ctx.channel,
-    );
+    // The ★ is a nicety: while Redis is down the leaderboard still answers, unmarked, like the cache.
+    const watchlist = await ctx.services.subscriptions.watchlists
+      .get(teamOf(ctx.channel, ctx.team), ctx.channel)
+      .catch(() => undefined);
     const full = leaderboardView(board, {
       locale: ctx.user.locale,
       paging: true,

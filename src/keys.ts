@@ -300,11 +300,6 @@ export function alertMemoryKey(prefix: string, team: string, channel: string, st
   return `${prefix}:alert-memory:${team}:${channel}:${stream}`;
 }
 
-/** A flush of a channel's held alerts, when its quiet hours or its daily cap end. */
-export function alertFlushJobId(channelHash: string, at: number): string {
-  return checked(`alert-flush-${channelHash}-${at}`);
-}
-
 /** Alert flush jobs held (quiet hours, daily cap), scored by when they may go: the check releases them. */
 export function alertsHeldKey(prefix: string): string {
   return `${prefix}:alerts-held`;

@@ -40,7 +40,7 @@ const usage = `Usage: toprank <command>
                                  print a subscription's leaderboard history as one CSV (from history)
   digest run --type day|week|month [--date YYYY-MM-DD] [--slot …]
                                  run a digest tick now (same once-only rule as the schedule)
-  alerts run [--date YYYY-MM-DD] run the rank-movement alert check for a day
+  alerts run [--date YYYY-MM-DD] run the rank alert check for a day and the watch check
   doctor [--spend-credit]        check configuration, Redis, Discord, Slack (and the KeyAPI key)
   status [--channel <ref>]       a channel's deliveries, prices and credits spent (costs nothing)
   subscriptions export [file] [--team <team>]

@@ -73,7 +73,7 @@ function alertWords(event: AlertEvent, depth: number): string {
 }
 
 /** The creator as every alert names them: `Nickname (@handle)`, linked to the profile. */
-export function creatorCell(creator: Pick<Creator, 'handle' | 'nickname'>): Cell {
+function creatorCell(creator: Pick<Creator, 'handle' | 'nickname'>): Cell {
   if (!creator.handle) return shortName(creator.nickname);
   const name = shortName(creator.nickname);
   const text = name === creator.handle ? `@${creator.handle}` : `${name} (@${creator.handle})`;

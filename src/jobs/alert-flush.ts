@@ -33,6 +33,9 @@ export interface AlertPost {
   done(): Promise<void>;
 }
 
+/** A batch in flight this long is taken over by the next delivery of the channel: its job is gone. */
+const ADOPT_AFTER_MS = 2 * 60_000;
+
 export function createAlertFlush(deps: AlertFlushDeps) {
   const { redis, prefix } = deps;
   const outbox = createAlertOutbox(redis, prefix);
@@ -61,6 +64,12 @@ export function createAlertFlush(deps: AlertFlushDeps) {
     const jobId = String(job.id);
     const batch = await outbox.claim(stream, jobId);
     if (!batch) return undefined;
+    // Another job's batch, being posted right now (another worker): let that job finish it; adopt it
+    // only when it was left behind (that job died), since a Slack post in flight is not yet findable.
+    if (batch.id !== jobId && Date.now() - batch.claimedAt < ADOPT_AFTER_MS) {
+      await job.moveToDelayed(Date.now() + 2_000, token);
+      throw new DelayedError();
+    }
     return {
       channel: data.channel,
       view: alertMessageView(batch.items, { held: batch.held }),

@@ -40,11 +40,14 @@ export interface AlertBatch {
   held: HoldReason | undefined;
   /** It was claimed by an earlier attempt: that attempt may have posted it. */
   resumed: boolean;
+  /** When it was claimed (ms, the process clock). */
+  claimedAt: number;
 }
 
 /** The hash field that remembers why the waiting items were held (never an item id). */
 const HELD_FIELD = '~held';
 const BATCH_FIELD = '~batch';
+const CLAIMED_FIELD = '~claimed';
 
 // KEYS: seen set, outbox. ARGV: item id, item JSON, ttl.
 const addScript = `
@@ -53,12 +56,12 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
-// KEYS: outbox, inflight. ARGV: batch id. The waiting items become the batch, unless one is in flight.
+// KEYS: outbox, inflight. ARGV: batch id, now. The waiting items become the batch, unless one is in flight.
 const claimScript = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 'resumed' end
 if redis.call('HLEN', KEYS[1]) <= (redis.call('HEXISTS', KEYS[1], '${HELD_FIELD}')) then return 'empty' end
 redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[2], '${BATCH_FIELD}', ARGV[1])
+redis.call('HSET', KEYS[2], '${BATCH_FIELD}', ARGV[1], '${CLAIMED_FIELD}', ARGV[2])
 return 'claimed'`;
 
 // KEYS: inflight, sent counter. ARGV: batch id, ttl of the counter.
@@ -114,12 +117,13 @@ export function createAlertOutbox(redis: RedisClient, prefix: string): AlertOutb
     },
     async claim(stream, batchId) {
       const k = keys(stream);
-      const result = await redis.eval(claimScript, 2, k.outbox, k.inflight, batchId);
+      const result = await redis.eval(claimScript, 2, k.outbox, k.inflight, batchId, Date.now());
       if (result === 'empty') return undefined;
       const fields = await redis.hgetall(k.inflight);
       const id = fields[BATCH_FIELD];
       if (!id) return undefined;
-      return { id, items: itemsOf(fields), held: heldOf(fields), resumed: result === 'resumed' };
+      const claimedAt = Number(fields[CLAIMED_FIELD] ?? 0);
+      return { id, items: itemsOf(fields), held: heldOf(fields), resumed: result === 'resumed', claimedAt };
     },
     async finish(stream, batchId, day) {
       const k = keys(stream);

@@ -7,7 +7,7 @@
 
 import { alertRows } from '../chat/alert-view.js';
 import { channelHashOf, watchAlertId, watchCheckedKey } from '../keys.js';
-import { addDays, latestCompletePeriod, periodKey, shiftPeriod, toDateString } from '../ranking/period.js';
+import { addDays, latestCompletePeriod, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { leaderboardQueryOf } from '../subscriptions/subscription.js';
 import { boardHash, boardQuery, type WatchBoard, type Watchlist } from '../subscriptions/watchlist.js';
@@ -32,12 +32,10 @@ export interface WatchCheckOutcome {
   jobIds: string[];
 }
 
-/** Periods the scheduled check looks at per leaderboard: the latest finished one and the one before. */
-const WATCH_LOOKBACK = 2;
-
 /**
- * Checks every watched leaderboard's latest period published as of `date` (default: today's latest
- * finished periods, and the one before each, oldest first). Safe to run any number of times.
+ * Checks every watched leaderboard's latest finished period as of `date` (default: today), once it is
+ * published. Only the latest: a new watch reports that period's moves, never older ones, and a period
+ * published so late that the next one is over is compared by the next one. Safe to run any number of times.
  */
 export async function runWatchCheck(
   deps: WatchCheckDeps,
@@ -57,14 +55,8 @@ export async function runWatchCheck(
   }
   const outcome: WatchCheckOutcome = { boards: boards.size, unpublished: 0, queued: 0, jobIds: [] };
   for (const [hash, { board, lists }] of boards) {
-    const latest = latestCompletePeriod(board.type, asOf);
-    const periods = options.date
-      ? [latest]
-      : Array.from({ length: WATCH_LOOKBACK }, (_, i) => shiftPeriod(latest, i - WATCH_LOOKBACK + 1));
-    for (const period of periods) {
-      const checked = await checkBoard(deps, hash, board, lists, period, outcome);
-      if (!checked && period === latest) outcome.unpublished += 1;
-    }
+    const period = latestCompletePeriod(board.type, asOf);
+    if (!(await checkBoard(deps, hash, board, lists, period, outcome))) outcome.unpublished += 1;
   }
   deps.log.info({ ...outcome, jobIds: outcome.jobIds.length }, 'watch check done');
   return outcome;

@@ -27,6 +27,7 @@ export function watchEvents(
 ): WatchFindings {
   const events: AlertEvent[] = [];
   const compared = previous !== undefined && current.compared > 0 && current.rows.length > 0;
+  const depth = current.query.limit;
   const updated = creators.map((watched) => {
     const row = current.rows.find((r) => isWatched(watched, r.creator));
     const before = previous?.find((r) => isWatched(watched, r.creator));
@@ -45,7 +46,8 @@ export function watchEvents(
       const was = previousRankOf(row);
       const event = { creator: row.creator, rank: row.rank, previousRank: was };
       if (row.rank === 1 && was !== 1) events.push({ kind: 'new_leader', ...event });
-      else if (was === undefined) events.push({ kind: 'entered', ...event });
+      // From below the top `depth` (the ranks compared go to the next whole page) is an entry too.
+      else if (was === undefined || was > depth) events.push({ kind: 'entered', ...event });
       else if (was - row.rank >= climb) events.push({ kind: 'climbed', ...event });
       else if (row.rank - was >= climb) events.push({ kind: 'fell', ...event });
     } else if (before) {

@@ -62,7 +62,9 @@ export function createRedisWatchlistStore(redis: RedisClient, prefix: string): W
       for (const member of members) {
         const [team, channel] = JSON.parse(member) as [string, string];
         const list = read(await redis.get(watchlistKey(prefix, team, channel)));
+        // Gone with its team (`toprank team forget` deletes the team's keys): let the index forget it too.
         if (list) lists.push(list);
+        else await redis.srem(watchlistsKey(prefix), member);
       }
       return lists;
     },

@@ -26,7 +26,7 @@ describe('toprank register', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `Registered /toprank, /toprank-subscribe, /toprank-subscriptions, /toprank-unsubscribe, /toprank-status to server ${discord.guildId} (instant).`,
+      `Registered /toprank, /toprank-subscribe, /toprank-subscriptions, /toprank-unsubscribe, /toprank-status, /toprank-watch, /toprank-unwatch to server ${discord.guildId} (instant).`,
     );
     expect(result.stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${discord.applicationId}&scope=bot+applications.commands`,
@@ -40,6 +40,8 @@ describe('toprank register', () => {
       'toprank-subscriptions',
       'toprank-unsubscribe',
       'toprank-status',
+      'toprank-watch',
+      'toprank-unwatch',
     ]);
   });
 
@@ -75,6 +77,8 @@ describe('toprank register', () => {
         '/toprank-subscriptions',
         '/toprank-unsubscribe',
         '/toprank-status',
+        '/toprank-watch',
+        '/toprank-unwatch',
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

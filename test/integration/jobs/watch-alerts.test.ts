@@ -4,12 +4,16 @@
  * nothing); 200 channels watching one leaderboard cost one fetch of its pages; a renamed creator stays
  * watched and the list shows the new handle; and the watch alerts only reach the watching team's channel.
  */
+
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { type CommandContext, runTextCommand } from '../../../commands/index.js';
 import { renderConsole } from '../../../src/adapters/console/render.js';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
+import { runTeamCommand } from '../../../src/cli/team.js';
+import { queueNames } from '../../../src/jobs/queues.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
-import { FAST_OPTIONS } from '../../helpers/jobs.js';
+import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { TEST_NOW } from '../../helpers/test-core.js';
 import { createTestLog } from '../../helpers/test-log.js';
@@ -71,6 +75,26 @@ describe('watch alerts', () => {
     expect(list).toContain('not in the top 10 (2026-11-24)');
   });
 
+  it('checks the latest published period on the hourly schedule, for the price it said', async () => {
+    await say(ctxFor('discord:3'), '@leo region:US depth:10');
+    fx.keyapi.requests.length = 0;
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
+      now: () => TEST_NOW,
+    });
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-1' });
+    await waitUntil('the watch alert is posted', async () => (await fx.adapter.posts()).length >= 1);
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    expect((await fx.adapter.posts()).map((p) => p.text)).toEqual([
+      '2 ▲7 Creator LEO (@leo) climbed 7 places to #2 (was #9) · +100K followers gained',
+    ]);
+    // The first check: 1 page of the 24th and 1 of the 23rd (never an older period); the next hour, none.
+    expect(fx.keyapi.requests.map((r) => r.params.date).sort()).toEqual(['2026-11-23', '2026-11-24']);
+    await fx.workers.queues.alerts.add('alert-check', {}, { jobId: 'hourly-2' });
+    await waitUntil('the queues are idle again', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    expect(fx.keyapi.requests).toHaveLength(2);
+    expect(await fx.adapter.calls()).toHaveLength(1);
+  });
+
   it('costs 200 channels watching one leaderboard one fetch of its pages', async () => {
     for (let i = 0; i < 200; i++)
       await say(ctxFor(`discord:${1000 + i}`, `discord:g${i}`), '@leo region:US depth:10');
@@ -113,10 +137,12 @@ describe('watch alerts', () => {
   });
 
   it('keeps each team to its own watchlist', async () => {
-    await say(ctxFor('slack:T1:C1', 'slack:T1'), '@leo region:US depth:10');
-    const other = await runTextCommand('toprank-watch', '', ctxFor('slack:T2:C1', 'slack:T2'));
+    await say(ctxFor('slack:T0TEAMONE:C1', 'slack:T0TEAMONE'), '@leo region:US depth:10');
+    const other = await runTextCommand('toprank-watch', '', ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO'));
     expect(renderConsole(other)).toContain('This channel watches no creators.');
-    expect(await runTextCommand('toprank-unwatch', '@leo', ctxFor('slack:T2:C1', 'slack:T2'))).toMatchObject({
+    expect(
+      await runTextCommand('toprank-unwatch', '@leo', ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO')),
+    ).toMatchObject({
       blocks: [
         {
           kind: 'notice',
@@ -125,6 +151,26 @@ describe('watch alerts', () => {
         },
       ],
     });
-    expect(await say(ctxFor('slack:T1:C1', 'slack:T1'), '')).toContain('@leo');
+    expect(await say(ctxFor('slack:T0TEAMONE:C1', 'slack:T0TEAMONE'), '')).toContain('@leo');
+
+    // `toprank team forget` takes the team's watchlist (and its alert keys) with it, and nothing else.
+    await say(ctxFor('slack:T0TEAMTWO:C1', 'slack:T0TEAMTWO'), '@mia region:US depth:10');
+    await alertsRun();
+    const deliver = new Queue(queueNames.deliver, {
+      connection: fx.t.core.queueRedis,
+      prefix: fx.t.core.prefix,
+    });
+    try {
+      expect(await runTeamCommand(['forget', 'slack:T0TEAMONE'], { core: fx.t.core, deliver })).toContain(
+        'Forgot slack:T0TEAMONE',
+      );
+    } finally {
+      await deliver.close();
+    }
+    const left = await fx.t.core.subscriptions.watchlists.listAll();
+    expect(left.map((l) => [l.team, l.creators.map((c) => c.handle)])).toEqual([
+      ['slack:T0TEAMTWO', ['mia']],
+    ]);
+    expect(await fx.t.redis.redis.keys(`${fx.t.redis.prefix}:*slack:T0TEAMONE*`)).toEqual([]);
   });
 });
