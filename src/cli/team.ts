@@ -43,6 +43,10 @@ export async function runTeamCommand(args: string[], deps: TeamCommandDeps): Pro
     }
   }
   for (const slotId of new Set(subs.map(slotIdOf))) await schedules.release(slotId);
+  // Through the store, so the index of watching channels forgets them too.
+  const { watchlists } = core.subscriptions;
+  const watched = (await watchlists.listAll()).filter((w) => w.team === team);
+  for (const w of watched) await watchlists.update(w.team, w.channel, () => undefined);
   const workspace = slackTeamId(team);
   const uninstalled = workspace
     ? await createRedisInstallationStore(core.redis, core.prefix).remove(workspace)
@@ -52,7 +56,7 @@ export async function runTeamCommand(args: string[], deps: TeamCommandDeps): Pro
   }
   const deleted = await deleteKeys(core, [...keys]);
   const installation = uninstalled ? ', its Slack installation' : '';
-  return `Forgot ${team}: ${count(subs.length, 'subscription')}, ${count(jobs, 'delivery job')}${installation} and ${count(deleted, 'other key')}. Cached leaderboards are shared by every team and stay.`;
+  return `Forgot ${team}: ${count(subs.length, 'subscription')}, ${count(watched.length, 'watchlist')}, ${count(jobs, 'delivery job')}${installation} and ${count(deleted, 'other key')}. Cached leaderboards are shared by every team and stay.`;
 }
 
 function count(n: number, noun: string): string {

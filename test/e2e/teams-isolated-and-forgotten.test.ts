@@ -1,7 +1,7 @@
 /**
  * Story: an agency serves two Slack workspaces and a Discord server from one deployment. A subscription
  * id from another team is "not found" and left alone; `toprank subscriptions export --team` prints one
- * team's subscriptions; `toprank team forget` deletes everything of one team (subscriptions, their
+ * team's subscriptions; `toprank team forget` deletes everything of one team (subscriptions, watchlists, their
  * delivery status, sent markers and jobs, its credit counters, its Slack installation) and nothing of
  * the others.
  */
@@ -12,7 +12,7 @@ import { renderConsole } from '../../src/adapters/console/render.js';
 import { createRedisInstallationStore } from '../../src/adapters/slack/redis-installation-store.js';
 import type { TeamRef } from '../../src/chat/team.js';
 import { queueNames } from '../../src/jobs/queues.js';
-import { deliveryStatusKey, digestJobId, sentKey } from '../../src/keys.js';
+import { deliveryStatusKey, digestJobId, sentKey, watchlistsKey } from '../../src/keys.js';
 import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
 import type { Subscription } from '../../src/subscriptions/subscription.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -60,6 +60,7 @@ describe('teams on one deployment', () => {
       // Each team asks for a leaderboard not cached yet (credits counted per member, channel and team).
       expect(await text(team, 'toprank', `region:${region}`)).toContain(`${region} daily top 10`);
       expect(await text(team, 'toprank-subscribe', 'region:US type:week')).toContain('Subscribed');
+      expect(await text(team, 'toprank-watch', `creator:@mia region:${region}`)).toContain('@mia');
       const [sub] = await core.subscriptions.store.listByChannel(CHANNELS[team] ?? '');
       if (!sub) throw new Error(`no subscription for ${team}`);
       subs[team] = sub;
@@ -133,7 +134,7 @@ describe('teams on one deployment', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^Forgot slack:T0AGENCYA: 1 subscription, 1 delivery job, its Slack installation and \d+ other keys\./,
+      /^Forgot slack:T0AGENCYA: 1 subscription, 1 watchlist, 1 delivery job, its Slack installation and \d+ other keys\./,
     );
 
     const after = await keys();
@@ -148,6 +149,8 @@ describe('teams on one deployment', () => {
       expect(after.some((k) => k.includes(`credits-team:${team}:`))).toBe(true);
     }
     expect(await installations().count()).toBe(1);
+    const watching = await test.redis.redis.smembers(watchlistsKey(test.redis.prefix));
+    expect(watching.map((m) => JSON.parse(m)[0]).sort()).toEqual([SERVER, AGENCY_B].sort());
     expect((await installations().botFor('T0AGENCYB'))?.token).toBe('xoxb-T0AGENCYB-secret');
     // The slot's scheduler stays: the other teams' weekly digests still use it.
     expect((await test.core.tickQueue.getJobSchedulers(0, -1)).length).toBe(1);
