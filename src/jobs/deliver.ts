@@ -108,6 +108,8 @@ async function render(
   return view;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
@@ -145,7 +147,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
         await job.moveToDelayed(Date.now() + pace.waitMs, token);
         throw new DelayedError();
       }
-      if (pace.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
+      if (pace.waitMs > 0) await sleep(pace.waitMs);
+      // A 429 seen meanwhile (by any process) holds back sends reserved before it, this one too.
+      const held = await deps.pacer.heldFor(rule);
+      if (held > 0) await sleep(held);
     }
 
     try {

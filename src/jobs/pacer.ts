@@ -1,24 +1,59 @@
 /**
- * Pacing deliveries within each platform's documented limits, across every worker process: a Lua
- * script on Redis time hands out send times spaced `intervalMs` apart per bucket (one bucket per
- * Discord bot: 50 requests/s; one per Slack channel: about 1 message/s).
+ * Pacing deliveries at each platform's documented limit, across every worker process: a Lua script
+ * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
+ * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
+ * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and each 429 widens the
+ * spacing a little, which narrows again with every send that goes through.
  */
 
-import { parseChannelRef } from '../chat/channel-ref.js';
-import { paceKey } from '../keys.js';
+import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
+import type { RateLimitFeedback } from '../chat/chat-adapter.js';
+import { paceFactorKey, paceHoldKey, paceKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
 
+/** Each 429 widens a bucket's spacing by this factor, up to MAX_FACTOR; each send narrows it by DECAY. */
+const STEP = 1.1;
+const MAX_FACTOR = 2;
+const DECAY = 0.00002;
+const FACTOR_TTL_SECONDS = 3600;
+
+// The clock is Redis's, unless a virtual one is given (the bench's simulated Monday).
+const clock = `
+local now
+if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end`;
+
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
-const reserveScript = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, nextFree)
-local interval = tonumber(ARGV[1])
-local maxAhead = tonumber(ARGV[2])
+const reserveScript = `${clock}
+local factor = tonumber(redis.call('GET', KEYS[2]) or '1')
+local interval = tonumber(ARGV[2]) * factor
+local maxAhead = tonumber(ARGV[3])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if at - now > maxAhead then return {0, math.ceil(at - now - maxAhead)} end
-redis.call('SET', KEYS[1], at + interval, 'PX', math.ceil(at - now + interval + 1000))
+redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + interval + 1000))
+if factor > 1 then
+  redis.call('SET', KEYS[2], tostring(math.max(1, factor * (1 - ${DECAY}))), 'EX', ${FACTOR_TTL_SECONDS})
+end
 return {1, math.floor(at - now)}`;
+
+// Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (they check
+// the hold before sending); a 429 also widens the spacing.
+const feedbackScript = `${clock}
+local wait = tonumber(ARGV[2])
+local nextFree = math.max(now + wait, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], tostring(nextFree), 'PX', math.ceil(nextFree - now + 1000))
+redis.call('SET', KEYS[3], tostring(now + wait), 'PX', math.max(1, math.ceil(wait)))
+if ARGV[3] == '1' then
+  local factor = tonumber(redis.call('GET', KEYS[2]) or '1')
+  redis.call('SET', KEYS[2], tostring(math.min(${MAX_FACTOR}, factor * ${STEP})), 'EX', ${FACTOR_TTL_SECONDS})
+end
+return 1`;
+
+const heldScript = `${clock}
+local untilAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+return math.max(0, math.ceil(untilAt - now))`;
 
 /** Where a send must wait: sleep `waitMs` then send, or (not reserved) come back after `waitMs`. */
 export interface PaceDecision {
@@ -38,33 +73,79 @@ export interface PacingLimits {
   slackPerChannelPerSecond: number;
 }
 
-/** The documented limits with a margin, since sends land a little after their reserved time. */
-export const DOCUMENTED_LIMITS: PacingLimits = { discordPerSecond: 45, slackPerChannelPerSecond: 0.9 };
+/** The documented limits themselves: feedback, not a margin, keeps sends under them. */
+export const DOCUMENTED_LIMITS: PacingLimits = { discordPerSecond: 50, slackPerChannelPerSecond: 1 };
 
 /** The bucket and spacing that apply to a channel; undefined where nothing limits (the terminal). */
 export function pacingRuleFor(channel: string, limits: PacingLimits): PacingRule | undefined {
-  const ref = parseChannelRef(channel);
-  if (ref.platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
-  if (ref.platform === 'slack')
+  return ruleOf(parseChannelRef(channel).platform, channel, limits);
+}
+
+function ruleOf(platform: Platform, channel: string | undefined, limits: PacingLimits) {
+  if (platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
+  if (platform === 'slack' && channel)
     return { bucket: channel, intervalMs: 1000 / limits.slackPerChannelPerSecond };
   return undefined;
 }
 
-export interface Pacer {
-  reserve(rule: PacingRule): Promise<PaceDecision>;
+/**
+ * The shared bucket a platform's feedback holds back. A Discord route bucket (one channel's 5 posts per
+ * 5 s) is already waited out by @discordjs/rest itself; only the bot's global limit is shared here.
+ */
+function feedbackRule(feedback: RateLimitFeedback, limits: PacingLimits): PacingRule | undefined {
+  if (feedback.platform === 'discord' && feedback.channel !== undefined) return undefined;
+  return ruleOf(feedback.platform, feedback.channel, limits);
 }
 
-export function createPacer(redis: RedisClient, prefix: string, maxAheadMs = 2_000): Pacer {
+export interface Pacer {
+  reserve(rule: PacingRule): Promise<PaceDecision>;
+  /** How much longer the platform told this bucket to wait: checked again just before sending. */
+  heldFor(rule: PacingRule): Promise<number>;
+  /** Holds the feedback's bucket back for every process; a 429 widens its spacing. */
+  feedback(feedback: RateLimitFeedback, limits: PacingLimits): Promise<void>;
+}
+
+export interface PacerOptions {
+  /** Reservations further ahead than this give the job back to the queue (default 2 s). */
+  maxAheadMs?: number;
+  /** A virtual clock in ms (the bench's simulation); default Redis's own time. */
+  now?: () => number;
+}
+
+export function createPacer(redis: RedisClient, prefix: string, options: PacerOptions = {}): Pacer {
+  const maxAheadMs = options.maxAheadMs ?? 2_000;
+  const now = () => (options.now ? String(options.now()) : '');
+  const keys = (bucket: string) => [
+    paceKey(prefix, bucket),
+    paceFactorKey(prefix, bucket),
+    paceHoldKey(prefix, bucket),
+  ];
   return {
     async reserve(rule) {
       const [reserved, waitMs] = (await redis.eval(
         reserveScript,
-        1,
-        paceKey(prefix, rule.bucket),
+        3,
+        ...keys(rule.bucket),
+        now(),
         String(rule.intervalMs),
         String(maxAheadMs),
       )) as [number, number];
       return { reserved: reserved === 1, waitMs: Number(waitMs) };
+    },
+    async heldFor(rule) {
+      return Number(await redis.eval(heldScript, 1, paceHoldKey(prefix, rule.bucket), now()));
+    },
+    async feedback(feedback, limits) {
+      const rule = feedbackRule(feedback, limits);
+      if (!rule) return;
+      await redis.eval(
+        feedbackScript,
+        3,
+        ...keys(rule.bucket),
+        now(),
+        String(feedback.retryAfterMs),
+        feedback.limited ? '1' : '0',
+      );
     },
   };
 }

@@ -16,7 +16,7 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
-import { createPacer, type PacingLimits } from './pacer.js';
+import { createPacer, DOCUMENTED_LIMITS, type PacingLimits } from './pacer.js';
 import { createQueues, type Queues, queueNames, type TickData, tickSettings } from './queues.js';
 import type { ReconcileReport, Schedules } from './schedulers.js';
 import { createSnapshotStore } from './snapshots.js';
@@ -117,6 +117,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     );
   }
   if (only.has('deliver')) {
+    const pacer = createPacer(core.redis, core.prefix);
+    const limits = options.limits ?? DOCUMENTED_LIMITS;
+    for (const adapter of deps.adapters.values()) {
+      adapter.onRateLimit?.((feedback) => {
+        pacer
+          .feedback(feedback, limits)
+          .catch((error: unknown) => log.warn({ err: error }, 'rate-limit feedback not recorded'));
+      });
+    }
     workers.push(
       new Worker(
         queueNames.deliver,
@@ -129,8 +138,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           redis: core.redis,
           prefix: core.prefix,
           log: log.child({ component: 'deliver' }),
-          pacer: createPacer(core.redis, core.prefix),
-          limits: options.limits,
+          pacer,
+          limits,
           sample: options.sample,
           now: options.now,
         }),

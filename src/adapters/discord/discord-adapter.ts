@@ -35,6 +35,7 @@ import {
   ChannelUnavailableError,
   type ChatAdapter,
   type PostedRef,
+  type RateLimitListener,
   type SendOptions,
 } from '../../chat/chat-adapter.js';
 import { errorView } from '../../chat/dispatch.js';
@@ -81,6 +82,7 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly now: () => Date;
   private readonly inFlight = createInFlight();
   private readonly recent = new RecentPosts();
+  private readonly rateLimitListeners = new Set<RateLimitListener>();
 
   constructor(private readonly config: DiscordAdapterConfig) {
     this.log = config.log.child({ component: 'discord' });
@@ -95,6 +97,8 @@ export class DiscordAdapter implements ChatAdapter {
     this.client = new Client(options);
     // Job workers post without logging in to the gateway; REST only needs the token.
     this.client.rest.setToken(config.token);
+    // @discordjs/rest keeps each route's bucket in this process only; the global 50/s is the whole bot's.
+    this.client.rest.on('response', (request, response) => this.onRestResponse(request.path, response));
     this.client.on(Events.InteractionCreate, (interaction) => this.inFlight.track(this.handle(interaction)));
     this.client.on(Events.Error, (error) =>
       this.log.error(describeDiscordError(error), 'discord client error'),
@@ -120,6 +124,38 @@ export class DiscordAdapter implements ChatAdapter {
 
   isReady(): boolean {
     return this.client.isReady();
+  }
+
+  onRateLimit(listener: RateLimitListener): void {
+    this.rateLimitListeners.add(listener);
+  }
+
+  /**
+   * Discord's rate-limit headers as @discordjs/rest receives them: a 429 carries Retry-After (and
+   * X-RateLimit-Global when it is the bot's global limit); a route bucket emptied says X-RateLimit-Remaining 0
+   * with X-RateLimit-Reset-After (https://discord.com/developers/docs/topics/rate-limits#header-format).
+   */
+  private onRestResponse(path: string, response: { status: number; headers: Headers }): void {
+    if (this.rateLimitListeners.size === 0) return;
+    const { headers } = response;
+    const limited = response.status === 429;
+    const seconds = limited
+      ? Number(headers.get('retry-after'))
+      : headers.get('x-ratelimit-remaining') === '0'
+        ? Number(headers.get('x-ratelimit-reset-after'))
+        : Number.NaN;
+    if (!Number.isFinite(seconds)) return;
+    const global = limited && headers.has('x-ratelimit-global');
+    const channelId = /^\/channels\/(\d+)\//.exec(path)?.[1];
+    // Other routes' buckets (interaction callbacks, webhooks) say nothing about posting digests.
+    if (!global && !channelId) return;
+    const feedback = {
+      platform: 'discord' as const,
+      ...(!global && channelId ? { channel: discordChannel(channelId) } : {}),
+      retryAfterMs: Math.ceil(seconds * 1000),
+      limited,
+    };
+    for (const listener of this.rateLimitListeners) listener(feedback);
   }
 
   /**

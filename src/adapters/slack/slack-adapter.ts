@@ -8,7 +8,7 @@ import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, webApi } from '@
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
-import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
+import type { ChatAdapter, PostedRef, RateLimitListener, SendOptions } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
@@ -74,6 +74,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly log: Logger;
   private readonly config: SlackAdapterConfig;
   private readonly poster: SlackPoster;
+  private readonly rateLimitListeners = new Set<RateLimitListener>();
   /** Writes other than digests (answers in direct messages, file uploads): no retries that could repeat them. */
   private readonly writer: webApi.WebClient;
   private readonly managers: SlackManagers;
@@ -137,6 +138,11 @@ export class SlackAdapter implements ChatAdapter {
       log: this.log,
       botId: () => this.botId,
       lookbackSeconds: config.deliveryLookbackSeconds,
+      onRateLimited: (channel, retryAfterMs) => {
+        for (const listener of this.rateLimitListeners) {
+          listener({ platform: 'slack', channel, retryAfterMs, limited: true });
+        }
+      },
     });
     this.managers = createSlackManagers({
       client: this.app.client,
@@ -187,6 +193,10 @@ export class SlackAdapter implements ChatAdapter {
 
   isReady(): boolean {
     return this.started && (this.mode === 'http' || this.connected);
+  }
+
+  onRateLimit(listener: RateLimitListener): void {
+    this.rateLimitListeners.add(listener);
   }
 
   /** Posts a view for a job; a delivery already in the channel's recent history is not posted again. */

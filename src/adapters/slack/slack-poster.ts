@@ -50,6 +50,8 @@ export interface SlackPosterConfig {
   log: Logger;
   /** The bot's own id once known (auth.test): only its messages count as earlier posts. */
   botId: () => string | undefined;
+  /** Hears each 429 Slack answers a post with (its Retry-After), for the shared pacer. */
+  onRateLimited?: (channel: ChannelRef, retryAfterMs: number) => void;
   /** How far back an earlier post of the same delivery is looked for, in seconds (default: a day). */
   lookbackSeconds?: number;
 }
@@ -68,12 +70,16 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
     rejectRateLimitedCalls: true,
   });
 
-  async function postOnce(args: webApi.ChatPostMessageArguments): Promise<webApi.ChatPostMessageResponse> {
+  async function postOnce(
+    to: ChannelRef,
+    args: webApi.ChatPostMessageArguments,
+  ): Promise<webApi.ChatPostMessageResponse> {
     for (let waited = 0; ; waited += 1) {
       try {
         return await poster.chat.postMessage(args);
       } catch (error) {
         const retryAfter = rateLimitedFor(error);
+        if (retryAfter !== undefined) config.onRateLimited?.(to, retryAfter * 1000);
         if (retryAfter === undefined || waited >= RATE_LIMIT_WAITS) throw error;
         await sleep(retryAfter * 1000);
       }
@@ -144,7 +150,7 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
           const earlier = await findDelivery(ref.channel, deliveryId);
           if (earlier) return { channel: to, messageId: earlier, duplicate: true };
         }
-        const result = await postOnce({
+        const result = await postOnce(to, {
           channel: ref.channel,
           ...renderSlack(view),
           unfurl_links: false,

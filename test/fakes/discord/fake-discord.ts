@@ -15,6 +15,8 @@ export interface FakeDiscordOptions {
   /** Discord's deadline for the first callback is 3 s; lower it to test 10062 without waiting. */
   ackDeadlineMs?: number;
   heartbeatIntervalMs?: number;
+  /** Enforce Discord's global limit (50 requests/s per bot) with global 429s. */
+  globalPerSecond?: number;
 }
 
 export interface FakeDiscord {
@@ -56,6 +58,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     botUser: bot,
     gatewayUrl: () => gatewayUrl,
     ackDeadlineMs: opts.ackDeadlineMs,
+    globalPerSecond: opts.globalPerSecond,
   });
   for (const channel of channels) rest.addChannel(channel);
   const gateway = await FakeDiscordGateway.start({
