@@ -147,10 +147,12 @@ export function createDeliverProcessor(deps: DeliverDeps) {
         await job.moveToDelayed(Date.now() + pace.waitMs, token);
         throw new DelayedError();
       }
-      if (pace.waitMs > 0) await sleep(pace.waitMs);
-      // A 429 seen meanwhile (by any process) holds back sends reserved before it, this one too.
-      const held = await deps.pacer.heldFor(rule);
-      if (held > 0) await sleep(held);
+      if (pace.waitMs > 0) {
+        await sleep(pace.waitMs);
+        // A 429 seen meanwhile (by any process) holds back sends reserved before it, this one too.
+        const held = await deps.pacer.heldFor(rule);
+        if (held > 0) await sleep(held);
+      }
     }
 
     try {

@@ -10,6 +10,7 @@ import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { RateLimitFeedback } from '../chat/chat-adapter.js';
 import { paceFactorKey, paceHoldKey, paceKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
+import { evalScript } from '../redis-script.js';
 
 /** Each 429 widens a bucket's spacing by this factor, up to MAX_FACTOR; each send narrows it by DECAY. */
 const STEP = 1.1;
@@ -122,7 +123,8 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
   ];
   return {
     async reserve(rule) {
-      const [reserved, waitMs] = (await redis.eval(
+      const [reserved, waitMs] = (await evalScript(
+        redis,
         reserveScript,
         3,
         ...keys(rule.bucket),
@@ -133,12 +135,13 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
       return { reserved: reserved === 1, waitMs: Number(waitMs) };
     },
     async heldFor(rule) {
-      return Number(await redis.eval(heldScript, 1, paceHoldKey(prefix, rule.bucket), now()));
+      return Number(await evalScript(redis, heldScript, 1, paceHoldKey(prefix, rule.bucket), now()));
     },
     async feedback(feedback, limits) {
       const rule = feedbackRule(feedback, limits);
       if (!rule) return;
-      await redis.eval(
+      await evalScript(
+        redis,
         feedbackScript,
         3,
         ...keys(rule.bucket),

@@ -19,7 +19,7 @@ import { createDeliverProcessor } from './deliver.js';
 import { createPacer, DOCUMENTED_LIMITS, type PacingLimits } from './pacer.js';
 import { createQueues, type Queues, queueNames, type TickData, tickSettings } from './queues.js';
 import type { ReconcileReport, Schedules } from './schedulers.js';
-import { createSnapshotStore } from './snapshots.js';
+import { createSnapshotStore, withSnapshotCache } from './snapshots.js';
 
 /** What the workers need from the core (`ScheduledCore` of ./scheduling.ts has it all). */
 export interface JobsCore {
@@ -131,7 +131,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         queueNames.deliver,
         createDeliverProcessor({
           store: core.subscriptions.store,
-          snapshots,
+          snapshots: withSnapshotCache(snapshots),
           rankHistory: core.rankHistory,
           renderChart: options.renderChart,
           adapters: deps.adapters,
