@@ -2,8 +2,8 @@
  * Pacing deliveries at each platform's documented limit, across every worker process: a Lua script
  * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
  * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
- * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and each 429 widens the
- * spacing a little, which narrows again with every send that goes through.
+ * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
+ * spacing a little, for an hour: just wide enough for the sends' own jitter, found with a few 429s.
  */
 
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
@@ -12,10 +12,14 @@ import { paceFactorKey, paceHoldKey, paceKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
 import { evalScript } from '../redis-script.js';
 
-/** Each 429 widens a bucket's spacing by this factor, up to MAX_FACTOR; each send narrows it by DECAY. */
-const STEP = 1.1;
+/**
+ * A 429 widens a bucket's spacing by STEP, at most once per COOLDOWN_MS (the sends already reserved or
+ * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. The spacing stays
+ * that wide until an hour passes without a 429, then starts again from the documented limit.
+ */
+const STEP = 1.05;
 const MAX_FACTOR = 2;
-const DECAY = 0.00002;
+const COOLDOWN_MS = 3_000;
 const FACTOR_TTL_SECONDS = 3600;
 
 // The clock is Redis's, unless a virtual one is given (the bench's simulated Monday).
@@ -28,27 +32,29 @@ end`;
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
 const reserveScript = `${clock}
-local factor = tonumber(redis.call('GET', KEYS[2]) or '1')
+local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
 local interval = tonumber(ARGV[2]) * factor
 local maxAhead = tonumber(ARGV[3])
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if at - now > maxAhead then return {0, math.ceil(at - now - maxAhead)} end
 redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + interval + 1000))
-if factor > 1 then
-  redis.call('SET', KEYS[2], tostring(math.max(1, factor * (1 - ${DECAY}))), 'EX', ${FACTOR_TTL_SECONDS})
-end
 return {1, math.floor(at - now)}`;
 
 // Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (they check
-// the hold before sending); a 429 also widens the spacing.
+// the hold before sending), and one slot more is left free: the refused request itself is retried by the
+// platform client (discord.js, our Slack poster) when the wait ends. A 429 also widens the spacing.
 const feedbackScript = `${clock}
 local wait = tonumber(ARGV[2])
-local nextFree = math.max(now + wait, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
+local interval = tonumber(ARGV[4]) * factor
+local resume = now + wait + interval
+local nextFree = math.max(resume, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], tostring(nextFree), 'PX', math.ceil(nextFree - now + 1000))
-redis.call('SET', KEYS[3], tostring(now + wait), 'PX', math.max(1, math.ceil(wait)))
-if ARGV[3] == '1' then
-  local factor = tonumber(redis.call('GET', KEYS[2]) or '1')
-  redis.call('SET', KEYS[2], tostring(math.min(${MAX_FACTOR}, factor * ${STEP})), 'EX', ${FACTOR_TTL_SECONDS})
+redis.call('SET', KEYS[3], tostring(resume), 'PX', math.ceil(resume - now + 1000))
+local widenedAt = tonumber(redis.call('HGET', KEYS[2], 'at') or '0')
+if ARGV[3] == '1' and now - widenedAt >= ${COOLDOWN_MS} then
+  redis.call('HSET', KEYS[2], 'factor', tostring(math.min(${MAX_FACTOR}, factor * ${STEP})), 'at', tostring(now))
+  redis.call('EXPIRE', KEYS[2], ${FACTOR_TTL_SECONDS})
 end
 return 1`;
 
@@ -107,14 +113,17 @@ export interface Pacer {
 }
 
 export interface PacerOptions {
-  /** Reservations further ahead than this give the job back to the queue (default 2 s). */
+  /**
+   * Reservations further ahead than this give the job back to the queue (default 10 s): long enough that
+   * a few processes of 50 deliveries each wait in place at 50/s instead of churning through the queue.
+   */
   maxAheadMs?: number;
   /** A virtual clock in ms (the bench's simulation); default Redis's own time. */
   now?: () => number;
 }
 
 export function createPacer(redis: RedisClient, prefix: string, options: PacerOptions = {}): Pacer {
-  const maxAheadMs = options.maxAheadMs ?? 2_000;
+  const maxAheadMs = options.maxAheadMs ?? 10_000;
   const now = () => (options.now ? String(options.now()) : '');
   const keys = (bucket: string) => [
     paceKey(prefix, bucket),
@@ -148,6 +157,7 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
         now(),
         String(feedback.retryAfterMs),
         feedback.limited ? '1' : '0',
+        String(rule.intervalMs),
       );
     },
   };

