@@ -1,184 +1,213 @@
 /**
- * Fan-out figure: 10,000 subscriptions over K distinct queries, one weekly tick through real BullMQ
- * workers and Redis, delivered to in-process fake platforms that enforce the documented rate limits
- * (Discord 50 requests/s per bot; Slack 1 message/s per channel), scaled in time so it runs in seconds.
+ * Fan-out figures: one weekly tick over N subscriptions (20 distinct queries), run by 3 worker processes
+ * (bench/fanout-worker.ts: the real core, BullMQ and Redis) that share one pacing budget and post to fake
+ * platforms answering 429 past the documented limits (Discord 50/s per bot, Slack 1/s per channel),
+ * scaled in time. Prints, against their bounds: delivery time ÷ the limits' lower bound, 429s, losses and
+ * duplicates, each worker's peak RSS against its idle RSS, and Redis memory per subscription and digest.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import type { ChannelRef, Platform } from '../src/chat/channel-ref.js';
-import type { ChatAdapter, PostedRef, SendOptions } from '../src/chat/chat-adapter.js';
-import { loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { createQueues } from '../src/jobs/queues.js';
-import { withSchedules } from '../src/jobs/scheduling.js';
-import { startWorkers } from '../src/jobs/worker.js';
-import { startLocalRedis } from '../src/local-redis.js';
 import { pagesPerRun } from '../src/ranking/price.js';
 import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
-import { createCore } from '../src/services.js';
+import { createRedisSubscriptionStore } from '../src/subscriptions/redis-subscription-store.js';
 import type { Subscription, SubscriptionQuery } from '../src/subscriptions/subscription.js';
+import { startFakePlatforms } from './fake-platforms.js';
 
-const SUBSCRIPTIONS = 10_000;
 const DISTINCT_QUERIES = 20;
-const SLACK_CHANNELS = 400;
+const SLACK_SHARE = 0.4;
 const SLACK_PER_CHANNEL = 10;
-/** Every limit is multiplied by this (time runs this much faster), so the run takes seconds, not minutes. */
-const SCALE = 20;
-const DISCORD_PER_SECOND = 50 * SCALE;
-const SLACK_PER_CHANNEL_PER_SECOND = 1 * SCALE;
+const PROCESSES = 3;
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-interface FakePlatform extends ChatAdapter {
-  accepted: Map<string, number>;
-  rejected: number;
-}
+export const QUERIES: SubscriptionQuery[] = Array.from({ length: DISTINCT_QUERIES }, (_, i) => ({
+  region: ['US', 'GB', 'ID', 'MY', 'TH', 'VN', 'PH', 'SG', 'DE', 'FR'][i % 10] as string,
+  type: 'week',
+  by: i < 10 ? 'followers' : 'sales',
+  limit: 10,
+}));
 
-/** A platform that answers 429 past its limit: Discord per bot (sliding second), Slack per channel. */
-function fakePlatform(platform: Platform, perSecond: number, perChannel: boolean): FakePlatform {
-  const recent = new Map<string, number[]>();
-  const accepted = new Map<string, number>();
-  const fake: FakePlatform = {
-    platform,
-    accepted,
-    rejected: 0,
-    async start() {},
-    async stop() {},
-    isReady: () => true,
-    async send(to: ChannelRef, _view, options: SendOptions = {}): Promise<PostedRef> {
-      const bucket = perChannel ? to : platform;
-      const now = performance.now();
-      const window = (recent.get(bucket) ?? []).filter((t) => now - t < 1000);
-      if (window.length >= perSecond) {
-        fake.rejected += 1;
-        throw new Error('429 rate limited');
-      }
-      window.push(now);
-      recent.set(bucket, window);
-      const id = options.deliveryId ?? randomUUID();
-      accepted.set(id, (accepted.get(id) ?? 0) + 1);
-      return { channel: to, messageId: id, duplicate: false };
-    },
+/** The i-th bench subscription: 40 % on Slack channels of 10 subscriptions each (10 queries), the rest on Discord. */
+function benchSubscription(i: number, n: number): Subscription {
+  const slackCount = Math.floor(n * SLACK_SHARE);
+  const slackChannels = slackCount / SLACK_PER_CHANNEL;
+  const slackSub = i < slackCount;
+  const q = slackSub
+    ? ((i % slackChannels) + Math.floor(i / slackChannels)) % DISTINCT_QUERIES
+    : i % DISTINCT_QUERIES;
+  return {
+    id: `b${i.toString(36).padStart(6, '0')}`,
+    channel: slackSub ? `slack:T1:C${i % slackChannels}` : `discord:${9_000_000 + i}`,
+    query: QUERIES[q] as SubscriptionQuery,
+    time: '09:00',
+    timezone: 'UTC',
+    alerts: false,
+    alertClimb: 5,
+    // Text digests, so this figure stays comparable over time; bench/chart.ts measures the chart.
+    chart: false,
+    state: { status: 'active' },
+    createdBy: 'bench',
+    createdAt: '2026-11-20T00:00:00.000Z',
   };
-  return fake;
 }
 
-/** Prints the figure; uses `redisUrl` (or REDIS_URL), else starts a throwaway redis-server. */
-export async function runFanoutBench(redisUrl?: string): Promise<void> {
-  const print = (line: string) => process.stdout.write(`${line}\n`);
-  const url = redisUrl || process.env.REDIS_URL;
-  const redis = url ? undefined : await startLocalRedis();
-  const sample = await startSampleKeyApiServer({ today: () => '2026-11-25' });
-  const log = pino({ level: 'silent' });
-  const config = loadConfig({
-    REDIS_URL: url ?? redis?.url,
-    KEYAPI_BASE_URL: sample.url,
-    KEYAPI_TOKEN: 'bench-key',
-    KEYAPI_QPS: '50',
-  });
-  const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
-  const core = withSchedules(
-    await createCore(config, log, { prefix, now: () => new Date('2026-11-25T12:00:00Z') }),
-    log,
-  );
-  const discord = fakePlatform('discord', DISCORD_PER_SECOND, false);
-  const slack = fakePlatform('slack', SLACK_PER_CHANNEL_PER_SECOND, true);
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
-  try {
-    const queries: SubscriptionQuery[] = Array.from({ length: DISTINCT_QUERIES }, (_, i) => ({
-      region: ['US', 'GB', 'ID', 'MY', 'TH', 'VN', 'PH', 'SG', 'DE', 'FR'][i % 10] as string,
-      type: 'week',
-      by: i < 10 ? 'followers' : 'sales',
-      limit: 10,
-    }));
-    const slackCount = SLACK_CHANNELS * SLACK_PER_CHANNEL;
-    for (let i = 0; i < SUBSCRIPTIONS; i++) {
-      const slackSub = i < slackCount;
-      const channel = slackSub ? `slack:T1:C${i % SLACK_CHANNELS}` : `discord:${9_000_000 + i}`;
-      // A Slack channel's 10 subscriptions follow 10 different queries (a repeat would be refused).
-      const q = slackSub
-        ? ((i % SLACK_CHANNELS) + Math.floor(i / SLACK_CHANNELS)) % DISTINCT_QUERIES
-        : i % DISTINCT_QUERIES;
-      const sub: Subscription = {
-        id: `b${i.toString(36).padStart(5, '0')}`,
-        channel,
-        query: queries[q] as SubscriptionQuery,
-        time: '09:00',
-        timezone: 'UTC',
-        alerts: false,
-        alertClimb: 5,
-        // Text digests, so this figure stays comparable over time; bench/chart.ts measures the chart.
-        chart: false,
-        state: { status: 'active' },
-        createdBy: 'bench',
-        createdAt: '2026-11-20T00:00:00.000Z',
-      };
-      const added = await core.subscriptions.store.add(sub, 25);
-      if (!added.added) throw new Error(`bench setup: ${sub.id} refused (${added.reason})`);
-    }
-    const workers = await startWorkers({
-      core,
-      adapters: new Map<Platform, ChatAdapter>([
-        ['discord', discord],
-        ['slack', slack],
-      ]),
-      log,
-      options: {
-        reconcile: false,
-        alertCheckPattern: null,
-        deliverConcurrency: 100,
-        now: () => new Date('2026-11-23T09:01:00Z'),
-        limits: { discordPerSecond: 45 * SCALE, slackPerChannelPerSecond: 0.9 * SCALE },
-      },
-    });
-    const requestsBefore = core.keyapi.requestCount;
-    const started = performance.now();
-    await workers.queues.tick.add('tick', {
-      slotId: 'week-0900-UTC',
-      firedAt: Date.parse('2026-11-23T09:00:00Z'),
-    });
-    const delivered = () => discord.accepted.size + slack.accepted.size;
-    const deadline = Date.now() + 110_000;
-    while (delivered() < SUBSCRIPTIONS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const elapsed = (performance.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 500)); // let any late duplicate show up
-    await workers.close();
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
 
-    const minimum = queries.reduce((sum, q) => sum + pagesPerRun(q), 0);
-    const discordMessages = SUBSCRIPTIONS - slackCount;
-    const lowerBound = Math.max(
-      discordMessages / DISCORD_PER_SECOND,
-      (SLACK_PER_CHANNEL - 1) / SLACK_PER_CHANNEL_PER_SECOND,
-    );
-    const sends = [...discord.accepted.values(), ...slack.accepted.values()];
-    const duplicated = sends.reduce((sum, n) => sum + (n - 1), 0);
-    print('fan-out: one weekly tick, real BullMQ + Redis, fake platforms enforcing the documented limits');
+/** Resident and peak resident memory of a process, from /proc (Linux). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'fanout-worker.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) ready(child);
+    });
+    child.once('exit', (code) => fail(new Error(`bench worker exited (${code}) before ready`)));
+  });
+}
+
+export interface FanoutFigures {
+  n: number;
+  scale: number;
+  ratio: number;
+  peakOverIdle: number;
+}
+
+/** One run at `n` subscriptions with limits ×`scale`; prints its figures. */
+async function runAt(redisUrl: string, n: number, scale: number): Promise<FanoutFigures> {
+  const redis = new Redis(redisUrl);
+  const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
+  const sample = await startSampleKeyApiServer({ today: () => '2026-11-25' });
+  const platforms = await startFakePlatforms({
+    discordPerSecond: 50 * scale,
+    slackPerChannelPerSecond: scale,
+  });
+  const children: ChildProcess[] = [];
+  try {
+    const store = createRedisSubscriptionStore(redis, prefix);
+    const empty = await usedMemory(redis);
+    for (let i = 0; i < n; i += 500) {
+      const adds = [];
+      for (let j = i; j < Math.min(n, i + 500); j++) adds.push(store.add(benchSubscription(j, n), 25));
+      for (const added of await Promise.all(adds))
+        if (!added.added) throw new Error(`bench setup refused (${added.reason})`);
+    }
+    const withSubs = await usedMemory(redis);
+    const env = {
+      REDIS_URL: redisUrl,
+      BENCH_PREFIX: prefix,
+      KEYAPI_URL: sample.url,
+      PLATFORM_URL: platforms.url,
+      BENCH_SCALE: String(scale),
+    };
+    for (let i = 0; i < PROCESSES; i++) children.push(await startWorkerProcess(env));
+    await new Promise((r) => setTimeout(r, 1_000)); // settle: idle is after start-up, before work
+    const idle = children.map((c) => memoryOf(c.pid as number).rss);
+    const beforeTick = await usedMemory(redis);
+
+    const queues = createQueues(redis, prefix);
+    const started = performance.now();
+    await queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
+    const delivered = () => platforms.accepted.size;
+    const deadline = Date.now() + 20 * 60_000;
+    let lastLog = 0;
+    while (delivered() < n && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (process.env.BENCH_TRACE && performance.now() - lastLog > 1000) {
+        lastLog = performance.now();
+        print(
+          `  … ${((lastLog - started) / 1000).toFixed(1)} s: ${delivered()} delivered, ${platforms.refused()} refused`,
+        );
+      }
+    }
+    const elapsed = (platforms.lastAcceptedAt - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1_000)); // let a late duplicate show up, and the queues drain
+    const peaks = children.map((c) => memoryOf(c.pid as number).peak);
+    const afterDelivery = await usedMemory(redis);
+
+    const slackCount = Math.floor(n * SLACK_SHARE);
+    const discordMessages = n - slackCount;
+    const lowerBound = Math.max(discordMessages / (50 * scale), (SLACK_PER_CHANNEL - 1) / scale);
+    const duplicated = [...platforms.accepted.values()].reduce((sum, k) => sum + (k - 1), 0);
+    const minimum = QUERIES.reduce((sum, q) => sum + pagesPerRun(q), 0);
+    const ratio = elapsed / lowerBound;
+    const peakOverIdle = Math.max(...peaks.map((p, i) => p - (idle[i] ?? 0)));
     print(
-      `  subscriptions                 ${SUBSCRIPTIONS} (${discordMessages} Discord channels; ${slackCount} on ${SLACK_CHANNELS} Slack channels)`,
+      `fan-out at ${n.toLocaleString('en-US')} subscriptions: one weekly tick, ${PROCESSES} worker processes, real BullMQ + Redis`,
+    );
+    print(
+      `  subscriptions                 ${n} (${discordMessages} Discord channels; ${slackCount} on ${slackCount / SLACK_PER_CHANNEL} Slack channels)`,
     );
     print(`  distinct queries (K)          ${DISTINCT_QUERIES}`);
     print(
-      `  upstream requests             ${core.keyapi.requestCount - requestsBefore} (minimum ${minimum}: K × pages of the period and the one before)`,
+      `  upstream requests             ${sample.requestCount} (minimum ${minimum}: K × pages of the period and the one before)`,
     );
     print(
-      `  rate limits                   scaled ×${SCALE}: Discord ${DISCORD_PER_SECOND}/s per bot, Slack ${SLACK_PER_CHANNEL_PER_SECOND}/s per channel`,
+      `  rate limits                   documented ×${scale}: Discord ${50 * scale}/s per bot, Slack ${scale}/s per channel; one budget shared by the ${PROCESSES} processes`,
     );
     print(
-      `  delivery time                 ${elapsed.toFixed(1)} s (lower bound the limits allow: ${lowerBound.toFixed(1)} s; ×${SCALE} = ${((elapsed * SCALE) / 60).toFixed(1)} min at real limits)`,
+      `  delivery time                 ${elapsed.toFixed(1)} s; lower bound the limits allow ${lowerBound.toFixed(1)} s → ×${ratio.toFixed(2)} (target ≤ 1.10)`,
     );
-    print(`  429s from the fake platforms  ${discord.rejected + slack.rejected}`);
-    print(`  messages lost                 ${SUBSCRIPTIONS - delivered()}`);
+    print(
+      `  429s from the fake platforms  ${platforms.refused()} (${((platforms.refused() / n) * 10_000).toFixed(1)} per 10,000 posts)`,
+    );
+    print(`  messages lost                 ${n - delivered()}`);
     print(`  messages duplicated           ${duplicated}`);
-    print(`  peak RSS                      ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
-    const queues = createQueues(core.redis, prefix);
+    print(
+      `  worker RSS idle → peak        ${children.map((_, i) => `${mb(idle[i] ?? 0)} → ${mb(peaks[i] ?? 0)}`).join(', ')}; peak − idle ${mb(peakOverIdle)} (target ≤ 50 MB)`,
+    );
+    print(
+      `  Redis used_memory             ${((withSubs - empty) / n).toFixed(0)} B per subscription; ${((afterDelivery - beforeTick) / n).toFixed(0)} B per delivered digest (sent marker, status, trimmed jobs)`,
+    );
     for (const q of [queues.tick, queues.deliver, queues.alerts]) await q.obliterate({ force: true });
     await queues.close();
-    const keys = await core.redis.keys(`${prefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await core.redis.del(...keys.slice(i, i + 1000));
+    return { n, scale, ratio, peakOverIdle };
   } finally {
-    clearInterval(sampler);
-    await core.close();
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            c.once('exit', () => done());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+    await platforms.close();
     await sample.close();
-    await redis?.stop();
+  }
+}
+
+/** Prints the figures at 10,000 and 100,000 subscriptions. */
+export async function runFanoutBench(redisUrl: string): Promise<void> {
+  const sizes = (process.env.BENCH_FANOUT_SIZES ?? '10000:20,100000:10').split(',');
+  for (const [i, size] of sizes.entries()) {
+    const [n, scale] = size.split(':').map(Number);
+    if (i > 0) print('');
+    await runAt(redisUrl, n as number, scale as number);
   }
 }

@@ -7,6 +7,7 @@ import { runChartBench } from './chart.js';
 import { runCreditsBench } from './credits.js';
 import { runFanoutBench } from './fanout.js';
 import { runLeaderboardBench } from './leaderboard.js';
+import { runMondayBench } from './monday.js';
 
 const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
 const redisUrl = process.env.REDIS_URL ?? local?.url ?? '';
@@ -14,6 +15,8 @@ try {
   await runLeaderboardBench(redisUrl);
   console.log('');
   await runFanoutBench(redisUrl);
+  console.log('');
+  await runMondayBench(redisUrl);
   console.log('');
   await runChartBench(redisUrl);
   await runCreditsBench(redisUrl);

@@ -148,6 +148,16 @@ export function paceKey(prefix: string, bucket: string): string {
   return `${prefix}:pace:${bucket}`;
 }
 
+/** How much wider than documented a pacing bucket's spacing is now, after the platform's 429s. */
+export function paceFactorKey(prefix: string, bucket: string): string {
+  return `${prefix}:pace-factor:${bucket}`;
+}
+
+/** Until when a platform told a pacing bucket to wait (its 429's Retry-After, an emptied bucket's reset). */
+export function paceHoldKey(prefix: string, bucket: string): string {
+  return `${prefix}:pace-hold:${bucket}`;
+}
+
 /** One subscription's JSON record. */
 export function subscriptionKey(prefix: string, id: string): string {
   return `${prefix}:sub:${id}`;

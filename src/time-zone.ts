@@ -37,10 +37,19 @@ export const timeZoneSchema = z
 export function canonicalTimeZone(zone: string): string | undefined {
   const name = zone.trim();
   if (name.length === 0 || name.includes(':')) return undefined;
+  // Every subscription read validates its zone: an Intl.DateTimeFormat each time was a tenth of a
+  // delivery's CPU. The answer for a name never changes within a process; typed names are few.
+  if (canonicalNames.has(name)) return canonicalNames.get(name);
+  let canonical: string | undefined;
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    return /^[+-]/.test(resolved) || resolved.includes(':') ? undefined : resolved;
+    canonical = /^[+-]/.test(resolved) || resolved.includes(':') ? undefined : resolved;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  if (canonicalNames.size >= 1_000) canonicalNames.clear();
+  canonicalNames.set(name, canonical);
+  return canonical;
 }
+
+const canonicalNames = new Map<string, string | undefined>();

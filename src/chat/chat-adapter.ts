@@ -31,6 +31,23 @@ export interface SendOptions {
   mayHavePosted?: boolean;
 }
 
+/**
+ * What a platform said about its rate limits, as its client reports it: a 429 (`limited`) or a bucket
+ * emptied until a reset. Workers feed it to the shared pacer, so every process slows down together.
+ */
+export interface RateLimitFeedback {
+  platform: Platform;
+  /** The channel the limit is for; undefined when it covers the whole bot or app (Discord's global limit). */
+  channel?: ChannelRef;
+  /** How long the platform asked to wait before the next request. */
+  retryAfterMs: number;
+  /** True when the platform refused a request with 429; false when headers say the bucket is empty. */
+  limited: boolean;
+}
+
+/** Receives an adapter's rate-limit feedback. */
+export type RateLimitListener = (feedback: RateLimitFeedback) => void;
+
 export interface ChatAdapter {
   readonly platform: Platform;
   start(): Promise<void>;
@@ -44,6 +61,8 @@ export interface ChatAdapter {
   health?(): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Posts a view to a channel; throws ChannelUnavailableError when the channel is gone or forbids the bot. */
   send(to: ChannelRef, view: View, options?: SendOptions): Promise<PostedRef>;
+  /** Subscribes to the platform's rate-limit feedback; adapters without limits (the terminal) omit it. */
+  onRateLimit?(listener: RateLimitListener): void;
 }
 
 /** The channel no longer exists, or the bot may not post there. Permanent: do not retry. */

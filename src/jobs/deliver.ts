@@ -5,6 +5,7 @@
  * (Discord nonce, Slack metadata). A gone or forbidden channel pauses its subscriptions; a rejected
  * bot token is the operator's to fix and pauses nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
@@ -169,14 +170,19 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     if (!adapter) throw new UnrecoverableError(`no ${platform} adapter in this worker`);
 
     const rule = pacingRuleFor(channel, limits);
-    if (rule) {
+    // A 429 seen while waiting (by any process) holds back sends reserved before it: this one then
+    // reserves again, after the hold, rather than going out with every other held send at once.
+    for (let held = rule ? 1 : 0; rule && held > 0; ) {
       const pace = await deps.pacer.reserve(rule);
       if (!pace.reserved) {
         // Far beyond the limit's horizon: give the slot back to BullMQ instead of holding a worker.
         await job.moveToDelayed(Date.now() + pace.waitMs, token);
         throw new DelayedError();
       }
-      if (pace.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
+      if (pace.waitMs === 0) break;
+      await sleep(pace.waitMs);
+      held = await deps.pacer.heldFor(rule);
+      if (held > 0) await sleep(held);
     }
 
     try {

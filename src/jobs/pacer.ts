@@ -1,24 +1,66 @@
 /**
- * Pacing deliveries within each platform's documented limits, across every worker process: a Lua
- * script on Redis time hands out send times spaced `intervalMs` apart per bucket (one bucket per
- * Discord bot: 50 requests/s; one per Slack channel: about 1 message/s).
+ * Pacing deliveries at each platform's documented limit, across every worker process: a Lua script
+ * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
+ * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
+ * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
+ * spacing a little, for an hour: just wide enough for the sends' own jitter, found with a few 429s.
  */
 
-import { parseChannelRef } from '../chat/channel-ref.js';
-import { paceKey } from '../keys.js';
+import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
+import type { RateLimitFeedback } from '../chat/chat-adapter.js';
+import { paceFactorKey, paceHoldKey, paceKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
+import { evalScript } from '../redis-script.js';
+
+/**
+ * A 429 widens a bucket's spacing by STEP, at most once per COOLDOWN_MS (the sends already reserved or
+ * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. The spacing stays
+ * that wide until an hour passes without a 429, then starts again from the documented limit.
+ */
+const STEP = 1.05;
+const MAX_FACTOR = 2;
+const COOLDOWN_MS = 3_000;
+const FACTOR_TTL_SECONDS = 3600;
+
+// The clock is Redis's, unless a virtual one is given (the bench's simulated Monday).
+const clock = `
+local now
+if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end`;
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
-const reserveScript = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, nextFree)
-local interval = tonumber(ARGV[1])
-local maxAhead = tonumber(ARGV[2])
+const reserveScript = `${clock}
+local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
+local interval = tonumber(ARGV[2]) * factor
+local maxAhead = tonumber(ARGV[3])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if at - now > maxAhead then return {0, math.ceil(at - now - maxAhead)} end
-redis.call('SET', KEYS[1], at + interval, 'PX', math.ceil(at - now + interval + 1000))
+redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + interval + 1000))
 return {1, math.floor(at - now)}`;
+
+// Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (they check
+// the hold before sending), and one slot more is left free: the refused request itself is retried by the
+// platform client (discord.js, our Slack poster) when the wait ends. A 429 also widens the spacing.
+const feedbackScript = `${clock}
+local wait = tonumber(ARGV[2])
+local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
+local interval = tonumber(ARGV[4]) * factor
+local resume = now + wait + interval
+local nextFree = math.max(resume, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], tostring(nextFree), 'PX', math.ceil(nextFree - now + 1000))
+redis.call('SET', KEYS[3], tostring(resume), 'PX', math.ceil(resume - now + 1000))
+local widenedAt = tonumber(redis.call('HGET', KEYS[2], 'at') or '0')
+if ARGV[3] == '1' and now - widenedAt >= ${COOLDOWN_MS} then
+  redis.call('HSET', KEYS[2], 'factor', tostring(math.min(${MAX_FACTOR}, factor * ${STEP})), 'at', tostring(now))
+  redis.call('EXPIRE', KEYS[2], ${FACTOR_TTL_SECONDS})
+end
+return 1`;
+
+const heldScript = `${clock}
+local untilAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+return math.max(0, math.ceil(untilAt - now))`;
 
 /** Where a send must wait: sleep `waitMs` then send, or (not reserved) come back after `waitMs`. */
 export interface PaceDecision {
@@ -38,33 +80,85 @@ export interface PacingLimits {
   slackPerChannelPerSecond: number;
 }
 
-/** The documented limits with a margin, since sends land a little after their reserved time. */
-export const DOCUMENTED_LIMITS: PacingLimits = { discordPerSecond: 45, slackPerChannelPerSecond: 0.9 };
+/** The documented limits themselves: feedback, not a margin, keeps sends under them. */
+export const DOCUMENTED_LIMITS: PacingLimits = { discordPerSecond: 50, slackPerChannelPerSecond: 1 };
 
 /** The bucket and spacing that apply to a channel; undefined where nothing limits (the terminal). */
 export function pacingRuleFor(channel: string, limits: PacingLimits): PacingRule | undefined {
-  const ref = parseChannelRef(channel);
-  if (ref.platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
-  if (ref.platform === 'slack')
+  return ruleOf(parseChannelRef(channel).platform, channel, limits);
+}
+
+function ruleOf(platform: Platform, channel: string | undefined, limits: PacingLimits) {
+  if (platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
+  if (platform === 'slack' && channel)
     return { bucket: channel, intervalMs: 1000 / limits.slackPerChannelPerSecond };
   return undefined;
 }
 
-export interface Pacer {
-  reserve(rule: PacingRule): Promise<PaceDecision>;
+/**
+ * The shared bucket a platform's feedback holds back. A Discord route bucket (one channel's 5 posts per
+ * 5 s) is already waited out by @discordjs/rest itself; only the bot's global limit is shared here.
+ */
+function feedbackRule(feedback: RateLimitFeedback, limits: PacingLimits): PacingRule | undefined {
+  if (feedback.platform === 'discord' && feedback.channel !== undefined) return undefined;
+  return ruleOf(feedback.platform, feedback.channel, limits);
 }
 
-export function createPacer(redis: RedisClient, prefix: string, maxAheadMs = 2_000): Pacer {
+export interface Pacer {
+  reserve(rule: PacingRule): Promise<PaceDecision>;
+  /** How much longer the platform told this bucket to wait: checked again just before sending. */
+  heldFor(rule: PacingRule): Promise<number>;
+  /** Holds the feedback's bucket back for every process; a 429 widens its spacing. */
+  feedback(feedback: RateLimitFeedback, limits: PacingLimits): Promise<void>;
+}
+
+export interface PacerOptions {
+  /**
+   * Reservations further ahead than this give the job back to the queue (default 10 s): long enough that
+   * a few processes of 50 deliveries each wait in place at 50/s instead of churning through the queue.
+   */
+  maxAheadMs?: number;
+  /** A virtual clock in ms (the bench's simulation); default Redis's own time. */
+  now?: () => number;
+}
+
+export function createPacer(redis: RedisClient, prefix: string, options: PacerOptions = {}): Pacer {
+  const maxAheadMs = options.maxAheadMs ?? 10_000;
+  const now = () => (options.now ? String(options.now()) : '');
+  const keys = (bucket: string) => [
+    paceKey(prefix, bucket),
+    paceFactorKey(prefix, bucket),
+    paceHoldKey(prefix, bucket),
+  ];
   return {
     async reserve(rule) {
-      const [reserved, waitMs] = (await redis.eval(
+      const [reserved, waitMs] = (await evalScript(
+        redis,
         reserveScript,
-        1,
-        paceKey(prefix, rule.bucket),
+        3,
+        ...keys(rule.bucket),
+        now(),
         String(rule.intervalMs),
         String(maxAheadMs),
       )) as [number, number];
       return { reserved: reserved === 1, waitMs: Number(waitMs) };
+    },
+    async heldFor(rule) {
+      return Number(await evalScript(redis, heldScript, 1, paceHoldKey(prefix, rule.bucket), now()));
+    },
+    async feedback(feedback, limits) {
+      const rule = feedbackRule(feedback, limits);
+      if (!rule) return;
+      await evalScript(
+        redis,
+        feedbackScript,
+        3,
+        ...keys(rule.bucket),
+        now(),
+        String(feedback.retryAfterMs),
+        feedback.limited ? '1' : '0',
+        String(rule.intervalMs),
+      );
     },
   };
 }

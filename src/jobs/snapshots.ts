@@ -32,3 +32,31 @@ export function createSnapshotStore(redis: RedisClient, prefix: string): Snapsho
     },
   };
 }
+
+/**
+ * A delivery process's copy of recent snapshots: a slot's thousands of deliveries share a few boards,
+ * so each is read and validated once a minute instead of once a delivery (CPU and garbage, hence RSS).
+ */
+export function withSnapshotCache(store: SnapshotStore, ttlMs = 60_000, maxEntries = 64): SnapshotStore {
+  const cache = new Map<string, { at: number; board: Promise<Leaderboard | undefined> }>();
+  return {
+    async put(hash, board) {
+      cache.delete(`${hash}|${periodKey(board.period)}`);
+      await store.put(hash, board);
+    },
+    get(hash, period) {
+      const key = `${hash}|${period}`;
+      const hit = cache.get(key);
+      if (hit && Date.now() - hit.at < ttlMs) return hit.board;
+      const board = store.get(hash, period);
+      cache.set(key, { at: Date.now(), board });
+      // A failed read is not kept; nor is a missing snapshot, which a tick may be about to store.
+      board.then(
+        (found) => found === undefined && cache.delete(key),
+        () => cache.delete(key),
+      );
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+      return board;
+    },
+  };
+}

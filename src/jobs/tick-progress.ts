@@ -5,6 +5,7 @@
  */
 import { tickProgressKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
+import { evalScript } from '../redis-script.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 /** A query whose digests were queued in `pass` (they show `shownKey`). */
@@ -80,7 +81,8 @@ export function createTickProgress(
       return { pass: Number(pass), shownKey: String(shownKey), fellBack: fellBack === '1' };
     },
     async markReady(hash, ready) {
-      await redis.eval(
+      await evalScript(
+        redis,
         readyScript,
         1,
         key,
@@ -94,15 +96,16 @@ export function createTickProgress(
       await redis.hset(key, `unready:${hash}`, String(pass), `dirty:${pass}`, '1');
     },
     async advance(pass, cursor, queued) {
-      await redis.eval(advanceScript, 1, key, String(pass), cursor, String(queued));
+      await evalScript(redis, advanceScript, 1, key, String(pass), cursor, String(queued));
     },
     async endPass(pass) {
-      const [clean, queued, queries, fellBack] = (await redis.eval(endPassScript, 1, key, String(pass))) as [
-        number,
-        string,
-        string,
-        string,
-      ];
+      const [clean, queued, queries, fellBack] = (await evalScript(
+        redis,
+        endPassScript,
+        1,
+        key,
+        String(pass),
+      )) as [number, string, string, string];
       return {
         clean: clean === 1,
         queued: Number(queued),

@@ -17,10 +17,10 @@ import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertCheckProcessor } from './alerts.js';
 import { createCollectProcessor, type TickTiming } from './collect.js';
 import { createDeliverProcessor } from './deliver.js';
-import { createPacer, type PacingLimits } from './pacer.js';
+import { createPacer, DOCUMENTED_LIMITS, type PacingLimits } from './pacer.js';
 import { createQueues, type Queues, queueNames, type TickData, tickSettings } from './queues.js';
 import type { ReconcileReport, Schedules } from './schedulers.js';
-import { createSnapshotStore } from './snapshots.js';
+import { createSnapshotStore, withSnapshotCache } from './snapshots.js';
 
 /** What the workers need from the core (`ScheduledCore` of ./scheduling.ts has it all). */
 export interface JobsCore {
@@ -122,20 +122,29 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     );
   }
   if (only.has('deliver')) {
+    const pacer = createPacer(core.redis, core.prefix);
+    const limits = options.limits ?? DOCUMENTED_LIMITS;
+    for (const adapter of deps.adapters.values()) {
+      adapter.onRateLimit?.((feedback) => {
+        pacer
+          .feedback(feedback, limits)
+          .catch((error: unknown) => log.warn({ err: error }, 'rate-limit feedback not recorded'));
+      });
+    }
     workers.push(
       new Worker(
         queueNames.deliver,
         createDeliverProcessor({
           store: core.subscriptions.store,
-          snapshots,
+          snapshots: withSnapshotCache(snapshots),
           rankHistory: core.rankHistory,
           renderChart: options.renderChart,
           adapters: deps.adapters,
           redis: core.redis,
           prefix: core.prefix,
           log: log.child({ component: 'deliver' }),
-          pacer: createPacer(core.redis, core.prefix),
-          limits: options.limits,
+          pacer,
+          limits,
           sample: options.sample,
           now: options.now,
           alertsPerChannelDay: core.alertsPerChannelDay,

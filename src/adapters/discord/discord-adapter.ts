@@ -26,6 +26,7 @@ import {
   ChannelUnavailableError,
   type ChatAdapter,
   type PostedRef,
+  type RateLimitListener,
   type SendOptions,
 } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
@@ -91,6 +92,7 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly recent = new RecentPosts();
   private readonly handler: InteractionHandler;
   private started = false;
+  private readonly rateLimitListeners = new Set<RateLimitListener>();
 
   constructor(private readonly config: DiscordAdapterConfig) {
     this.log = config.log.child({ component: 'discord' });
@@ -122,6 +124,8 @@ export class DiscordAdapter implements ChatAdapter {
     this.client.ws.on(GatewayDispatchEvents.GuildDelete, (data: GatewayGuildDeleteDispatchData) =>
       this.onGuildDelete(data),
     );
+    // @discordjs/rest keeps each route's bucket in this process only; the global 50/s is the whole bot's.
+    this.client.rest.on('response', (request, response) => this.onRestResponse(request.path, response));
     this.client.on(Events.Error, (error) =>
       this.log.error(describeDiscordError(error), 'discord client error'),
     );
@@ -155,6 +159,38 @@ export class DiscordAdapter implements ChatAdapter {
 
   isReady(): boolean {
     return this.config.interactions === 'http' ? this.started : this.client.isReady();
+  }
+
+  onRateLimit(listener: RateLimitListener): void {
+    this.rateLimitListeners.add(listener);
+  }
+
+  /**
+   * Discord's rate-limit headers as @discordjs/rest receives them: a 429 carries Retry-After (and
+   * X-RateLimit-Global when it is the bot's global limit); a route bucket emptied says X-RateLimit-Remaining 0
+   * with X-RateLimit-Reset-After (https://discord.com/developers/docs/topics/rate-limits#header-format).
+   */
+  private onRestResponse(path: string, response: { status: number; headers: Headers }): void {
+    if (this.rateLimitListeners.size === 0) return;
+    const { headers } = response;
+    const limited = response.status === 429;
+    const seconds = limited
+      ? Number(headers.get('retry-after'))
+      : headers.get('x-ratelimit-remaining') === '0'
+        ? Number(headers.get('x-ratelimit-reset-after'))
+        : Number.NaN;
+    if (!Number.isFinite(seconds)) return;
+    const global = limited && headers.has('x-ratelimit-global');
+    const channelId = /^\/channels\/(\d+)\//.exec(path)?.[1];
+    // Other routes' buckets (interaction callbacks, webhooks) say nothing about posting digests.
+    if (!global && !channelId) return;
+    const feedback = {
+      platform: 'discord' as const,
+      ...(!global && channelId ? { channel: discordChannel(channelId) } : {}),
+      retryAfterMs: Math.ceil(seconds * 1000),
+      limited,
+    };
+    for (const listener of this.rateLimitListeners) listener(feedback);
   }
 
   /**

@@ -9,7 +9,7 @@ import { App, HTTPReceiver, type RespondFn, SocketModeReceiver, type webApi } fr
 import type { Logger } from 'pino';
 import { type CommandServices, commands, runAction, runTextCommand } from '../../../commands/index.js';
 import { type ChannelRef, slackChannel } from '../../chat/channel-ref.js';
-import type { ChatAdapter, PostedRef, SendOptions } from '../../chat/chat-adapter.js';
+import type { ChatAdapter, PostedRef, RateLimitListener, SendOptions } from '../../chat/chat-adapter.js';
 import { createInFlight } from '../../chat/in-flight.js';
 import { slackTeam } from '../../chat/team.js';
 import type { View } from '../../chat/view.js';
@@ -85,6 +85,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly poster: SlackPoster;
   /** Each workspace's clients, made with its token (team-clients.ts). */
   private readonly clients: TeamClientsSource;
+  private readonly rateLimitListeners = new Set<RateLimitListener>();
   private readonly managers: SlackManagers;
   /** OAuth only: what app_uninstalled and tokens_revoked do. */
   private readonly installEvents: SlackInstallEvents | undefined;
@@ -165,6 +166,11 @@ export class SlackAdapter implements ChatAdapter {
       log: this.log,
       lookbackSeconds: config.deliveryLookbackSeconds,
       tokenPerWorkspace: oauth !== undefined,
+      onRateLimited: (channel, retryAfterMs) => {
+        for (const listener of this.rateLimitListeners) {
+          listener({ platform: 'slack', channel, retryAfterMs, limited: true });
+        }
+      },
     });
     this.managers = createSlackManagers({
       clientFor: async (team) => (await this.clients.forTeam(team))?.reader,
@@ -237,6 +243,10 @@ export class SlackAdapter implements ChatAdapter {
     const oauth = this.config.oauth;
     const teams = oauth ? await oauth.installations.count().catch(() => undefined) : 1;
     return { mode: this.mode, install: oauth ? 'oauth' : 'single-workspace', teams };
+  }
+
+  onRateLimit(listener: RateLimitListener): void {
+    this.rateLimitListeners.add(listener);
   }
 
   /** Posts a view for a job; a delivery already in the channel's recent history is not posted again. */

@@ -44,6 +44,8 @@ export interface SlackPosterConfig {
   /** Each workspace's clients (its bot token): history is read by its reader, files sent by its writer. */
   clients: TeamClientsSource;
   log: Logger;
+  /** Hears each 429 Slack answers a post with (its Retry-After), for the shared pacer. */
+  onRateLimited?: (channel: ChannelRef, retryAfterMs: number) => void;
   /** How far back an earlier post of the same delivery is looked for, in seconds (default: a day). */
   lookbackSeconds?: number;
   /**
@@ -62,9 +64,10 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
 
   // @slack/web-api would re-send a post after a timeout or a 5xx, when Slack may well have posted it: a
   // slow Slack would show the digest twice. So the poster client has no retries; a 429 (never posted)
-  // comes back here to be waited out.
+  // comes back here to be waited out, and told to the shared pacer.
   async function postOnce(
     { poster }: TeamClients,
+    to: ChannelRef,
     args: webApi.ChatPostMessageArguments,
   ): Promise<webApi.ChatPostMessageResponse> {
     for (let waited = 0; ; waited += 1) {
@@ -72,6 +75,7 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
         return await poster.chat.postMessage(args);
       } catch (error) {
         const retryAfter = rateLimitedFor(error);
+        if (retryAfter !== undefined) config.onRateLimited?.(to, retryAfter * 1000);
         if (retryAfter === undefined || waited >= RATE_LIMIT_WAITS) throw error;
         await sleep(retryAfter * 1000);
       }
@@ -151,7 +155,7 @@ export function createSlackPoster(config: SlackPosterConfig): SlackPoster {
           const earlier = await findDelivery(clients, ref.channel, deliveryId);
           if (earlier) return { channel: to, messageId: earlier, duplicate: true };
         }
-        const result = await postOnce(clients, {
+        const result = await postOnce(clients, to, {
           channel: ref.channel,
           ...renderSlack(view),
           unfurl_links: false,

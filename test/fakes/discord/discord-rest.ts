@@ -4,6 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIInteraction, APIMessage, APITextChannel, APIUser } from 'discord.js';
+import { SlidingWindow } from '../sliding-window.js';
 import {
   type ChannelFailureKind,
   ChannelRegistry,
@@ -52,6 +53,11 @@ export interface FakeDiscordRestOptions {
   nonceWindowMs?: number;
   /** Shards GET /gateway/bot recommends (default 1); they may all identify at once (max_concurrency). */
   recommendedShards?: number;
+  /**
+   * Discord's global limit, 50 requests/s per bot (https://discord.com/developers/docs/topics/rate-limits#global-rate-limit):
+   * bot requests past it get a global 429. Off unless given.
+   */
+  globalPerSecond?: number;
 }
 
 interface Route {
@@ -74,6 +80,9 @@ export class FakeDiscordRest {
   private readonly commands: CommandRegistry;
   private readonly interactionRegistry: InteractionRegistry;
   private readonly channelRegistry: ChannelRegistry;
+  /** The global limit, when enforced; `refused` counts its 429s. */
+  readonly globalLimit: SlidingWindow | undefined;
+  private nextGlobalRefusalMs: number | undefined;
 
   private constructor(private readonly opts: FakeDiscordRestOptions) {
     const { applicationId, botUser } = opts;
@@ -85,6 +94,7 @@ export class FakeDiscordRest {
       webhookTokenTtlMs: opts.webhookTokenTtlMs ?? 15 * 60_000,
     });
     this.channelRegistry = new ChannelRegistry(botUser, opts.nonceWindowMs ?? 5 * 60_000);
+    this.globalLimit = opts.globalPerSecond ? new SlidingWindow(opts.globalPerSecond) : undefined;
     this.server = createServer((req, res) => {
       this.serve(req).then(
         ({ reply, record }) => {
@@ -210,6 +220,11 @@ export class FakeDiscordRest {
   ) {
     const remaining = opts.times ?? (kind === 'rate-limited' ? 1 : Number.POSITIVE_INFINITY);
     this.channelRegistry.failures.set(channelId, { kind, remaining, retryAfterMs: opts.retryAfterMs ?? 250 });
+  }
+
+  /** The next bot request gets a global 429 (the bot's other traffic spent its 50/s) with this Retry-After. */
+  refuseNextGlobally(retryAfterMs: number): void {
+    this.nextGlobalRefusalMs = retryAfterMs;
   }
 
   clearChannelFailure(channelId: string): void {
@@ -352,6 +367,10 @@ export class FakeDiscordRest {
     if (match.route.auth && req.headers.authorization !== `Bot ${this.opts.token}`) {
       return { reply: fail(401, 0, '401: Unauthorized'), record };
     }
+    const refusal = match.route.auth ? this.nextGlobalRefusalMs : undefined;
+    this.nextGlobalRefusalMs = match.route.auth ? undefined : this.nextGlobalRefusalMs;
+    const wait = match.route.auth ? (refusal ?? this.globalLimit?.take('bot', at) ?? 0) : 0;
+    if (wait > 0) return { reply: globalLimitReply(wait), record };
     return {
       reply: match.route.handle({
         params: match.params,
@@ -381,6 +400,16 @@ export class FakeDiscordRest {
     }
     return undefined;
   }
+}
+
+/** A global 429 as Discord sends it: Retry-After in seconds, X-RateLimit-Global, scope global. */
+function globalLimitReply(waitMs: number): Reply {
+  const seconds = waitMs / 1000;
+  return json(
+    429,
+    { message: 'You are being rate limited.', retry_after: seconds, global: true },
+    { 'retry-after': String(seconds), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+  );
 }
 
 /** A request or reply body as Discord reads it: JSON, text, or multipart with `payload_json` and files. */

@@ -17,6 +17,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Shards GET /gateway/bot recommends (default 1). */
   recommendedShards?: number;
+  /** Enforce Discord's global limit (50 requests/s per bot) with global 429s. */
+  globalPerSecond?: number;
 }
 
 export interface FakeDiscord {
@@ -59,6 +61,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     gatewayUrl: () => gatewayUrl,
     ackDeadlineMs: opts.ackDeadlineMs,
     recommendedShards: opts.recommendedShards,
+    globalPerSecond: opts.globalPerSecond,
   });
   for (const channel of channels) rest.addChannel(channel);
   const gateway = await FakeDiscordGateway.start({

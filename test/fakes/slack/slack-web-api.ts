@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlidingWindow } from '../sliding-window.js';
 import { FakeSlackFiles, fileObject, type UploadedSlackFile } from './slack-files.js';
 import { FakeSocketMode, type SocketEnvelopeType } from './slack-socket-mode.js';
 import { FakeSlackWorkspaces, type FakeWorkspace } from './slack-workspaces.js';
@@ -25,6 +26,11 @@ export interface SlackWebApiOptions {
   /** OAuth: the app's credentials, which oauth.v2.access checks. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * chat.postMessage's limit, about 1 message/s per channel (https://api.slack.com/methods/chat.postMessage#rate_limiting):
+   * posts past it get HTTP 429 with Retry-After in whole seconds. Off unless given.
+   */
+  postsPerChannelPerSecond?: number;
 }
 
 /** Who a call acts as: the workspace of its token, and that workspace's bot. */
@@ -144,6 +150,8 @@ export class FakeSlackWebApi {
   private readonly store = new Map<string, StoredMessage[]>();
   private readonly channelErrors = new Map<string, ChannelError>();
   private readonly rateLimits: Required<RateLimitRule>[] = [];
+  /** The per-channel posting limit, when enforced; `refused` counts its 429s. */
+  readonly channelLimit: SlidingWindow | undefined;
   private readonly responseUrls = new Map<string, { uses: number; mintedAt: number }>();
   private readonly responseLog: RecordedResponse[] = [];
   private readonly postAnswers: PostAnswerRule[] = [];
@@ -159,6 +167,9 @@ export class FakeSlackWebApi {
 
   constructor(opts: SlackWebApiOptions = {}) {
     this.botToken = opts.botToken ?? 'xoxb-fake-bot-token';
+    this.channelLimit = opts.postsPerChannelPerSecond
+      ? new SlidingWindow(opts.postsPerChannelPerSecond)
+      : undefined;
     this.appToken = opts.appToken;
     this.teamId = opts.teamId ?? 'T0FAKE0001';
     this.teamDomain = opts.teamDomain ?? 'toprank-test';
@@ -395,6 +406,16 @@ export class FakeSlackWebApi {
       // Slack answers HTTP 429 with `Retry-After: <seconds>`; @slack/web-api waits and retries.
       const headers = { 'Retry-After': String(limit.retryAfter) };
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
+    }
+
+    const wait =
+      method === 'chat.postMessage' ? (this.channelLimit?.take(channel ?? '', Date.now()) ?? 0) : 0;
+    if (wait > 0) {
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
+      };
     }
 
     const needed = this.missingScopes.get(method);

@@ -65,7 +65,7 @@ describe('streaming tick', () => {
     } finally {
       await queues.close();
     }
-  });
+  }, 120_000);
 
   it('delivers every digest exactly once when a tick killed after its first chunk is retried', async () => {
     const subs = await addMany(fx.t.core.subscriptions.store, 1_200, FIVE_QUERIES);
@@ -112,5 +112,5 @@ describe('streaming tick', () => {
     expect(calls).toHaveLength(subs.length);
     expect(new Set(calls.map((c) => c.deliveryId)).size).toBe(subs.length);
     expect(new Set(calls.map((c) => c.channel))).toEqual(new Set(subs.map((s) => s.channel)));
-  });
+  }, 120_000);
 });

@@ -28,8 +28,8 @@ describe('trimmed delivery jobs', () => {
     );
     const { redis, prefix } = fx.t.redis;
     await fx.workers.queues.tick.add('tick', { slotId, firedAt }, { jobId: tickJobId(slotId, firedAt) });
-    await waitUntil('every digest is posted', async () => (await fx.adapter.calls()).length >= count, 30_000);
-    await waitUntil('the queues are idle', () => queuesIdle(redis, prefix), 30_000);
+    await waitUntil('every digest is posted', async () => (await fx.adapter.calls()).length >= count, 90_000);
+    await waitUntil('the queues are idle', () => queuesIdle(redis, prefix), 90_000);
     expect(await fx.workers.queues.deliver.getCompletedCount()).toBeLessThanOrEqual(
       DELIVERY_JOBS_KEPT.completed,
     );
@@ -43,11 +43,12 @@ describe('trimmed delivery jobs', () => {
     await waitUntil(
       'the second tick is done',
       async () => (await redis.exists(tickDoneKey(prefix, slotId, 'week-2026-11-16'))) === 1,
+      90_000,
     );
-    await waitUntil('the queues are idle again', () => queuesIdle(redis, prefix), 30_000);
+    await waitUntil('the queues are idle again', () => queuesIdle(redis, prefix), 90_000);
 
     const calls = await fx.adapter.calls();
     expect(calls).toHaveLength(subs.length);
     expect(new Set(calls.map((c) => c.deliveryId)).size).toBe(subs.length);
-  });
+  }, 120_000);
 });

@@ -1,0 +1,85 @@
+/**
+ * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself;
+ * a platform's 429 holds the bucket back for every process (sends reserved before it included) and
+ * widens the spacing, once per burst; a Discord route bucket stays @discordjs/rest's own, and a Slack
+ * channel's 429 holds only that channel.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPacer, DOCUMENTED_LIMITS, pacingRuleFor } from '../../../src/jobs/pacer.js';
+import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
+
+describe('shared pacer', () => {
+  let r: TestRedis;
+  let clock = 1_000_000;
+  beforeEach(async () => {
+    r = await useTestRedis();
+    clock = 1_000_000;
+  });
+  afterEach(() => r.cleanup());
+
+  // Two pacers on one Redis: two worker processes.
+  const pacers = () =>
+    [0, 1].map(() => createPacer(r.redis, r.prefix, { now: () => clock, maxAheadMs: 2_000 }));
+  const discord = pacingRuleFor('discord:123', DOCUMENTED_LIMITS);
+  if (!discord) throw new Error('Discord is paced');
+
+  it('spaces Discord sends 20 ms apart (50/s), whichever process reserves', async () => {
+    const [a, b] = pacers();
+    const waits = [];
+    for (const pacer of [a, b, a, b]) waits.push((await pacer?.reserve(discord))?.waitMs);
+    expect(waits).toEqual([0, 20, 40, 60]);
+  });
+
+  it("holds every process back for a 429's Retry-After, leaving a slot for the refused request", async () => {
+    const [a, b] = pacers();
+    if (!a || !b) throw new Error('two pacers');
+    expect(await b.reserve(discord)).toEqual({ reserved: true, waitMs: 0 });
+    await a.feedback({ platform: 'discord', retryAfterMs: 1_000, limited: true }, DOCUMENTED_LIMITS);
+    // A send b reserved before the 429 checks the hold before it goes out, and reserves again.
+    expect(await b.heldFor(discord)).toBe(1_020);
+    // Spaced 5 % wider now: 21 ms.
+    expect((await b.reserve(discord)).waitMs).toBe(1_020);
+    expect((await a.reserve(discord)).waitMs).toBe(1_041);
+    clock += 2_000;
+    expect(await b.heldFor(discord)).toBe(0);
+  });
+
+  it('widens the spacing once for a burst of 429s, and again only after the cooldown', async () => {
+    const [a] = pacers();
+    if (!a) throw new Error('a pacer');
+    const spacing = async () => {
+      clock += 10_000;
+      const x = await a.reserve(discord);
+      const y = await a.reserve(discord);
+      return y.waitMs - x.waitMs;
+    };
+    for (let i = 0; i < 5; i++) {
+      await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
+    }
+    expect(await spacing()).toBe(21);
+    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
+    expect(await spacing()).toBe(22);
+  });
+
+  it("leaves a Discord channel's route bucket to discord.js, and holds only the Slack channel that got a 429", async () => {
+    const [a] = pacers();
+    if (!a) throw new Error('a pacer');
+    await a.feedback(
+      { platform: 'discord', channel: 'discord:123', retryAfterMs: 5_000, limited: false },
+      DOCUMENTED_LIMITS,
+    );
+    expect((await a.reserve(discord)).waitMs).toBe(0);
+    await a.feedback(
+      { platform: 'slack', channel: 'slack:T1:C1', retryAfterMs: 3_000, limited: true },
+      DOCUMENTED_LIMITS,
+    );
+    const busy = pacingRuleFor('slack:T1:C1', DOCUMENTED_LIMITS);
+    const other = pacingRuleFor('slack:T1:C2', DOCUMENTED_LIMITS);
+    if (!busy || !other) throw new Error('Slack is paced');
+    // Three seconds (and the slot left for the refused post) is past the 2 s these workers may wait in
+    // place: the job is given back to the queue.
+    expect(await a.reserve(busy)).toEqual({ reserved: false, waitMs: 2_000 });
+    expect(await a.heldFor(busy)).toBe(4_000);
+    expect((await a.reserve(other)).waitMs).toBe(0);
+  });
+});
