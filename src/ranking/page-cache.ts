@@ -39,16 +39,29 @@ export function isDown(redis: RedisClient): boolean {
   return ['reconnecting', 'close', 'end'].includes(redis.status);
 }
 
+/**
+ * Pages already read back, by their exact text: a warm /toprank reads ten cached pages, and parsing and
+ * validating the same text again each time was most of its time. Callers never change a page.
+ */
+const readPages = new Map<string, RankingPage>();
+const READ_PAGES_KEPT = 256;
+
 /** A cached page read back with the schema of src/keyapi/schema.ts; undefined when it is not one. */
 function readPage(text: string): RankingPage | undefined {
+  const known = readPages.get(text);
+  if (known) return known;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const page = rankingPageSchema.safeParse(json);
-  return page.success ? { rows: page.data.rows, requestId: page.data.requestId } : undefined;
+  const parsed = rankingPageSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const page = { rows: parsed.data.rows, requestId: parsed.data.requestId };
+  readPages.set(text, page);
+  if (readPages.size > READ_PAGES_KEPT) readPages.delete(readPages.keys().next().value as string);
+  return page;
 }
 
 /** Runs a MULTI; a command that fails inside it does not reject exec(), so its error is thrown here. */

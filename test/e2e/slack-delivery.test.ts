@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.js';
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { slackChannel } from '../../src/chat/channel-ref.js';
-import { ChannelUnavailableError } from '../../src/chat/chat-adapter.js';
+import { ChannelUnavailableError, type RateLimitFeedback } from '../../src/chat/chat-adapter.js';
 import type { View } from '../../src/chat/view.js';
 import { type FakeKeyApi, startFakeKeyApi } from '../fakes/keyapi-server.js';
 import type { ChannelError } from '../fakes/slack/slack-web-api.js';
@@ -59,6 +59,15 @@ describe('Slack send()', () => {
 
     expect(app.fake.web.calls('chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
     expect(app.fake.web.messages(CHANNEL)).toHaveLength(1);
+  });
+
+  it("tells the workers' shared pacer about a 429 and its Retry-After, for that channel", async () => {
+    const heard: RateLimitFeedback[] = [];
+    app.adapter.onRateLimit((feedback) => heard.push(feedback));
+    app.fake.web.rateLimit({ method: 'chat.postMessage', channel: CHANNEL, times: 1, retryAfter: 1 });
+    await app.adapter.send(ref(), digest);
+
+    expect(heard).toEqual([{ platform: 'slack', channel: ref(), retryAfterMs: 1_000, limited: true }]);
   });
 
   it.each<[ChannelError, string]>([
