@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { addDays } from '../ranking/period.js';
 import { isTimeOfDay } from '../time-zone.js';
-import { isTimeZone, localDate, zonedInstant } from './slot.js';
+import { isTimeZone, localDate, localTime, zonedInstant } from './slot.js';
 
 /** A window of the wall clock in `timezone`; `from` later than `to` runs over midnight. */
 export const quietHoursSchema = z.object({
@@ -30,23 +30,6 @@ export function parseQuietWindow(text: string): { from: string; to: string } | n
   if (!match) return undefined;
   const [from, to] = [pad(match[1] ?? ''), pad(match[2] ?? '')];
   return isTimeOfDay(from) && isTimeOfDay(to) && from !== to ? { from, to } : undefined;
-}
-
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock time `HH:MM` in `zone` at `instant`. */
-function localTime(instant: Date, zone: string): string {
-  let format = clocks.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    clocks.set(zone, format);
-  }
-  return format.format(instant);
 }
 
 /** When the quiet hours around `now` end, or undefined when `now` is outside them. */

@@ -81,6 +81,12 @@ export function localDate(instant: Date, zone: string): string {
   return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
 }
 
+/** The local HH:MM in `zone` at `instant`. */
+export function localTime(instant: Date, zone: string): string {
+  const c = wallClock(instant, zone);
+  return `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
+}
+
 /** How far `zone`'s wall clock is ahead of UTC at `instant` (minute-aligned), in ms. */
 function offsetAt(instant: number, zone: string): number {
   const c = wallClock(new Date(instant), zone);
