@@ -1,9 +1,7 @@
 /**
- * `toprank team forget <team>`: deletes everything toprank keeps of one team, for a departing client
- * or a deletion request. Its subscriptions go through the store (indexes included, a slot's scheduler
- * when the slot empties), then what is keyed by their ids (delivery status, sent markers, delivery
- * jobs), its Slack installation, then every key with the team in its name (limits, watches: src/keys.ts).
- * Cached leaderboards and history belong to no team and stay.
+ * `toprank team forget <team>`: deletes everything toprank keeps of one team (a departing client, a
+ * deletion request): its subscriptions and what their ids key, its watchlists and Slack installation
+ * through their stores, then every key with the team in its name (src/keys.ts). Shared data stays.
  */
 import type { Queue } from 'bullmq';
 import { createRedisInstallationStore } from '../adapters/slack/redis-installation-store.js';
@@ -23,8 +21,10 @@ export interface TeamCommandDeps {
 
 /** Runs `team <args>`; what it returns goes to standard output. */
 export async function runTeamCommand(args: string[], deps: TeamCommandDeps): Promise<string> {
-  const [sub, id, ...extra] = args;
-  if (sub !== 'forget') throw new ToprankError('unknown_command', { command: `team ${sub ?? ''}`.trim() });
+  const [action, id, ...extra] = args;
+  if (action !== 'forget') {
+    throw new ToprankError('unknown_command', { command: `team ${action ?? ''}`.trim() });
+  }
   if (extra[0] !== undefined) {
     throw new ToprankError('unknown_flag', { option: extra[0], command: 'team forget', allowed: 'none' });
   }
