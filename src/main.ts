@@ -31,8 +31,8 @@ const usage = `Usage: toprank <command>
   start [--role all|bot|worker]  run the bot (bot: Discord, Slack, HTTP; worker: digests and alerts)
   register [--url https://host]  register Discord slash commands; print the invite and
                                  Interactions Endpoint URLs
-  register --slack-manifest [file] [--url https://host] [--socket-mode]
-                                 write the Slack app manifest
+  register --slack-manifest [file] [--url https://host] [--socket-mode | --oauth]
+                                 write the Slack app manifest (--oauth: for many workspaces)
   query <key:value…> [--json] [--chart file.png] [--csv [file.csv]]
                                  print a leaderboard (sample data when KEYAPI_TOKEN is unset); write
                                  its chart (a missing period costs 1 credit) or its rows as CSV
