@@ -201,9 +201,21 @@ export function toRequest(query: LeaderboardQuery, period: Period, pageNum: numb
   };
 }
 
+/** Creators already made from a row: a cached page gives the same row objects on every warm read. */
+const creators = new WeakMap<ApiRow, Creator>();
+
 /** Where KeyAPI text enters the domain: every string a platform may show is cleaned here (history
- * reads rows back through it too). */
+ * reads rows back through it too). Callers never change a creator. */
 export function toCreator(row: ApiRow): Creator {
+  let creator = creators.get(row);
+  if (!creator) {
+    creator = makeCreator(row);
+    creators.set(row, creator);
+  }
+  return creator;
+}
+
+function makeCreator(row: ApiRow): Creator {
   const handle = cleanText(row.unique_id);
   return {
     userId: row.user_id,
