@@ -3,14 +3,21 @@
  * a true minus sign (U+2212) for negatives. KeyAPI reports GMV in US dollars. Imports nothing.
  */
 
-const formatters = new Map<string, Intl.NumberFormat>();
+/** A locale's formatter for one style, with the numbers it already wrote (boards repeat their numbers). */
+interface Formatter {
+  format: Intl.NumberFormat;
+  written: Map<number, string>;
+}
+
+const formatters = new Map<string, Formatter>();
+const WRITTEN_KEPT = 4096;
 
 /** One formatter per locale and style (`name`), built once: building one costs more than formatting. */
-function formatter(locale: string, name: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+function formatter(locale: string, name: string, options: Intl.NumberFormatOptions): Formatter {
   const key = `${locale}|${name}`;
   let cached = formatters.get(key);
   if (!cached) {
-    cached = new Intl.NumberFormat(safeLocale(locale), options);
+    cached = { format: new Intl.NumberFormat(safeLocale(locale), options), written: new Map() };
     formatters.set(key, cached);
   }
   return cached;
@@ -29,13 +36,23 @@ function safeLocale(locale: string): string {
  * reads as a dash in a table and, after a "+", as "+-82.1K".
  */
 function render(value: number, locale: string, name: string, options: Intl.NumberFormatOptions): string {
-  const format = formatter(locale, name, options);
+  const { format, written } = formatter(locale, name, options);
+  // A Map takes −0 for 0, which is written "−0": it is never kept.
+  const negativeZero = Object.is(value, -0);
+  let text = negativeZero ? undefined : written.get(value);
+  if (text !== undefined) return text;
   // Only a negative number (or −0) has a minus sign to replace; formatToParts is the slow path.
-  if (value > 0 || (value === 0 && !Object.is(value, -0))) return format.format(value);
-  return format
-    .formatToParts(value)
-    .map((part) => (part.type === 'minusSign' ? '\u2212' : part.value))
-    .join('');
+  text =
+    value > 0 || (value === 0 && !negativeZero)
+      ? format.format(value)
+      : format
+          .formatToParts(value)
+          .map((part) => (part.type === 'minusSign' ? '\u2212' : part.value))
+          .join('');
+  if (negativeZero) return text;
+  if (written.size >= WRITTEN_KEPT) written.clear();
+  written.set(value, text);
+  return text;
 }
 
 const compact: Intl.NumberFormatOptions = { notation: 'compact', maximumFractionDigits: 1 };
