@@ -50,11 +50,13 @@ export const toprank = defineCommand({
         allowed: `at most ${Math.ceil(MAX_DEPTH / query.limit)} with limit:${query.limit} (rankings go ${MAX_DEPTH} deep)`,
       });
     }
-    const board = await ctx.services.leaderboards.get(query);
     // The ★ is a nicety: while Redis is down the leaderboard still answers, unmarked, like the cache.
-    const watchlist = await ctx.services.subscriptions.watchlists
+    // Read alongside the leaderboard, not after it: one Redis round trip fewer on a warm answer.
+    const watched = ctx.services.subscriptions.watchlists
       .get(teamOf(ctx.channel, ctx.team), ctx.channel)
       .catch(() => undefined);
+    const board = await ctx.services.leaderboards.get(query);
+    const watchlist = await watched;
     const full = leaderboardView(board, {
       locale: ctx.user.locale,
       paging: true,

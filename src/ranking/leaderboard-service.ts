@@ -51,6 +51,14 @@ export interface LeaderboardServiceDeps {
 /** Reads page `pageNum` of a period's ranking for one query. */
 type PageReader = (period: Period, pageNum: number) => Promise<RankingPage>;
 
+/** Cache lookups under way, by readKey. */
+type LookAhead = Map<string, Promise<RankingPage | undefined>>;
+
+/** A page of a period, as a reader and its look-ahead know it. */
+function readKey(period: Period, pageNum: number): string {
+  return `${periodKey(period)}:${pageNum}`;
+}
+
 /** A period's ranking as far as it was read: rows in rank order, each creator once. */
 interface RankList {
   rows: ApiRow[];
@@ -64,10 +72,15 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   const flights = createSingleFlight<RankingPage>();
   const today = () => toDateString(now());
 
-  function fetchPage(request: RankingRequest, period: Period): Promise<RankingPage> {
+  /** `lookedUp`: the cache lookup of this page already under way (see lookAhead). */
+  function fetchPage(
+    request: RankingRequest,
+    period: Period,
+    lookedUp?: Promise<RankingPage | undefined>,
+  ): Promise<RankingPage> {
     return flights.run(JSON.stringify(request), async () => {
       // The cache never throws: without Redis a leaderboard still works, uncached.
-      const cached = await cache.get(request);
+      const cached = await (lookedUp ?? cache.get(request));
       onCacheLookup?.(cached !== undefined);
       if (cached) return cached;
       const page = await client.fetchPage(request);
@@ -80,13 +93,13 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
    * A reader for one request, asking for each page once: page 1 is both the publication check and
    * the top of the list, and without Redis nothing else would remember it between the two.
    */
-  function readerFor(query: LeaderboardQuery): PageReader {
+  function readerFor(query: LeaderboardQuery, ahead?: LookAhead): PageReader {
     const pages = new Map<string, Promise<RankingPage>>();
     return (period, pageNum) => {
-      const key = `${periodKey(period)}:${pageNum}`;
+      const key = readKey(period, pageNum);
       let page = pages.get(key);
       if (!page) {
-        page = fetchPage(toRequest(query, period, pageNum), period);
+        page = fetchPage(toRequest(query, period, pageNum), period, ahead?.get(key));
         pages.set(key, page);
       }
       return page;
@@ -98,6 +111,21 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
    * after it is paid for. A creator already listed (the ranking moved between two pages' requests)
    * is listed once, at the first place seen.
    */
+  /**
+   * The cache lookups of every page a query will most likely read (both periods to the window's
+   * depth), started at once: a warm leaderboard is one Redis round trip instead of one per page in
+   * turn. Only the cache is asked; a page is still fetched (paid for) only when the reader gets to it.
+   */
+  function lookAhead(query: LeaderboardQuery, periods: Period[], pages: number): LookAhead {
+    const ahead: LookAhead = new Map();
+    for (const period of periods) {
+      for (let pageNum = 1; pageNum <= pages; pageNum++) {
+        ahead.set(readKey(period, pageNum), cache.get(toRequest(query, period, pageNum)));
+      }
+    }
+    return ahead;
+  }
+
   async function readList(read: PageReader, period: Period, pages: number): Promise<RankList> {
     const rows: ApiRow[] = [];
     const seen = new Set<string>();
@@ -136,8 +164,12 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   return {
     isPublished: (query, period) => published(readerFor(query), period),
     async get(query) {
-      const read = readerFor(query);
       assertAskable(query, today(), deps.regions ?? builtInRegions);
+      const window = leaderboardWindow(query);
+      const expected = query.date
+        ? periodContaining(query.type, query.date)
+        : latestCompletePeriod(query.type, today());
+      const read = readerFor(query, lookAhead(query, [expected, previousPeriod(expected)], window.pages));
       let period: Period;
       let fellBackFrom: Period | undefined;
       let snapped = false;
@@ -152,7 +184,6 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
         ({ period, fellBackFrom } = await resolveLatest(query, read));
       }
 
-      const window = leaderboardWindow(query);
       const previous = previousPeriod(period);
       const [current, before] = await Promise.all([
         readList(read, period, window.pages),
@@ -201,9 +232,21 @@ export function toRequest(query: LeaderboardQuery, period: Period, pageNum: numb
   };
 }
 
+/** Creators already made from a row: a cached page gives the same row objects on every warm read. */
+const creators = new WeakMap<ApiRow, Creator>();
+
 /** Where KeyAPI text enters the domain: every string a platform may show is cleaned here (history
- * reads rows back through it too). */
+ * reads rows back through it too). Callers never change a creator. */
 export function toCreator(row: ApiRow): Creator {
+  let creator = creators.get(row);
+  if (!creator) {
+    creator = makeCreator(row);
+    creators.set(row, creator);
+  }
+  return creator;
+}
+
+function makeCreator(row: ApiRow): Creator {
   const handle = cleanText(row.unique_id);
   return {
     userId: row.user_id,

@@ -57,6 +57,14 @@ describe('page cache failures', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reads a page written again under the same key as the new page, not the one read before', async () => {
+    await cache.set(request, page, true);
+    expect(await cache.get(request)).toEqual(page);
+    const rewritten: RankingPage = { ...page, requestId: 'r2' };
+    await cache.set(request, rewritten, true);
+    expect(await cache.get(request)).toEqual(rewritten);
+  });
+
   it('turns a Redis error into a miss, counted each time and logged once with its cause', async () => {
     await cache.set(request, page, true);
     const [key = ''] = await redis.redis.keys(`${redis.prefix}:page:*`);

@@ -22,6 +22,15 @@ describe('formatCount', () => {
     expect(formatCount(-1_234_567, 'de-DE')).toMatch(/^\u22121,2\s+Mio\.$/);
   });
 
+  it('writes a number the same way every time it comes back, 0 and −0 apart', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(formatCount(12_345)).toBe('12.3K');
+      expect(formatCount(0)).toBe('0');
+      expect(formatCount(-0)).toBe('\u22120');
+      expect(formatCount(12_345, 'de-DE')).toBe('12.345');
+    }
+  });
+
   it('falls back to English for a locale it cannot read', () => {
     expect(formatCount(12_345, 'not a locale!')).toBe('12.3K');
   });
