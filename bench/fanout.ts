@@ -41,15 +41,23 @@ function benchSubscription(i: number, n: number): Subscription {
   const q = slackSub
     ? ((i % slackChannels) + Math.floor(i / slackChannels)) % DISTINCT_QUERIES
     : i % DISTINCT_QUERIES;
+  return weeklyDigest(
+    `b${i.toString(36).padStart(6, '0')}`,
+    slackSub ? `slack:T1:C${i % slackChannels}` : `discord:${9_000_000 + i}`,
+    QUERIES[q] as SubscriptionQuery,
+  );
+}
+
+/** A bench subscriber: a text digest at 09:00 UTC, so the figures stay comparable (bench/chart.ts measures charts). */
+export function weeklyDigest(id: string, channel: string, query: SubscriptionQuery): Subscription {
   return {
-    id: `b${i.toString(36).padStart(6, '0')}`,
-    channel: slackSub ? `slack:T1:C${i % slackChannels}` : `discord:${9_000_000 + i}`,
-    query: QUERIES[q] as SubscriptionQuery,
+    id,
+    channel,
+    query,
     time: '09:00',
     timezone: 'UTC',
     alerts: false,
     alertClimb: 5,
-    // Text digests, so this figure stays comparable over time; bench/chart.ts measures the chart.
     chart: false,
     state: { status: 'active' },
     createdBy: 'bench',

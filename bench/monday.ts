@@ -19,26 +19,19 @@ import { createCore } from '../src/services.js';
 import type { Subscription } from '../src/subscriptions/subscription.js';
 import type { SubscriptionStore } from '../src/subscriptions/subscription-store.js';
 import { SlidingWindow } from '../test/fakes/sliding-window.js';
-import { QUERIES } from './fanout.js';
+import { QUERIES, weeklyDigest } from './fanout.js';
 
 const WORKERS = 3 * 50;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A slot of `n` generated subscriptions (one Discord channel each): the store's scan, nothing held. */
 function generatedSlot(n: number): SubscriptionStore {
-  const sub = (i: number): Subscription => ({
-    id: `m${i.toString(36).padStart(5, '0')}`,
-    channel: `discord:${10_000_000_000 + i}`,
-    query: QUERIES[i % QUERIES.length] as Subscription['query'],
-    time: '09:00',
-    timezone: 'UTC',
-    alerts: false,
-    alertClimb: 5,
-    chart: false,
-    state: { status: 'active' },
-    createdBy: 'bench',
-    createdAt: '2026-11-20T00:00:00.000Z',
-  });
+  const sub = (i: number): Subscription =>
+    weeklyDigest(
+      `m${i.toString(36).padStart(5, '0')}`,
+      `discord:${10_000_000_000 + i}`,
+      QUERIES[i % QUERIES.length] as Subscription['query'],
+    );
   const unused = () => Promise.reject(new Error('not used by the simulation'));
   return {
     async scanSlot(_slot, cursor, count) {
