@@ -5,7 +5,7 @@
  * adapters do (Retry-After, then retried, as discord.js and our Slack poster do).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderDiscord } from '../src/adapters/discord/render.js';
 import { renderSlack } from '../src/adapters/slack/render.js';
@@ -80,11 +80,8 @@ export function createFakePlatformAdapter(platform: Platform, url: string): Chat
       else renderSlack(view);
       const deliveryId = options.deliveryId ?? randomUUID();
       for (;;) {
-        const res = await fetch(`${url}/post`, {
-          method: 'POST',
-          body: JSON.stringify({ channel: to, deliveryId }),
-        });
-        const body = (await res.json()) as { retryAfterMs?: number };
+        const res = await post(`${url}/post`, JSON.stringify({ channel: to, deliveryId }));
+        const body = JSON.parse(res.body) as { retryAfterMs?: number };
         if (res.status !== 429) return { channel: to, messageId: deliveryId, duplicate: false };
         const retryAfterMs = body.retryAfterMs ?? 1000;
         const channel = platform === 'slack' ? to : undefined;
@@ -95,4 +92,22 @@ export function createFakePlatformAdapter(platform: Platform, url: string): Chat
       }
     },
   };
+}
+
+// Kept-alive connections, as the platforms' own clients keep them.
+const agent = new Agent({ keepAlive: true });
+
+function post(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -78,3 +78,19 @@ export function noticeView(tone: NoticeBlock['tone'], text: string, ephemeral = 
 export function cellText(cell: Cell): string {
   return typeof cell === 'string' ? cell : cell.text;
 }
+
+/**
+ * `render` remembered per view object. Views are never changed once built, so a view many posts share
+ * (one digest to every channel of a query) is rendered once; callers must not change what it returns.
+ */
+export function renderedOnce<T extends object>(render: (view: View) => T): (view: View) => T {
+  const rendered = new WeakMap<View, T>();
+  return (view) => {
+    let output = rendered.get(view);
+    if (!output) {
+      output = render(view);
+      rendered.set(view, output);
+    }
+    return output;
+  };
+}

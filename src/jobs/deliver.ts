@@ -63,6 +63,13 @@ const tokenVariables: Record<Platform, string> = {
 
 type ChartCache = Map<string, Promise<Attachment | undefined>>;
 
+/** A few recent entries are enough: one slot's deliveries of a query arrive together. */
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  cache.set(key, value);
+  if (cache.size > 32) cache.delete(cache.keys().next().value as string);
+  return value;
+}
+
 /**
  * The digest's chart, drawn once per query and period in this process and shared by its deliveries.
  * Failing to draw it never holds the digest back: it is logged and the digest goes without it.
@@ -79,16 +86,23 @@ function digestChart(deps: DeliverDeps, charts: ChartCache, board: Leaderboard, 
         log.error({ err: error }, 'chart history unavailable: digest sent without its chart');
         return undefined;
       });
-    charts.set(key, chart);
-    // A few recent charts are enough: one slot's deliveries arrive together.
-    if (charts.size > 32) charts.delete(charts.keys().next().value as string);
+    remember(charts, key, chart);
   }
   return chart;
 }
 
+interface RenderCaches {
+  charts: ChartCache;
+  /**
+   * Digests of channels that watch none of their creators, per query, period and lateness: every such
+   * channel gets the same view object, which the adapters then render once (views are never changed).
+   */
+  views: Map<string, View>;
+}
+
 async function render(
   deps: DeliverDeps,
-  charts: ChartCache,
+  caches: RenderCaches,
   sub: Subscription,
   data: Extract<DeliverData, { kind: 'digest' }>,
   log: Logger,
@@ -99,9 +113,14 @@ async function render(
   if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
   const watchlist = await deps.watchlists?.get(sub.team ?? teamOf(sub.channel), sub.channel);
   const isWatched = watchedMatcher(watchlist);
-  const view = digestView(board, sub.query.type, { sample: deps.sample, late: data.late, isWatched });
+  const options = { sample: deps.sample, late: data.late, isWatched };
+  const shared = `${hash}|${data.shownKey}|${data.late ?? ''}`;
+  const view = isWatched
+    ? digestView(board, sub.query.type, options)
+    : (caches.views.get(shared) ??
+      remember(caches.views, shared, digestView(board, sub.query.type, options)));
   if (!digestHasChart(sub)) return view;
-  const chart = await digestChart(deps, charts, board, `${hash}|${data.shownKey}`, log);
+  const chart = await digestChart(deps, caches.charts, board, `${hash}|${data.shownKey}`, log);
   return chart ? { ...view, attachments: [chart] } : view;
 }
 
@@ -109,7 +128,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
-  const charts: ChartCache = new Map();
+  const caches: RenderCaches = { charts: new Map(), views: new Map() };
   const statuses = createDeliveryStatusStore(redis, prefix);
   // The last digest of each subscription, for /toprank-status (alerts come and go between digests). It is
   // bookkeeping: a failed write is logged, and never turns a posted digest into a failed delivery.
@@ -150,7 +169,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const sub = await store.get(data.subscriptionId);
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    const view = await render(deps, charts, sub, data, log);
+    const view = await render(deps, caches, sub, data, log);
     return send(job, token, data, sub.channel, view, deliveryId, retried);
   };
 

@@ -11,14 +11,17 @@ export class SlidingWindow {
 
   /** Takes a request at `now` (ms); returns 0 when allowed, else the ms until one would be. */
   take(key: string, now: number): number {
-    const window = (this.recent.get(key) ?? []).filter((t) => now - t < 1000);
+    const window = this.recent.get(key) ?? [];
+    this.recent.set(key, window);
+    // Times are taken in order: the ones out of the window are at its start.
+    let expired = 0;
+    while (expired < window.length && now - (window[expired] as number) >= 1000) expired += 1;
+    window.splice(0, expired);
     if (window.length >= this.perSecond) {
       this.refused += 1;
-      this.recent.set(key, window);
       return Math.max(1, 1000 - (now - (window[0] as number)));
     }
     window.push(now);
-    this.recent.set(key, window);
     return 0;
   }
 }

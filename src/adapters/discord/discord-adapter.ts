@@ -200,7 +200,7 @@ export class DiscordAdapter implements ChatAdapter {
   async send(to: ChannelRef, view: View, options: SendOptions = {}): Promise<PostedRef> {
     const { platform, channel } = parseChannelRef(to);
     if (platform !== 'discord') throw new Error(`not a Discord channel: ${to}`);
-    const message = renderDiscord({ ...view, ephemeral: false });
+    const message = renderDiscord(view);
     const nonce = options.deliveryId ? deliveryNonce(options.deliveryId) : undefined;
     const body: RESTPostAPIChannelMessageJSONBody = {
       content: message.content ?? '',

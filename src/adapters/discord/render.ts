@@ -10,7 +10,15 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import { type Block, type Button, type Cell, cellText, type TableBlock, type View } from '../../chat/view.js';
+import {
+  type Block,
+  type Button,
+  type Cell,
+  cellText,
+  renderedOnce,
+  type TableBlock,
+  type View,
+} from '../../chat/view.js';
 import { truncateText } from '../../clean-text.js';
 import { escapeMarkdown, maskedLink } from './escape.js';
 
@@ -84,7 +92,7 @@ interface TableStyle {
 }
 
 /** Renders a View as a Discord message. */
-export function renderDiscord(view: View): DiscordMessage {
+export const renderDiscord = renderedOnce((view: View): DiscordMessage => {
   const message: DiscordMessage = {
     embeds: [],
     components: renderButtons(view.actions ?? []),
@@ -103,7 +111,7 @@ export function renderDiscord(view: View): DiscordMessage {
   }
   message.embeds = renderEmbeds(view);
   return message;
-}
+});
 
 /** A view with only sentences (an error, a confirmation) reads best as a plain message. */
 function isPlain(view: View): boolean {

@@ -10,6 +10,7 @@ import {
   type Cell,
   cellText,
   type FieldsBlock,
+  renderedOnce,
   type TableBlock,
   type View,
 } from '../../chat/view.js';
@@ -48,7 +49,7 @@ function mrkdwn(text: string) {
 const toneEmoji = { info: ':information_source:', warning: ':warning:', error: ':x:' } as const;
 
 /** Renders a view as a Slack message. */
-export function renderSlack(view: View): SlackMessage {
+export const renderSlack = renderedOnce((view: View): SlackMessage => {
   const blocks: KnownBlock[] = [];
   if (view.title) {
     // plain_text cannot mention anyone, so the title needs no mrkdwn escaping.
@@ -70,7 +71,7 @@ export function renderSlack(view: View): SlackMessage {
   }
   if (actions) blocks.push(actions);
   return { text: fallbackText(view), blocks };
-}
+});
 
 function renderBlock(block: Block): KnownBlock[] {
   switch (block.kind) {
