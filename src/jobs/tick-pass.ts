@@ -51,17 +51,28 @@ export async function runTickPass(tick: TickPass): Promise<Map<string, QueryDeci
   const decisions = new Map<string, Promise<QueryDecision>>();
   const charted = new Set<string>();
   let cursor = tick.cursor;
+  // A step's jobs are still being added, and its cursor saved, while the next step is read: a cursor is
+  // saved only once every job before it is in, and the saves keep their order.
+  let saved: Promise<void> = Promise.resolve();
   do {
     const step = await tick.store.scanSlot(tick.slotId, cursor, TICK_BATCH);
+    const adds: Promise<unknown>[] = [];
     let queued = 0;
     // A scan step may return a few more ids than asked: records are still loaded a batch at a time.
     for (let i = 0; i < step.ids.length; i += TICK_BATCH) {
       const batch = await tick.store.getMany(step.ids.slice(i, i + TICK_BATCH));
-      queued += await handleBatch(tick, batch, decisions, charted);
+      queued += await handleBatch(tick, batch, decisions, charted, adds);
     }
-    await tick.progress.advance(tick.pass, step.cursor, queued);
+    const previous = saved;
+    saved = Promise.all([previous, ...adds]).then(() =>
+      tick.progress.advance(tick.pass, step.cursor, queued),
+    );
+    // Failures surface at the next step's or the pass's await, not as an unhandled rejection meanwhile.
+    saved.catch(() => {});
+    await previous;
     cursor = step.cursor;
   } while (cursor !== '0');
+  await saved;
   const settled = new Map<string, QueryDecision>();
   for (const [hash, decision] of decisions) settled.set(hash, await decision);
   return settled;
@@ -72,41 +83,64 @@ async function handleBatch(
   batch: Subscription[],
   decisions: Map<string, Promise<QueryDecision>>,
   charted: Set<string>,
+  adds: Promise<unknown>[],
 ): Promise<number> {
-  const active = batch.filter((sub) => sub.state.status === 'active');
-  for (const sub of active) {
+  const byQuery = new Map<string, Subscription[]>();
+  for (const sub of batch) {
+    if (sub.state.status !== 'active') continue;
     const hash = queryHash(sub.query);
     // Queries first met in this batch are decided in parallel.
     if (!decisions.has(hash)) decisions.set(hash, decide(tick, hash, sub.query));
+    const subs = byQuery.get(hash);
+    if (subs) subs.push(sub);
+    else byQuery.set(hash, [sub]);
   }
-  const jobs: Parameters<Queue<DeliverData>['addBulk']>[0] = [];
-  const waiting: Subscription[] = [];
-  for (const sub of active) {
-    const hash = queryHash(sub.query);
-    const decision = (await decisions.get(hash)) as QueryDecision;
-    if (decision.status === 'budget') waiting.push(sub);
-    // Ready since an earlier pass: that pass queued this subscriber's digest already.
-    if (decision.status !== 'ready' || decision.ready.pass !== tick.pass) continue;
-    if (digestHasChart(sub) && !charted.has(hash)) {
-      charted.add(hash);
-      await tick.fillChart(hash, decision.ready.shownKey);
-    }
-    jobs.push({
+  // Each query's subscribers are queued as soon as it is decided: the first digests go out while the
+  // batch's other queries are still being fetched.
+  const queued = await Promise.all(
+    [...byQuery].map(async ([hash, subs]) =>
+      queueQuery(tick, hash, subs, (await decisions.get(hash)) as QueryDecision, charted, adds),
+    ),
+  );
+  return queued.reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * Starts adding the digests of one query's subscribers in a batch (at most TICK_BATCH) to `adds`;
+ * returns how many.
+ */
+async function queueQuery(
+  tick: TickPass,
+  hash: string,
+  subs: Subscription[],
+  decision: QueryDecision,
+  charted: Set<string>,
+  adds: Promise<unknown>[],
+): Promise<number> {
+  if (decision.status === 'budget') await tick.onBudget(subs);
+  // Ready since an earlier pass: that pass queued these subscribers' digests already.
+  if (decision.status !== 'ready' || decision.ready.pass !== tick.pass) return 0;
+  const { shownKey } = decision.ready;
+  if (subs.some(digestHasChart) && !charted.has(hash)) {
+    charted.add(hash);
+    await tick.fillChart(hash, shownKey);
+  }
+  const jobs = tick.deliver.addBulk(
+    subs.map((sub) => ({
       name: 'digest',
       data: {
-        kind: 'digest',
+        kind: 'digest' as const,
         subscriptionId: sub.id,
         periodKey: tick.periodKey,
-        shownKey: decision.ready.shownKey,
+        shownKey,
         ...(tick.late ? { late: tick.late } : {}),
       },
       // The job id makes a second add of the same delivery a no-op; the sent marker covers trimmed jobs.
       opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, tick.periodKey) },
-    });
-  }
-  if (waiting.length > 0) await tick.onBudget(waiting);
-  if (jobs.length > 0) await tick.deliver.addBulk(jobs);
-  return jobs.length;
+    })),
+  );
+  adds.push(jobs);
+  return subs.length;
 }
 
 async function decide(tick: TickPass, hash: string, query: SubscriptionQuery): Promise<QueryDecision> {

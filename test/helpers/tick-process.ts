@@ -1,7 +1,8 @@
 /**
  * A tick in its own process, for crash tests: the real core runs one scheduled tick of TICK_SLOT and,
- * when the tick asks its store for a second scan step (its first chunk queued and saved), prints
- * "ready <jobs queued>" and hangs there until killed. Run with `node --import tsx test/helpers/tick-process.ts`.
+ * when the tick asks its store for a third scan step (its first chunk queued and saved, the second one's
+ * jobs on their way), prints "ready <jobs of the first chunk>" and stops dead, doing nothing more, until
+ * killed. Run with `node --import tsx test/helpers/tick-process.ts`.
  */
 import { loadConfig } from '../../src/config.js';
 import { runTick } from '../../src/jobs/collect.js';
@@ -26,12 +27,17 @@ const { base } = createJobParts(core, { now: () => new Date(String(env.WORKER_NO
 const real = core.subscriptions.store;
 let steps = 0;
 let queued = 0;
+let firstChunk = 0;
 const store = Object.assign(Object.create(real) as typeof real, {
   async scanSlot(slotId: string, cursor: string, count: number) {
     steps += 1;
-    if (steps === 2) {
-      process.stdout.write(`ready ${queued}\n`);
-      await new Promise(() => {});
+    // The tick reads a step while the one before is still being queued: the third read waits for the
+    // first chunk's saved cursor.
+    if (steps === 2) firstChunk = queued;
+    if (steps === 3) {
+      process.stdout.write(`ready ${firstChunk}\n`);
+      // Blocks the whole process (pending saves included), as a crash at this point would.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
     }
     return real.scanSlot(slotId, cursor, count);
   },
