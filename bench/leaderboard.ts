@@ -14,6 +14,9 @@ import type { LeaderboardQuery } from '../src/ranking/types.js';
 import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
 import { createCore } from '../src/services.js';
 
+/** Runs of the handler before it is measured. */
+const HANDLER_WARM_UP = 2_000;
+
 const query: LeaderboardQuery = { region: 'US', type: 'week', by: 'sales', limit: 50, page: 1 };
 
 function percentile(sorted: number[], p: number): number {
@@ -33,7 +36,12 @@ export async function runLeaderboardBench(redisUrl: string): Promise<void> {
   try {
     // Baseline: callers that share nothing (no cache, each its own single-flight), 10 of them.
     const naive = createKeyApiClient({ baseUrl: sample.url, token: 'bench', qps: 1000, log });
-    const noCache = { get: async () => undefined, set: async () => {}, categories: async () => [] };
+    const noCache = {
+      get: async () => undefined,
+      getMany: async (requests: unknown[]) => requests.map(() => undefined),
+      set: async () => {},
+      categories: async () => [],
+    };
     await Promise.all(
       Array.from({ length: 10 }, () =>
         createLeaderboardService({ client: naive, cache: noCache, log }).get(query),
@@ -78,7 +86,8 @@ export async function runLeaderboardBench(redisUrl: string): Promise<void> {
       now: () => new Date(),
     };
     const options = { region: 'US', type: 'week', by: 'sales', limit: 50 };
-    await runCommand('toprank', options, ctx);
+    // Warm as a bot that has been answering for a while is: its code compiled by the JIT.
+    for (let i = 0; i < HANDLER_WARM_UP; i++) await runCommand('toprank', options, ctx);
     const handler: number[] = [];
     for (let i = 0; i < 5_000; i++) {
       const start = performance.now();
@@ -86,7 +95,9 @@ export async function runLeaderboardBench(redisUrl: string): Promise<void> {
       handler.push(performance.now() - start);
     }
     handler.sort((a, b) => a - b);
-    console.log('/toprank handler: warm, 5,000 sequential runs (top 50 with movement)');
+    console.log(
+      `/toprank handler: warm, 5,000 sequential runs after ${HANDLER_WARM_UP.toLocaleString('en-US')} unmeasured ones (top 50 with movement)`,
+    );
     console.log(
       `  p50 ${percentile(handler, 50).toFixed(3)} ms   p99 ${percentile(handler, 99).toFixed(3)} ms (target p99 < 2 ms)`,
     );

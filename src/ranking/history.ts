@@ -93,12 +93,21 @@ export function createRedisHistoryStore(redis: RedisClient, prefix: string, peri
  * read back from history once the cache has let it go, so history is what leaderboards fetch.
  */
 export function withHistory(cache: PageCache, history: HistoryStore, guard: CacheGuard): PageCache {
+  const getMany = async (requests: RankingRequest[]) => {
+    const cached = await cache.getMany(requests);
+    return Promise.all(
+      cached.map(
+        (page, i) =>
+          page ?? guard.guarded('history', undefined, () => history.page(requests[i] as RankingRequest)),
+      ),
+    );
+  };
   return {
     async get(request) {
-      return (
-        (await cache.get(request)) ?? (await guard.guarded('history', undefined, () => history.page(request)))
-      );
+      const [page] = await getMany([request]);
+      return page;
     },
+    getMany,
     async set(request, page, final) {
       await cache.set(request, page, final);
       if (final) await guard.guarded('history', undefined, () => history.record(request, page));

@@ -107,25 +107,28 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
   }
 
   /**
+   * The cache lookups of every page a query will most likely read (both periods to the window's
+   * depth), in one MGET: a warm leaderboard is one Redis command instead of one per page. Only the
+   * cache is asked; a page is still fetched (paid for) only when the reader gets to it.
+   */
+  function lookAhead(query: LeaderboardQuery, periods: Period[], pages: number): LookAhead {
+    const keys: string[] = [];
+    const requests: RankingRequest[] = [];
+    for (const period of periods) {
+      for (let pageNum = 1; pageNum <= pages; pageNum++) {
+        keys.push(readKey(period, pageNum));
+        requests.push(toRequest(query, period, pageNum));
+      }
+    }
+    const cached = cache.getMany(requests);
+    return new Map(keys.map((key, i) => [key, cached.then((found) => found[i])]));
+  }
+
+  /**
    * Pages 1 to `pages` of a period, one after the other: a short page ends the list, so no page
    * after it is paid for. A creator already listed (the ranking moved between two pages' requests)
    * is listed once, at the first place seen.
    */
-  /**
-   * The cache lookups of every page a query will most likely read (both periods to the window's
-   * depth), started at once: a warm leaderboard is one Redis round trip instead of one per page in
-   * turn. Only the cache is asked; a page is still fetched (paid for) only when the reader gets to it.
-   */
-  function lookAhead(query: LeaderboardQuery, periods: Period[], pages: number): LookAhead {
-    const ahead: LookAhead = new Map();
-    for (const period of periods) {
-      for (let pageNum = 1; pageNum <= pages; pageNum++) {
-        ahead.set(readKey(period, pageNum), cache.get(toRequest(query, period, pageNum)));
-      }
-    }
-    return ahead;
-  }
-
   async function readList(read: PageReader, period: Period, pages: number): Promise<RankList> {
     const rows: ApiRow[] = [];
     const seen = new Set<string>();

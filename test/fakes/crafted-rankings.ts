@@ -68,6 +68,7 @@ export function publishedPagesOnly(): PageCache {
   const pages = new Map<string, RankingPage>();
   return {
     get: async (request) => pages.get(JSON.stringify(request)),
+    getMany: async (requests) => requests.map((request) => pages.get(JSON.stringify(request))),
     set: async (request, page) => {
       if (page.rows.length > 0) pages.set(JSON.stringify(request), page);
     },

@@ -3,6 +3,8 @@
  * logged once with its cause and counted in toprank_cache_errors_total; a cached page that does not
  * read as a page is a miss too, counted, and replaced by the page fetched instead.
  */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RankingPage, RankingRequest } from '../../../src/keyapi/client.js';
 import { apiRowSchema } from '../../../src/keyapi/schema.js';
@@ -67,16 +69,25 @@ describe('page cache failures', () => {
 
   it('turns a Redis error into a miss, counted each time and logged once with its cause', async () => {
     await cache.set(request, page, true);
-    const [key = ''] = await redis.redis.keys(`${redis.prefix}:page:*`);
-    await redis.redis.del(key);
-    await redis.redis.rpush(key, 'not a string');
-
-    expect(await cache.get(request)).toBeUndefined();
-    expect(await cache.get(request)).toBeUndefined();
+    // A Redis user that may not read pages: Redis itself refuses every lookup (NOPERM).
+    const user = `no-reads-${randomUUID().slice(0, 8)}`;
+    await redis.redis.acl('SETUSER', user, 'on', 'nopass', '~*', '&*', '+@all', '-mget');
+    const refused = new Redis(redis.url, { username: user, password: 'any', maxRetriesPerRequest: 0 });
+    try {
+      const refusedCache = createRedisPageCache(refused, redis.prefix, {
+        log: testLog.log,
+        onError: (op) => errors.push(op),
+      });
+      expect(await refusedCache.get(request)).toBeUndefined();
+      expect(await refusedCache.get(request)).toBeUndefined();
+    } finally {
+      refused.disconnect();
+      await redis.redis.acl('DELUSER', user);
+    }
     expect(errors).toEqual(['get', 'get']);
     const lines = failureLines();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ op: 'get', err: { message: expect.stringContaining('WRONGTYPE') } });
+    expect(lines[0]).toMatchObject({ op: 'get', err: { message: expect.stringContaining('NOPERM') } });
   });
 
   it('counts a command that fails inside the write, which exec() does not reject', async () => {
