@@ -23,15 +23,23 @@ export interface FakePlatformServer {
   /** Posts that appeared, per delivery id (more than 1 is a duplicate). */
   accepted: Map<string, number>;
   refused(): number;
-  /** performance.now() of the last accepted post. */
+  /** performance.now() of the first and the last accepted post. */
+  firstAcceptedAt: number;
   lastAcceptedAt: number;
+  /** Forgets every post and 429 so far (the limits' windows go on). */
+  reset(): void;
   close(): Promise<void>;
 }
 
 export async function startFakePlatforms(limits: PlatformLimits): Promise<FakePlatformServer> {
   const discord = new SlidingWindow(limits.discordPerSecond);
   const slack = new SlidingWindow(limits.slackPerChannelPerSecond);
-  const state = { accepted: new Map<string, number>(), lastAcceptedAt: 0 };
+  const state = {
+    accepted: new Map<string, number>(),
+    firstAcceptedAt: 0,
+    lastAcceptedAt: 0,
+    refusedBefore: 0,
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -51,6 +59,7 @@ export async function startFakePlatforms(limits: PlatformLimits): Promise<FakePl
       }
       state.accepted.set(deliveryId, (state.accepted.get(deliveryId) ?? 0) + 1);
       state.lastAcceptedAt = now;
+      if (!state.firstAcceptedAt) state.firstAcceptedAt = now;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -58,7 +67,16 @@ export async function startFakePlatforms(limits: PlatformLimits): Promise<FakePl
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     accepted: state.accepted,
-    refused: () => discord.refused + slack.refused,
+    refused: () => discord.refused + slack.refused - state.refusedBefore,
+    reset() {
+      state.accepted.clear();
+      state.firstAcceptedAt = 0;
+      state.lastAcceptedAt = 0;
+      state.refusedBefore = discord.refused + slack.refused;
+    },
+    get firstAcceptedAt() {
+      return state.firstAcceptedAt;
+    },
     get lastAcceptedAt() {
       return state.lastAcceptedAt;
     },
