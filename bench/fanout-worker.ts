@@ -9,9 +9,12 @@ import type { ChatAdapter } from '../src/chat/chat-adapter.js';
 import { loadConfig } from '../src/config.js';
 import { withSchedules } from '../src/jobs/scheduling.js';
 import { startWorkers } from '../src/jobs/worker.js';
+import { favorMemoryOverSpeed } from '../src/jobs/worker-memory.js';
 import { createCore } from '../src/services.js';
 import { createFakePlatformAdapter } from './fake-platforms.js';
 
+// As `toprank start --role worker` runs.
+favorMemoryOverSpeed();
 const env = process.env;
 const log = pino({ level: 'silent' });
 const config = loadConfig({

@@ -22,6 +22,7 @@ import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js
 import { messageFor, ToprankError } from './errors.js';
 import { createQueues } from './jobs/queues.js';
 import { type ScheduledCore, withSchedules } from './jobs/scheduling.js';
+import { favorMemoryOverSpeed } from './jobs/worker-memory.js';
 import { createLogger } from './log.js';
 import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
@@ -97,7 +98,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const log = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
-      const bot = await startBot(config, log, parseRole(args));
+      const role = parseRole(args);
+      // A bot's answers keep V8's faster default; a process that only delivers keeps its memory flat.
+      if (role === 'worker') favorMemoryOverSpeed();
+      const bot = await startBot(config, log, role);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info({ signal }, 'shutting down');
