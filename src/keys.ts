@@ -127,10 +127,20 @@ export interface PageKeyParts {
   productCategoryId?: string | undefined;
 }
 
-/** The cached answer of one KeyAPI request; the free-text filters are encoded so `:` cannot shift fields. */
-export function pageKey(prefix: string, r: PageKeyParts): string {
+/** One KeyAPI request's fields; the free-text filters are encoded so `:` cannot shift fields. */
+function pageParts(r: PageKeyParts): string {
   const filters = [r.category ?? '', r.productCategoryId ?? ''].map(encodeURIComponent).join(':');
-  return `${prefix}:page:${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
+  return `${r.region}:${r.rankType}:${r.rankField}:${r.date}:${r.pageSize}:${r.pageNum}:${filters}`;
+}
+
+/** The cached answer of one KeyAPI request. */
+export function pageKey(prefix: string, r: PageKeyParts): string {
+  return `${prefix}:page:${pageParts(r)}`;
+}
+
+/** A new value at each write of that page: a reader that knows the page by its stamp skips its text. */
+export function pageStampKey(prefix: string, r: PageKeyParts): string {
+  return `${prefix}:page-stamp:${pageParts(r)}`;
 }
 
 /** The creator categories seen in a region's pages (autocomplete without a paid call). */

@@ -1,14 +1,16 @@
 /**
- * Redis cache of KeyAPI pages, one key per request. A finished period never changes, so it is kept
- * long; a page that is empty (not published yet) or of a running period is kept briefly. It never
- * throws: while Redis is down it is skipped (the connection logs the outage once); any other failure,
- * and a cached page that no longer reads as one, is a miss that is logged and counted.
+ * Redis cache of KeyAPI pages, one key per request, and a stamp beside it that each write renews. A
+ * finished period never changes, so it is kept long; a page that is empty (not published yet) or of a
+ * running period is kept briefly. It never throws: while Redis is down it is skipped (the connection
+ * logs the outage once); any other failure, and a cached page that no longer reads as one, is a miss
+ * that is logged and counted.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { cleanText } from '../clean-text.js';
 import type { RankingPage, RankingRequest } from '../keyapi/client.js';
 import { rankingPageSchema } from '../keyapi/schema.js';
-import { categoriesKey, pageKey } from '../keys.js';
+import { categoriesKey, pageKey, pageStampKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
 
 export interface PageCache {
@@ -42,18 +44,16 @@ export function isDown(redis: RedisClient): boolean {
 }
 
 /**
- * Pages already read back, by key with the exact text they were read from: a warm /toprank reads ten
- * cached pages, and parsing and validating the same text each time was most of its time. Comparing
- * the text is a memcmp; it is read as a string, not a Buffer, whose memory outside the heap made the
- * collector run more often. Callers never change a page.
+ * Pages already read back, by key with the stamp they were written with: a warm /toprank reads ten
+ * cached pages, and reading (200 KB of text a query), parsing and validating the same pages each time
+ * was most of its time and of its garbage. A stamp that is still the same is the same page; callers
+ * never change a page.
  */
-const readPages = new Map<string, { text: string; page: RankingPage }>();
+const readPages = new Map<string, { stamp: string; page: RankingPage }>();
 const READ_PAGES_KEPT = 256;
 
 /** A cached page read back with the schema of src/keyapi/schema.ts; undefined when it is not one. */
-function readPage(key: string, text: string): RankingPage | undefined {
-  const known = readPages.get(key);
-  if (known?.text === text) return known.page;
+function readPage(text: string): RankingPage | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -61,12 +61,13 @@ function readPage(key: string, text: string): RankingPage | undefined {
     return undefined;
   }
   const parsed = rankingPageSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const page = { rows: parsed.data.rows, requestId: parsed.data.requestId };
+  return parsed.success ? { rows: parsed.data.rows, requestId: parsed.data.requestId } : undefined;
+}
+
+function remember(key: string, stamp: string, page: RankingPage): void {
   readPages.delete(key);
-  readPages.set(key, { text, page });
+  readPages.set(key, { stamp, page });
   if (readPages.size > READ_PAGES_KEPT) readPages.delete(readPages.keys().next().value as string);
-  return page;
 }
 
 /** Runs a MULTI; a command that fails inside it does not reject exec(), so its error is thrown here. */
@@ -119,18 +120,36 @@ export function createRedisPageCache(
 ): PageCache {
   const { guarded, failed, worked } = createCacheGuard(redis, options);
 
+  // Two MGETs at most, and one when every page is known: each key is under the one hash-tagged prefix,
+  // so a Redis Cluster serves them too.
   const getMany = async (requests: RankingRequest[]) => {
     const keys = requests.map((request) => pageKey(prefix, request));
-    // One MGET: every key is under the one hash-tagged prefix, so a Redis Cluster serves it too.
-    const cached = await guarded('get', [], () => redis.mget(...keys));
-    return keys.map((key, i) => {
-      const text = cached[i];
-      if (!text) return undefined;
-      const page = readPage(key, text);
-      if (page) worked('invalid_page');
-      else failed('invalid_page', new Error(`cached page ${key} is not a page`));
-      return page;
+    const stamps = await guarded('get', undefined, () =>
+      redis.mget(...requests.map((request) => pageStampKey(prefix, request))),
+    );
+    // Redis refused or is down: every page is a miss, counted once.
+    if (!stamps) return keys.map(() => undefined);
+    const pages = keys.map((key, i) => {
+      const known = readPages.get(key);
+      return known && known.stamp === stamps[i] ? known.page : undefined;
     });
+    const unknown = pages.flatMap((page, i) => (page ? [] : [i]));
+    if (unknown.length === 0) return pages;
+    const texts = await guarded('get', [], () => redis.mget(...unknown.map((i) => keys[i] as string)));
+    for (const [n, i] of unknown.entries()) {
+      const text = texts[n];
+      if (!text) continue;
+      const page = readPage(text);
+      if (!page) {
+        failed('invalid_page', new Error(`cached page ${keys[i]} is not a page`));
+        continue;
+      }
+      worked('invalid_page');
+      const stamp = stamps[i];
+      if (stamp) remember(keys[i] as string, stamp, page);
+      pages[i] = page;
+    }
+    return pages;
   };
 
   return {
@@ -149,7 +168,10 @@ export function createRedisPageCache(
       // Autocomplete shows these on the platforms: cleaned like every KeyAPI text (./clean-text.ts).
       const categories = [...new Set(page.rows.map((row) => cleanText(row.category)).filter(Boolean))];
       await guarded('set', undefined, async () => {
-        const write = redis.multi().set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl);
+        const write = redis
+          .multi()
+          .set(pageKey(prefix, request), JSON.stringify(page), 'EX', ttl)
+          .set(pageStampKey(prefix, request), randomUUID(), 'EX', ttl);
         if (categories.length > 0) write.sadd(categoriesKey(prefix, request.region), ...categories);
         await execChecked(write);
       });
