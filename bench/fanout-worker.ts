@@ -46,7 +46,7 @@ const workers = await startWorkers({
     deliverConcurrency: 100,
     now: () => new Date('2026-11-23T09:01:00Z'),
     // The documented limits themselves, scaled: no margin.
-    limits: { discordPerSecond: 50 * scale, slackPerChannelPerSecond: 1 * scale },
+    limits: { discordPerSecond: Number(env.BENCH_DISCORD_PER_SECOND), slackPerChannelPerSecond: 1 * scale },
   },
 });
 // BENCH_PROFILE=<dir>: a CPU profile of each worker, written at the end (open it in Chrome DevTools).
