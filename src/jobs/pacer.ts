@@ -3,7 +3,8 @@
  * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
  * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
  * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
- * spacing a little, for an hour: just wide enough for the sends' own jitter, found with a few 429s.
+ * spacing a little, narrowed back after five quiet minutes: just wide enough for the sends' own jitter
+ * at the time, found with a few 429s.
  */
 
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
@@ -14,12 +15,14 @@ import { evalScript } from '../redis-script.js';
 
 /**
  * A 429 widens a bucket's spacing by STEP, at most once per COOLDOWN_MS (the sends already reserved or
- * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. The spacing stays
- * that wide until an hour passes without a 429, then starts again from the documented limit.
+ * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. Each QUIET_MS
+ * after the last widening (or narrowing) narrows it back by one STEP: the jitter that called for it
+ * (a busy moment) may be gone, and a spacing kept wide for good costs its width on every send after it.
  */
 const STEP = 1.05;
 const MAX_FACTOR = 2;
 const COOLDOWN_MS = 3_000;
+const QUIET_MS = 5 * 60_000;
 const FACTOR_TTL_SECONDS = 3600;
 
 // The clock is Redis's, unless a virtual one is given (the bench's simulated Monday).
@@ -32,7 +35,12 @@ end`;
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
 const reserveScript = `${clock}
-local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
+local state = redis.call('HMGET', KEYS[2], 'factor', 'at', 'narrowedAt')
+local factor = tonumber(state[1] or '1')
+if factor > 1 and now - math.max(tonumber(state[2] or '0'), tonumber(state[3] or '0')) >= ${QUIET_MS} then
+  factor = math.max(1, factor / ${STEP})
+  redis.call('HSET', KEYS[2], 'factor', tostring(factor), 'narrowedAt', tostring(now))
+end
 local interval = tonumber(ARGV[2]) * factor
 local maxAhead = tonumber(ARGV[3])
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))

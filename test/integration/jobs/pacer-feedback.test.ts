@@ -1,8 +1,8 @@
 /**
  * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself;
  * a platform's 429 holds the bucket back for every process (sends reserved before it included) and
- * widens the spacing, once per burst; a Discord route bucket stays @discordjs/rest's own, and a Slack
- * channel's 429 holds only that channel.
+ * widens the spacing, once per burst, and five quiet minutes narrow it back a step; a Discord route
+ * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPacer, DOCUMENTED_LIMITS, pacingRuleFor } from '../../../src/jobs/pacer.js';
@@ -59,6 +59,27 @@ describe('shared pacer', () => {
     expect(await spacing()).toBe(21);
     await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
     expect(await spacing()).toBe(22);
+  });
+
+  it('narrows the spacing back by one step for each five quiet minutes after the last 429', async () => {
+    const [a] = pacers();
+    if (!a) throw new Error('a pacer');
+    const spacing = async (quiet: number) => {
+      clock += quiet;
+      const x = await a.reserve(discord);
+      const y = await a.reserve(discord);
+      return y.waitMs - x.waitMs;
+    };
+    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
+    clock += 5_000;
+    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
+    expect(await spacing(10_000)).toBe(22);
+    expect(await spacing(289_000)).toBe(22);
+    // Five minutes after the last 429: one step back, and another five minutes later, down to the limit.
+    expect(await spacing(1_000)).toBe(21);
+    expect(await spacing(299_000)).toBe(21);
+    expect(await spacing(1_000)).toBe(20);
+    expect(await spacing(600_000)).toBe(20);
   });
 
   it("leaves a Discord channel's route bucket to discord.js, and holds only the Slack channel that got a 429", async () => {
