@@ -1,8 +1,9 @@
 /**
  * One pass of a tick over its slot, streamed so memory stays flat however large the slot: ids come in
  * scan steps, records in batches of at most TICK_BATCH, each query is decided once per pass (fetched,
- * or found ready in the tick's progress), and a batch's deliveries are queued before the next batch is
- * read. Resumable: the scan cursor is saved after each step. Must not import adapters or the KeyAPI client.
+ * or found ready in the tick's progress), and a batch's deliveries are handed to the queue before the
+ * next batch is read (their adds finish meanwhile). Resumable: a step's scan cursor is saved once its
+ * jobs are in. Must not import adapters or the KeyAPI client.
  */
 import type { Queue } from 'bullmq';
 import { digestJobId } from '../keys.js';
