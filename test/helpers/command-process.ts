@@ -5,22 +5,11 @@
  */
 import { runTextCommand } from '../../commands/index.js';
 import { renderConsole } from '../../src/adapters/console/render.js';
-import { loadConfig } from '../../src/config.js';
-import { withSchedules } from '../../src/jobs/scheduling.js';
-import { createLogger } from '../../src/log.js';
-import { createCore } from '../../src/services.js';
+import { childCore } from './child-core.js';
 
 const env = process.env;
-const log = createLogger({ level: 'silent', secrets: [] });
-const config = loadConfig({
-  KEYAPI_BASE_URL: env.KEYAPI_URL,
-  KEYAPI_TOKEN: 'test-key-123456',
-  KEYAPI_QPS: '100',
-  REDIS_URL: env.REDIS_URL,
-  CREDITS_PER_USER_HOUR: env.CREDITS_PER_USER_HOUR,
-});
+const { log, core } = await childCore({ CREDITS_PER_USER_HOUR: env.CREDITS_PER_USER_HOUR });
 const now = () => new Date(String(env.CORE_NOW));
-const core = withSchedules(await createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now }), log);
 const ctx = { channel: 'console:demo', user: { id: String(env.MEMBER) }, services: core, log, now };
 for (const line of JSON.parse(String(env.COMMANDS)) as string[]) {
   const [name = '', ...rest] = line.split(' ');

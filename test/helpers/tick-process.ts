@@ -4,25 +4,12 @@
  * jobs on their way), prints "ready <jobs of the first chunk>" and stops dead, doing nothing more, until
  * killed. Run with `node --import tsx test/helpers/tick-process.ts`.
  */
-import { loadConfig } from '../../src/config.js';
 import { runTick } from '../../src/jobs/collect.js';
-import { withSchedules } from '../../src/jobs/scheduling.js';
 import { createJobParts } from '../../src/jobs/worker.js';
-import { createLogger } from '../../src/log.js';
-import { createCore } from '../../src/services.js';
+import { childCore } from './child-core.js';
 
 const env = process.env;
-const log = createLogger({ level: 'silent', secrets: [] });
-const config = loadConfig({
-  KEYAPI_BASE_URL: env.KEYAPI_URL,
-  KEYAPI_TOKEN: 'test-key-123456',
-  KEYAPI_QPS: '100',
-  REDIS_URL: env.REDIS_URL,
-});
-const core = withSchedules(
-  await createCore(config, log, { prefix: env.TEST_PREFIX ?? '', now: () => new Date(String(env.CORE_NOW)) }),
-  log,
-);
+const { log, core } = await childCore();
 const { base } = createJobParts(core, { now: () => new Date(String(env.WORKER_NOW)) });
 const real = core.subscriptions.store;
 let steps = 0;

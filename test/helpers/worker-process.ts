@@ -3,31 +3,15 @@
  * Redis-backed capturing adapter. Configured by environment; prints "ready" once started, and closes
  * gracefully on SIGTERM. Run with `node --import tsx test/helpers/worker-process.ts`.
  */
-import { loadConfig } from '../../src/config.js';
-import { withSchedules } from '../../src/jobs/scheduling.js';
 import { startWorkers } from '../../src/jobs/worker.js';
-import { createLogger } from '../../src/log.js';
-import { createCore } from '../../src/services.js';
 import { createCapturingAdapter } from '../fakes/capturing-chat-adapter.js';
+import { childCore } from './child-core.js';
 import { FAST_OPTIONS } from './jobs.js';
 
 const env = process.env;
 const prefix = env.TEST_PREFIX ?? '';
 const now = env.WORKER_NOW ? () => new Date(String(env.WORKER_NOW)) : undefined;
-const log = createLogger({ level: 'silent', secrets: [] });
-const config = loadConfig({
-  KEYAPI_BASE_URL: env.KEYAPI_URL,
-  KEYAPI_TOKEN: 'test-key-123456',
-  KEYAPI_QPS: '100',
-  REDIS_URL: env.REDIS_URL,
-});
-const core = withSchedules(
-  await createCore(config, log, {
-    prefix,
-    now: env.CORE_NOW ? () => new Date(String(env.CORE_NOW)) : undefined,
-  }),
-  log,
-);
+const { log, core } = await childCore();
 const adapter = createCapturingAdapter({
   redis: core.redis,
   key: prefix,
