@@ -50,6 +50,7 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
     .filter(Boolean)
     .join(' · ');
 
+  const cellsOf = rowCells(query.by, locale);
   const blocks: Block[] = [];
   if (options.sample)
     blocks.push({ kind: 'notice', tone: 'warning', text: 'Sample data: not real creators.' });
@@ -70,7 +71,7 @@ export function leaderboardView(board: Leaderboard, options: LeaderboardViewOpti
   blocks.push({
     kind: 'table',
     columns: ['#', 'Move', 'Creator', 'Handle', ...metricColumns[query.by]],
-    rows: board.rows.map((row) => rowCells(row, query.by, locale, options.isWatched?.(row.creator))),
+    rows: board.rows.map((row) => cellsOf(row, options.isWatched?.(row.creator) ?? false)),
     empty: 'No creators match these filters for this period.',
   });
 
@@ -101,12 +102,32 @@ const metricColumns = {
   sales: ['Sales', 'GMV', 'Followers'],
 } as const;
 
-function rowCells(
-  row: RankedCreator,
-  by: Leaderboard['query']['by'],
-  locale: string,
-  watched = false,
-): Cell[] {
+/**
+ * Cells already made for a row, by metric, locale and mark. A warm leaderboard is the same row objects
+ * again (src/ranking/leaderboard-service.ts), so its cells are made once; nothing changes them after.
+ */
+const cellsMade = new WeakMap<RankedCreator, Map<string, Cell[]>>();
+
+/** The cells of a board's rows, for one metric and locale, watched or not. */
+function rowCells(by: Leaderboard['query']['by'], locale: string) {
+  const keys = [`${by} ${locale}`, `${by} ${locale} ${WATCHED_MARK}`] as const;
+  return (row: RankedCreator, watched: boolean): Cell[] => {
+    const key = keys[watched ? 1 : 0];
+    let made = cellsMade.get(row);
+    if (!made) {
+      made = new Map();
+      cellsMade.set(row, made);
+    }
+    let cells = made.get(key);
+    if (!cells) {
+      cells = makeRowCells(row, by, locale, watched);
+      made.set(key, cells);
+    }
+    return cells;
+  };
+}
+
+function makeRowCells(row: RankedCreator, by: Leaderboard['query']['by'], locale: string, watched: boolean) {
   const { creator } = row;
   const handle: Cell = creator.handle ? { text: `@${creator.handle}`, url: profileUrl(creator.handle) } : '–';
   const metrics =

@@ -126,22 +126,16 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
 
   /**
    * Pages 1 to `pages` of a period, one after the other: a short page ends the list, so no page
-   * after it is paid for. A creator already listed (the ranking moved between two pages' requests)
-   * is listed once, at the first place seen.
+   * after it is paid for.
    */
   async function readList(read: PageReader, period: Period, pages: number): Promise<RankList> {
-    const rows: ApiRow[] = [];
-    const seen = new Set<string>();
+    const got: RankingPage[] = [];
     for (let pageNum = 1; pageNum <= pages; pageNum++) {
       const page = await read(period, pageNum);
-      for (const row of page.rows) {
-        if (seen.has(row.user_id)) continue;
-        seen.add(row.user_id);
-        rows.push(row);
-      }
-      if (page.rows.length < MAX_PAGE_SIZE) return { rows, ended: true };
+      got.push(page);
+      if (page.rows.length < MAX_PAGE_SIZE) break;
     }
-    return { rows, ended: false };
+    return listOf(got);
   }
 
   async function published(read: PageReader, period: Period): Promise<boolean> {
@@ -192,16 +186,8 @@ export function createLeaderboardService(deps: LeaderboardServiceDeps): Leaderbo
         readList(read, period, window.pages),
         readList(read, previous, window.pages),
       ]);
-      const previousRanks: RankIndex = new Map(before.rows.map((row, i) => [row.user_id, i + 1]));
+      const rows = rankRows(current, before, window);
       const compared = before.rows.length;
-      const rows: RankedCreator[] = current.rows.slice(window.from - 1, window.to).map((row, i) => {
-        const rank = window.from + i;
-        return {
-          rank,
-          creator: toCreator(row),
-          movement: compared > 0 ? movementOf(row.user_id, rank, previousRanks) : undefined,
-        };
-      });
       log.debug({ period, rows: rows.length, compared }, 'leaderboard resolved');
       return {
         query,
@@ -233,6 +219,61 @@ export function toRequest(query: LeaderboardQuery, period: Period, pageNum: numb
     pageNum,
     pageSize: MAX_PAGE_SIZE,
   };
+}
+
+/**
+ * Lists already made, by their first page. A warm read gives the same page objects again (the page
+ * cache knows a page by its stamp), and so the same list: a warm /toprank builds none of its rows.
+ */
+const lists = new WeakMap<RankingPage, { pages: RankingPage[]; list: RankList }>();
+
+/**
+ * A period's rows from its pages in order, the short one (if any) last. A creator already listed (the
+ * ranking moved between two pages' requests) is listed once, at the first place seen.
+ */
+function listOf(pages: RankingPage[]): RankList {
+  const [first] = pages;
+  const known = first && lists.get(first);
+  if (known && known.pages.length === pages.length && known.pages.every((page, i) => page === pages[i]))
+    return known.list;
+  const rows: ApiRow[] = [];
+  const seen = new Set<string>();
+  for (const page of pages) {
+    for (const row of page.rows) {
+      if (seen.has(row.user_id)) continue;
+      seen.add(row.user_id);
+      rows.push(row);
+    }
+  }
+  const list = { rows, ended: (pages.at(-1)?.rows.length ?? 0) < MAX_PAGE_SIZE };
+  if (first) lists.set(first, { pages, list });
+  return list;
+}
+
+/** Rows already ranked, by the list they come from: the same lists rank into the same row objects. */
+const ranked = new WeakMap<RankList, { before: RankList; from: number; to: number; rows: RankedCreator[] }>();
+
+/** The window's rows of `current`, each with its movement against `before`. Callers never change them. */
+function rankRows(
+  current: RankList,
+  before: RankList,
+  window: { from: number; to: number },
+): RankedCreator[] {
+  const known = ranked.get(current);
+  if (known && known.before === before && known.from === window.from && known.to === window.to)
+    return known.rows;
+  const previousRanks: RankIndex = new Map(before.rows.map((row, i) => [row.user_id, i + 1]));
+  const compared = before.rows.length;
+  const rows = current.rows.slice(window.from - 1, window.to).map((row, i) => {
+    const rank = window.from + i;
+    return {
+      rank,
+      creator: toCreator(row),
+      movement: compared > 0 ? movementOf(row.user_id, rank, previousRanks) : undefined,
+    };
+  });
+  ranked.set(current, { before, from: window.from, to: window.to, rows });
+  return rows;
 }
 
 /** Creators already made from a row: a cached page gives the same row objects on every warm read. */
