@@ -9,12 +9,12 @@ import type { ChatAdapter } from '../src/chat/chat-adapter.js';
 import { loadConfig } from '../src/config.js';
 import { withSchedules } from '../src/jobs/scheduling.js';
 import { startWorkers } from '../src/jobs/worker.js';
-import { favorMemoryOverSpeed } from '../src/jobs/worker-memory.js';
+import { keepHeapNearLiveSize } from '../src/jobs/worker-memory.js';
 import { createCore } from '../src/services.js';
 import { createFakePlatformAdapter } from './fake-platforms.js';
 
 // As `toprank start --role worker` runs.
-favorMemoryOverSpeed();
+keepHeapNearLiveSize();
 const env = process.env;
 const log = pino({ level: 'silent' });
 const config = loadConfig({
@@ -49,8 +49,10 @@ const workers = await startWorkers({
     limits: { discordPerSecond: Number(env.BENCH_DISCORD_PER_SECOND), slackPerChannelPerSecond: 1 * scale },
   },
 });
-// BENCH_PROFILE=<dir>: a CPU profile of each worker, written at the end (open it in Chrome DevTools).
-const profile = env.BENCH_PROFILE ? await startProfile() : undefined;
+// BENCH_PROFILE=<dir>: a CPU profile of each worker from the measured tick on (the bench signals its
+// start with SIGUSR2), written at the end (open it in Chrome DevTools).
+let profile: ((file: string) => Promise<void>) | undefined;
+if (env.BENCH_PROFILE) process.once('SIGUSR2', async () => (profile = await startProfile()));
 process.stdout.write('ready\n');
 process.once('SIGTERM', async () => {
   await profile?.(`${env.BENCH_PROFILE}/worker-${process.pid}.cpuprofile`);

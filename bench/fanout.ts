@@ -7,14 +7,16 @@
  * Each run starts with a warm-up tick of WARM_UP other digests, not counted: the workers measured are warm.
  * The first size runs once more with Discord unlimited: the machine's own pace, to read the ratio by.
  * BENCH_FANOUT_SIZES (`10000:20,100000:10`: subscriptions:time scale) sets the runs; BENCH_PROFILE=<dir>
- * writes each worker's CPU profile there.
+ * writes there each worker's CPU profile of the measured tick.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { createQueues } from '../src/jobs/queues.js';
+import { paceFactorKey, paceHoldKey, paceKey } from '../src/keys.js';
 import { pagesPerRun } from '../src/ranking/price.js';
 import { startSampleKeyApiServer } from '../src/sample/sample-keyapi-server.js';
 import { createRedisSubscriptionStore } from '../src/subscriptions/redis-subscription-store.js';
@@ -86,6 +88,12 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** CPU time a process has used so far (user and system), from /proc (Linux). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
@@ -163,15 +171,31 @@ async function runAt(redisUrl: string, n: number, scale: number, unpaced = false
     while (delivered() < WARM_UP && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1_000)); // settle: idle is after the warm-up, before work
     platforms.reset();
+    // The warm-up's pacing is forgotten too: in production the next slot comes an hour later, by when
+    // a spacing the warm-up widened has been narrowed back (src/jobs/pacer.ts).
+    await redis.del(
+      paceKey(prefix, 'discord'),
+      paceFactorKey(prefix, 'discord'),
+      paceHoldKey(prefix, 'discord'),
+    );
     for (const c of children) writeFileSync(`/proc/${c.pid}/clear_refs`, '5');
     const idle = children.map((c) => memoryOf(c.pid as number).rss);
     const beforeTick = await usedMemory(redis);
 
+    if (process.env.BENCH_PROFILE) for (const c of children) c.kill('SIGUSR2');
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    const cpuBefore = [...children.map((c) => cpuSecondsOf(c.pid as number)), cpuSecondsOf(redisPid)];
+    const benchCpuBefore = process.cpuUsage();
     const started = performance.now();
     await queues.tick.add('tick', { slotId: 'week-0900-UTC', firedAt: Date.parse('2026-11-23T09:00:00Z') });
     while (delivered() < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const firstPost = (platforms.firstAcceptedAt - started) / 1000;
     const elapsed = (platforms.lastAcceptedAt - started) / 1000;
+    const cpu = [...children.map((c) => cpuSecondsOf(c.pid as number)), cpuSecondsOf(redisPid)].map(
+      (seconds, i) => (seconds - (cpuBefore[i] ?? 0)) / elapsed,
+    );
+    const workersCpu = cpu.slice(0, PROCESSES).reduce((sum, c) => sum + c, 0);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     await new Promise((r) => setTimeout(r, 1_000)); // let a late duplicate show up, and the queues drain
     const peaks = children.map((c) => memoryOf(c.pid as number).peak);
     const afterDelivery = await usedMemory(redis);
@@ -179,10 +203,13 @@ async function runAt(redisUrl: string, n: number, scale: number, unpaced = false
     const slackCount = Math.floor(n * SLACK_SHARE);
     const discordMessages = n - slackCount;
     const lowerBound = Math.max(discordMessages / (50 * scale), (SLACK_PER_CHANNEL - 1) / scale);
+    const benchCores = (benchCpu.user + benchCpu.system) / 1e6 / elapsed;
+    const cores = `${(workersCpu + (cpu[PROCESSES] ?? 0) + benchCores).toFixed(1)} of ${availableParallelism()} cores (workers ${workersCpu.toFixed(2)}, Redis ${(cpu[PROCESSES] ?? 0).toFixed(2)}, fakes ${benchCores.toFixed(2)})`;
     if (unpaced) {
       print(
         `  the machine's own pace       ${elapsed.toFixed(1)} s with Discord unlimited: ${(n / elapsed).toFixed(0)} deliveries/s, where the bound above asks ${(n / lowerBound).toFixed(0)}/s`,
       );
+      print(`    CPU in use meanwhile        ${cores}`);
     }
     const duplicated = [...platforms.accepted.values()].reduce((sum, k) => sum + (k - 1), 0);
     const minimum = QUERIES.reduce((sum, q) => sum + pagesPerRun(q), 0);
@@ -206,6 +233,7 @@ async function runAt(redisUrl: string, n: number, scale: number, unpaced = false
       print(
         `  delivery time                 ${elapsed.toFixed(1)} s; lower bound the limits allow ${lowerBound.toFixed(1)} s → ×${ratio.toFixed(2)} (target ≤ 1.10)`,
       );
+      print(`  CPU in use meanwhile          ${cores}`);
       print(
         `  429s from the fake platforms  ${platforms.refused()} (${((platforms.refused() / n) * 10_000).toFixed(1)} per 10,000 posts)`,
       );

@@ -22,7 +22,7 @@ import { type Config, loadConfig, readEnvironment, secretsOf } from './config.js
 import { messageFor, ToprankError } from './errors.js';
 import { createQueues } from './jobs/queues.js';
 import { type ScheduledCore, withSchedules } from './jobs/scheduling.js';
-import { favorMemoryOverSpeed } from './jobs/worker-memory.js';
+import { keepHeapNearLiveSize } from './jobs/worker-memory.js';
 import { createLogger } from './log.js';
 import { probeRedis } from './redis-connection.js';
 import { createCore } from './services.js';
@@ -99,8 +99,9 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const log = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
       const role = parseRole(args);
-      // A bot's answers keep V8's faster default; a process that only delivers keeps its memory flat.
-      if (role === 'worker') favorMemoryOverSpeed();
+      // A bot keeps V8's default heap growth (fewer collections while it answers); a process that only
+      // delivers keeps its memory flat.
+      if (role === 'worker') keepHeapNearLiveSize();
       const bot = await startBot(config, log, role);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {

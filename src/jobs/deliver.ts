@@ -24,7 +24,7 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { watchedMatcher } from '../subscriptions/watchlist.js';
 import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertFlush } from './alert-flush.js';
-import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, pacingRuleFor } from './pacer.js';
+import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, type PacingRule, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
@@ -155,7 +155,8 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const post = await prepareAlerts(job, token, data);
       if (!post) return { status: 'skipped', reason: 'no_events' };
       const mayHavePosted = post.mayHavePosted || retried;
-      const outcome = await send(job, token, data, post.channel, post.view, post.deliveryId, mayHavePosted);
+      await pace(job, token, pacingRuleFor(post.channel, limits));
+      const outcome = await send(job, data, post.channel, post.view, post.deliveryId, mayHavePosted);
       await post.done();
       // That batch was another job's, left in flight: this job's own alerts still wait.
       if (post.again) {
@@ -165,18 +166,55 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       return outcome;
     }
     const deliveryId = deliveryIdOf(data);
-    if (await redis.exists(sentKey(prefix, deliveryId))) return { status: 'skipped', reason: 'already_sent' };
-    const sub = await store.get(data.subscriptionId);
+    // Asked together, in one round trip: nearly every delivery is neither sent yet nor removed.
+    const found = store.get(data.subscriptionId);
+    if (await redis.exists(sentKey(prefix, deliveryId))) {
+      found.catch(() => {});
+      return { status: 'skipped', reason: 'already_sent' };
+    }
+    const sub = await found;
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    const view = await render(deps, caches, sub, data, log);
-    return send(job, token, data, sub.channel, view, deliveryId, retried);
+    // The first send time is reserved while the view is made (one round trip for both).
+    const rule = pacingRuleFor(sub.channel, limits);
+    const reserved = rule && deps.pacer.reserve(rule);
+    const view = await render(deps, caches, sub, data, log).catch((error: unknown) => {
+      reserved?.catch(() => {});
+      throw error;
+    });
+    await pace(job, token, rule, reserved);
+    return send(job, data, sub.channel, view, deliveryId, retried);
   };
 
-  /** Posts a view through its platform's adapter, paced; a gone channel pauses its subscriptions. */
-  async function send(
+  /**
+   * Waits for the channel's send time, from `reserved` (the first reservation, already asked for) on.
+   * A 429 seen while waiting (by any process) holds back sends reserved before it: this one then
+   * reserves again, after the hold, rather than going out with every other held send at once.
+   */
+  async function pace(
     job: Job<DeliverData>,
     token: string | undefined,
+    rule: PacingRule | undefined,
+    reserved = rule && deps.pacer.reserve(rule),
+  ): Promise<void> {
+    for (let next = reserved; rule && next; next = deps.pacer.reserve(rule)) {
+      const decision = await next;
+      if (!decision.reserved) {
+        // Far beyond the limit's horizon: give the slot back to BullMQ instead of holding a worker.
+        await job.moveToDelayed(Date.now() + decision.waitMs, token);
+        throw new DelayedError();
+      }
+      if (decision.waitMs === 0) return;
+      await sleep(decision.waitMs);
+      const held = await deps.pacer.heldFor(rule);
+      if (held === 0) return;
+      await sleep(held);
+    }
+  }
+
+  /** Posts a view through its platform's adapter; a gone channel pauses its subscriptions. */
+  async function send(
+    job: Job<DeliverData>,
     data: DeliverData,
     channel: string,
     view: View,
@@ -188,31 +226,17 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const adapter = deps.adapters.get(platform);
     if (!adapter) throw new UnrecoverableError(`no ${platform} adapter in this worker`);
 
-    const rule = pacingRuleFor(channel, limits);
-    // A 429 seen while waiting (by any process) holds back sends reserved before it: this one then
-    // reserves again, after the hold, rather than going out with every other held send at once.
-    for (let held = rule ? 1 : 0; rule && held > 0; ) {
-      const pace = await deps.pacer.reserve(rule);
-      if (!pace.reserved) {
-        // Far beyond the limit's horizon: give the slot back to BullMQ instead of holding a worker.
-        await job.moveToDelayed(Date.now() + pace.waitMs, token);
-        throw new DelayedError();
-      }
-      if (pace.waitMs === 0) break;
-      await sleep(pace.waitMs);
-      held = await deps.pacer.heldFor(rule);
-      if (held > 0) await sleep(held);
-    }
-
     try {
       const posted = await adapter.send(channel, view, { deliveryId, mayHavePosted });
-      await redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS);
-      await recordDigest(data, {
-        status: 'delivered',
-        at: now().toISOString(),
-        period: data.kind === 'digest' ? data.periodKey : '',
-        late: data.kind === 'digest' && data.late !== undefined,
-      });
+      await Promise.all([
+        redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS),
+        recordDigest(data, {
+          status: 'delivered',
+          at: now().toISOString(),
+          period: data.kind === 'digest' ? data.periodKey : '',
+          late: data.kind === 'digest' && data.late !== undefined,
+        }),
+      ]);
       return { status: posted.duplicate ? 'duplicate' : 'posted', channel: channel };
     } catch (error) {
       const permanent = error instanceof ChannelUnavailableError;
