@@ -5,7 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { leaderboardView } from '../../../src/chat/leaderboard-view.js';
-import { MAX_FALLBACK } from '../../../src/ranking/leaderboard-service.js';
+import { createKeyApiClient } from '../../../src/keyapi/client.js';
+import { MAX_FALLBACK, toRequest } from '../../../src/ranking/leaderboard-service.js';
+import { createRedisPageCache } from '../../../src/ranking/page-cache.js';
 import type { LeaderboardQuery } from '../../../src/ranking/types.js';
 import {
   type SampleKeyApiServer,
@@ -13,6 +15,9 @@ import {
 } from '../../../src/sample/sample-keyapi-server.js';
 import { envelope, type FakeKeyApi, startFakeKeyApi } from '../../fakes/keyapi-server.js';
 import { createTestCore, type TestCore } from '../../helpers/test-core.js';
+import { createTestLog } from '../../helpers/test-log.js';
+
+const silent = createTestLog({ level: 'silent' }).log;
 
 const base: LeaderboardQuery = { region: 'US', type: 'day', by: 'followers', limit: 10, page: 1 };
 
@@ -90,6 +95,24 @@ describe('leaderboard service against crafted KeyAPI pages', () => {
       [2, '6633792625097490441', { kind: 'new' }],
       [3, '6633792625097490438', { kind: 'down', places: 2 }],
     ]);
+  });
+
+  it('shows a page written again in the cache as its new ranking, not the rows it showed before', async () => {
+    fake.fallback = (r) => ({ body: envelope(day(r.params.date ?? '')) });
+    const query = { ...base, limit: 3, date: '2026-11-24' };
+    const names = async () =>
+      leaderboardView(await t.core.leaderboards.get(query)).blocks.flatMap((b) =>
+        b.kind === 'table' ? b.rows.map((cells) => cells[2]) : [],
+      );
+    expect(await names()).toEqual(['Cy', 'Dee', 'Ana']);
+    expect(await names()).toEqual(['Cy', 'Dee', 'Ana']); // warm: from the cache
+    // The day's page comes again with a new order, and is written over the cached one.
+    fake.fallback = () => ({ body: envelope([...day('2026-11-24')].reverse()) });
+    const request = toRequest(query, { type: 'day', date: '2026-11-24' }, 1);
+    const client = createKeyApiClient({ baseUrl: fake.url, token: 'test-key-123456', qps: 100, log: silent });
+    const cache = createRedisPageCache(t.redis.redis, t.redis.prefix, { log: silent });
+    await cache.set(request, await client.fetchPage(request), true);
+    expect(await names()).toEqual(['Ana', 'Dee', 'Cy']);
   });
 
   it('says in the footer exactly which ranks of the day before were compared', async () => {
