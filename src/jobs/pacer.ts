@@ -3,7 +3,7 @@
  * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
  * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
  * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
- * spacing a little, narrowed back after five quiet minutes: just wide enough for the sends' own jitter
+ * spacing a little, narrowed back after a quiet spell: just wide enough for the sends' own jitter
  * at the time, found with a few 429s.
  */
 
@@ -15,14 +15,18 @@ import { evalScript } from '../redis-script.js';
 
 /**
  * A 429 widens a bucket's spacing by STEP, at most once per COOLDOWN_MS (the sends already reserved or
- * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. Each QUIET_MS
- * after the last widening (or narrowing) narrows it back by one STEP: the jitter that called for it
- * (a busy moment) may be gone, and a spacing kept wide for good costs its width on every send after it.
+ * on the wire answer 429 together, and must not widen it again), up to MAX_FACTOR. A quiet spell after
+ * the last widening (or narrowing) narrows it back by one STEP: the jitter that called for it (a busy
+ * moment) may be gone, and a spacing kept wide for good costs its width on every send after it. The
+ * spell is QUIET_SENDS sends' worth of the documented spacing, at most QUIET_MS: five minutes at
+ * Discord's 50/s, and proportionally shorter for a bucket allowed more (a bot granted a higher global
+ * limit proves its spacing faster).
  */
 const STEP = 1.05;
 const MAX_FACTOR = 2;
 const COOLDOWN_MS = 3_000;
 const QUIET_MS = 5 * 60_000;
+const QUIET_SENDS = 15_000;
 const FACTOR_TTL_SECONDS = 3600;
 
 // The clock is Redis's, unless a virtual one is given (the bench's simulated Monday).
@@ -37,7 +41,8 @@ end`;
 const reserveScript = `${clock}
 local state = redis.call('HMGET', KEYS[2], 'factor', 'at', 'narrowedAt')
 local factor = tonumber(state[1] or '1')
-if factor > 1 and now - math.max(tonumber(state[2] or '0'), tonumber(state[3] or '0')) >= ${QUIET_MS} then
+local quiet = math.min(${QUIET_MS}, ${QUIET_SENDS} * tonumber(ARGV[2]))
+if factor > 1 and now - math.max(tonumber(state[2] or '0'), tonumber(state[3] or '0')) >= quiet then
   factor = math.max(1, factor / ${STEP})
   redis.call('HSET', KEYS[2], 'factor', tostring(factor), 'narrowedAt', tostring(now))
 end

@@ -1,7 +1,7 @@
 /**
  * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself;
  * a platform's 429 holds the bucket back for every process (sends reserved before it included) and
- * widens the spacing, once per burst, and five quiet minutes narrow it back a step; a Discord route
+ * widens the spacing, once per burst, and a quiet spell (five minutes at 50/s) narrows it back a step; a Discord route
  * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,30 @@ describe('shared pacer', () => {
     expect(await spacing(299_000)).toBe(21);
     expect(await spacing(1_000)).toBe(20);
     expect(await spacing(600_000)).toBe(20);
+  });
+
+  it('narrows a bucket allowed five times the documented rate five times as soon (15,000 quiet sends)', async () => {
+    const [a] = pacers();
+    if (!a) throw new Error('a pacer');
+    const granted = { ...DOCUMENTED_LIMITS, discordPerSecond: 250 };
+    const fast = pacingRuleFor('discord:123', granted);
+    if (!fast) throw new Error('Discord is paced');
+    // What 100 sends span, in ms: 400 at 250/s.
+    const span = async (quiet: number) => {
+      clock += quiet;
+      const first = await a.reserve(fast);
+      let last = first;
+      for (let i = 0; i < 100; i++) last = await a.reserve(fast);
+      return last.waitMs - first.waitMs;
+    };
+    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, granted);
+    clock += 5_000;
+    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, granted);
+    expect(await span(10_000)).toBe(441);
+    // 15,000 sends at 250/s take a minute: one step back then, another a minute later.
+    expect(await span(49_000)).toBe(441);
+    expect(await span(1_000)).toBe(420);
+    expect(await span(60_000)).toBe(400);
   });
 
   it("leaves a Discord channel's route bucket to discord.js, and holds only the Slack channel that got a 429", async () => {
