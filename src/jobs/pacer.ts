@@ -54,13 +54,14 @@ redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + i
 return {1, math.floor(at - now)}`;
 
 // Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (they check
-// the hold before sending), and one slot more is left free: the refused request itself is retried by the
-// platform client (discord.js, our Slack poster) when the wait ends. A 429 also widens the spacing.
+// the hold before sending), and one slot more is left free for each refused request: the platform client
+// (discord.js, our Slack poster) retries it when the wait ends, and the requests refused together retry
+// together. A 429 also widens the spacing.
 const feedbackScript = `${clock}
 local wait = tonumber(ARGV[2])
 local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
 local interval = tonumber(ARGV[4]) * factor
-local resume = now + wait + interval
+local resume = math.max(now + wait, tonumber(redis.call('GET', KEYS[3]) or '0')) + interval
 local nextFree = math.max(resume, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], tostring(nextFree), 'PX', math.ceil(nextFree - now + 1000))
 redis.call('SET', KEYS[3], tostring(resume), 'PX', math.ceil(resume - now + 1000))

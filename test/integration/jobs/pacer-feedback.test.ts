@@ -44,6 +44,18 @@ describe('shared pacer', () => {
     expect(await b.heldFor(discord)).toBe(0);
   });
 
+  it('leaves a slot for each request refused together before the next send', async () => {
+    const [a, b] = pacers();
+    if (!a || !b) throw new Error('two pacers');
+    for (const pacer of [a, b, a]) {
+      await pacer.feedback({ platform: 'discord', retryAfterMs: 1_000, limited: true }, DOCUMENTED_LIMITS);
+    }
+    // Three refused requests retry after the second, and the three slots after it are theirs: 20 ms,
+    // then 21 ms each once the first 429 has widened the spacing.
+    expect(await b.heldFor(discord)).toBe(1_062);
+    expect((await b.reserve(discord)).waitMs).toBe(1_062);
+  });
+
   it('widens the spacing once for a burst of 429s, and again only after the cooldown', async () => {
     const [a] = pacers();
     if (!a) throw new Error('a pacer');
