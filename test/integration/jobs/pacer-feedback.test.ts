@@ -5,7 +5,14 @@
  * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPacer, DOCUMENTED_LIMITS, pacingRuleFor } from '../../../src/jobs/pacer.js';
+import {
+  createPacer,
+  DOCUMENTED_LIMITS,
+  type Pacer,
+  type PacingLimits,
+  type PacingRule,
+  pacingRuleFor,
+} from '../../../src/jobs/pacer.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 
 describe('shared pacer', () => {
@@ -22,6 +29,23 @@ describe('shared pacer', () => {
     [0, 1].map(() => createPacer(r.redis, r.prefix, { now: () => clock, maxAheadMs: 2_000 }));
   const discord = pacingRuleFor('discord:123', DOCUMENTED_LIMITS);
   if (!discord) throw new Error('Discord is paced');
+  const limited = { platform: 'discord', retryAfterMs: 0, limited: true } as const;
+
+  /** After `quiet` ms, what the next `sends` sends span beyond the first, in ms. */
+  const spanAfter = async (pacer: Pacer, rule: PacingRule, quiet: number, sends = 1) => {
+    clock += quiet;
+    const first = await pacer.reserve(rule);
+    let last = first;
+    for (let i = 0; i < sends; i++) last = await pacer.reserve(rule);
+    return last.waitMs - first.waitMs;
+  };
+
+  /** Two 429s further apart than the cooldown: the spacing is widened twice. */
+  const widenTwice = async (pacer: Pacer, limits: PacingLimits) => {
+    await pacer.feedback(limited, limits);
+    clock += 5_000;
+    await pacer.feedback(limited, limits);
+  };
 
   it('spaces Discord sends 20 ms apart (50/s), whichever process reserves', async () => {
     const [a, b] = pacers();
@@ -59,32 +83,17 @@ describe('shared pacer', () => {
   it('widens the spacing once for a burst of 429s, and again only after the cooldown', async () => {
     const [a] = pacers();
     if (!a) throw new Error('a pacer');
-    const spacing = async () => {
-      clock += 10_000;
-      const x = await a.reserve(discord);
-      const y = await a.reserve(discord);
-      return y.waitMs - x.waitMs;
-    };
-    for (let i = 0; i < 5; i++) {
-      await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
-    }
-    expect(await spacing()).toBe(21);
-    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
-    expect(await spacing()).toBe(22);
+    for (let i = 0; i < 5; i++) await a.feedback(limited, DOCUMENTED_LIMITS);
+    expect(await spanAfter(a, discord, 10_000)).toBe(21);
+    await a.feedback(limited, DOCUMENTED_LIMITS);
+    expect(await spanAfter(a, discord, 10_000)).toBe(22);
   });
 
   it('narrows the spacing back by one step for each five quiet minutes after the last 429', async () => {
     const [a] = pacers();
     if (!a) throw new Error('a pacer');
-    const spacing = async (quiet: number) => {
-      clock += quiet;
-      const x = await a.reserve(discord);
-      const y = await a.reserve(discord);
-      return y.waitMs - x.waitMs;
-    };
-    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
-    clock += 5_000;
-    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, DOCUMENTED_LIMITS);
+    const spacing = (quiet: number) => spanAfter(a, discord, quiet);
+    await widenTwice(a, DOCUMENTED_LIMITS);
     expect(await spacing(10_000)).toBe(22);
     expect(await spacing(289_000)).toBe(22);
     // Five minutes after the last 429: one step back, and another five minutes later, down to the limit.
@@ -101,16 +110,8 @@ describe('shared pacer', () => {
     const fast = pacingRuleFor('discord:123', granted);
     if (!fast) throw new Error('Discord is paced');
     // What 100 sends span, in ms: 400 at 250/s.
-    const span = async (quiet: number) => {
-      clock += quiet;
-      const first = await a.reserve(fast);
-      let last = first;
-      for (let i = 0; i < 100; i++) last = await a.reserve(fast);
-      return last.waitMs - first.waitMs;
-    };
-    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, granted);
-    clock += 5_000;
-    await a.feedback({ platform: 'discord', retryAfterMs: 0, limited: true }, granted);
+    const span = (quiet: number) => spanAfter(a, fast, quiet, 100);
+    await widenTwice(a, granted);
     expect(await span(10_000)).toBe(441);
     // 15,000 sends at 250/s take a minute: one step back then, another a minute later.
     expect(await span(49_000)).toBe(441);
