@@ -166,7 +166,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       return outcome;
     }
     const deliveryId = deliveryIdOf(data);
-    // Asked together, in one round trip: nearly every delivery is neither sent yet nor removed.
+    // Asked at once, so the two round trips overlap: nearly every delivery is neither sent yet nor removed.
     const found = store.get(data.subscriptionId);
     if (await redis.exists(sentKey(prefix, deliveryId))) {
       found.catch(() => {});
@@ -175,7 +175,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const sub = await found;
     if (!sub) return { status: 'skipped', reason: 'removed' };
     if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    // The first send time is reserved while the view is made (one round trip for both).
+    // The first send time is reserved while the view is made: their round trips overlap too.
     const rule = pacingRuleFor(sub.channel, limits);
     const reserved = rule && deps.pacer.reserve(rule);
     const view = await render(deps, caches, sub, data, log).catch((error: unknown) => {
