@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ToprankError } from '../errors.js';
 import { runTick } from '../jobs/collect.js';
+import { TICK_BATCH } from '../jobs/tick-pass.js';
 import { createJobParts } from '../jobs/worker.js';
 import { digestJobId } from '../keys.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
@@ -37,7 +38,7 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
 
   const { base, queues } = createJobParts(deps.core, deps.options);
   const lines: string[] = [];
-  const jobIds: string[] = [];
+  const jobIds = new Set<string>();
   try {
     for (const slotId of slots) {
       const period = flags.date ? periodContaining(type.data, flags.date) : undefined;
@@ -64,15 +65,22 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
           `${slotId}: ${when} ${missing.join(' and ')}; those were not sent (${outcome.queued} digests queued).`,
         );
       }
-      for (const s of await deps.core.subscriptions.store.listBySlot(slotId)) {
-        const id = digestJobId(s.id, periodKey(outcome.period));
-        if (await queues.deliver.getJob(id)) jobIds.push(id);
-      }
+      // The slot's ids, a scan step at a time: its records are the delivery jobs' to read. A scan may
+      // return an id twice; its job is waited for once.
+      let cursor = '0';
+      do {
+        const step = await deps.core.subscriptions.store.scanSlot(slotId, cursor, TICK_BATCH);
+        for (const subscriptionId of step.ids) {
+          const id = digestJobId(subscriptionId, periodKey(outcome.period));
+          if (!jobIds.has(id) && (await queues.deliver.getJob(id))) jobIds.add(id);
+        }
+        cursor = step.cursor;
+      } while (cursor !== '0');
     }
   } finally {
     await queues.close();
   }
-  const settled = await deliverQueued(deps, jobIds);
+  const settled = await deliverQueued(deps, [...jobIds]);
   lines.push(`Deliveries: ${settledWords(settled)}.`);
   return lines.join('\n');
 }

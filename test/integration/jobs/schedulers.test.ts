@@ -12,11 +12,11 @@ import { cronOf } from '../../../src/jobs/slot-cron.js';
 import { schedulerIdOf } from '../../../src/keys.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
 import { nextFireTime, parseSlotId, slotId } from '../../../src/subscriptions/slot.js';
-import { slotIdOf } from '../../../src/subscriptions/subscription.js';
+import { type Subscription, slotIdOf } from '../../../src/subscriptions/subscription.js';
 import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
 import { obliterateQueues, waitUntil } from '../../helpers/jobs.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
-import { makeSubscription } from '../../helpers/subscriptions.js';
+import { addMany, FIVE_QUERIES, makeSubscription } from '../../helpers/subscriptions.js';
 import { createTestLog } from '../../helpers/test-log.js';
 
 describe('slot schedulers', () => {
@@ -106,6 +106,39 @@ describe('slot schedulers', () => {
     expect(await queue.getJobSchedulersCount()).toBe(0);
   });
 
+  it("keeps a large slot's scheduler when one subscriber leaves, without reading the others", async () => {
+    const real = store();
+    const subs = await addMany(real, 1_000, FIVE_QUERIES, { timezone: 'Europe/Paris' });
+    const slot = slotIdOf(subs[0] as Subscription);
+    await schedules.ensure(slot);
+    let read = 0;
+    const counting: SubscriptionStore = Object.assign(Object.create(real) as SubscriptionStore, {
+      listBySlot: async (id: string) => {
+        const found = await real.listBySlot(id);
+        read += found.length;
+        return found;
+      },
+      getMany: async (ids: readonly string[]) => {
+        const found = await real.getMany(ids);
+        read += found.length;
+        return found;
+      },
+    });
+    const releasing = createSchedules({
+      queue,
+      store: counting,
+      redis: r.redis,
+      prefix: r.prefix,
+      log: createTestLog({ level: 'silent' }).log,
+      catchUpWindowMs: 3 * 3600_000,
+    });
+    await real.remove((subs[0] as Subscription).id);
+    await releasing.release(slot);
+
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(slot)]);
+    expect(read).toBe(0);
+  });
+
   it('fires a time skipped by DST just after the gap, as our own maths says', async () => {
     // 02:30 does not exist in New York on 8 March 2026; both BullMQ and we fire at 03:30 EDT.
     const id = slotId({ cadence: 'day', time: '02:30', timezone: 'America/New_York' });
@@ -169,14 +202,14 @@ describe('slot schedulers', () => {
     // scheduler: its ensure finds the scheduler still there and leaves it.
     let interleaved = false;
     const racing: SubscriptionStore = Object.assign(Object.create(real) as SubscriptionStore, {
-      async listBySlot(id: string) {
-        const subs = await real.listBySlot(id);
+      async listSlots() {
+        const slots = await real.listSlots();
         if (!interleaved) {
           interleaved = true;
           await real.add(arriving, 25);
           await schedules.ensure(slotIdOf(arriving));
         }
-        return subs;
+        return slots;
       },
     });
     const releasing = createSchedules({
