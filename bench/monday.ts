@@ -51,7 +51,7 @@ function generatedSlot(n: number): SubscriptionStore {
     listSlots: unused,
     listByTeam: unused,
     pauseTeam: unused,
-    listAlerting: unused,
+    scanAlerting: unused,
     pause: unused,
     pauseChannel: unused,
     resume: unused,

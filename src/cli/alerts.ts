@@ -33,13 +33,14 @@ export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promi
     const check = { ...base, log: deps.log };
     // Without a date: the latest day published, looking back a few days like /toprank does.
     const candidates = flags.date ? [flags.date] : [1, 2, 3, 4].map((n) => addDays(today, -n));
-    let outcome = await runAlertCheck(check, { date: candidates[0] });
+    jobIds.push(...released);
+    let outcome = await runAlertCheck(check, { date: candidates[0], jobIds });
     for (const date of candidates.slice(1)) {
       if (outcome.unpublished < outcome.queries || outcome.queries === 0) break;
-      outcome = await runAlertCheck(check, { date });
+      outcome = await runAlertCheck(check, { date, jobIds });
     }
     const watch = await runWatchCheck(check, { date: flags.date });
-    jobIds.push(...released, ...outcome.jobIds, ...watch.jobIds);
+    jobIds.push(...watch.jobIds);
     report = [
       `Alert check for ${outcome.date}: ${outcome.queries} watched queries, ${outcome.unpublished} not published yet, ${outcome.queued} alert messages queued.`,
       `Watch check: ${watch.boards} watched leaderboards, ${watch.unpublished} not published yet, ${watch.queued} watch alert messages queued.`,

@@ -23,6 +23,7 @@ import { queueAlertItem, releaseHeldAlerts } from './alert-flush.js';
 import { withoutBounces } from './alert-policy.js';
 import type { CollectDeps } from './collect.js';
 import { type AlertCheckData, alertCheckDataSchema } from './queues.js';
+import { TICK_BATCH } from './tick-pass.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
 import { runWatchCheck, type WatchCheckDeps } from './watch-check.js';
@@ -41,8 +42,6 @@ export interface AlertCheckOutcome {
   unpublished: number;
   /** Alert messages queued (one per subscription with events). */
   queued: number;
-  /** The deliveries queued, by job id. */
-  jobIds: string[];
 }
 
 const day = (date: string): Period => ({ type: 'day', date });
@@ -72,67 +71,121 @@ export async function dailyPair(
   return { current, previous };
 }
 
-/** Checks `date` (default: yesterday, UTC) for every alerting query; safe to run any number of times. */
+/** A query's day and the day before, with the check's lateness; undefined: nothing to check now. */
+type QueryCheck = (Awaited<ReturnType<typeof dailyPair>> & { late: 'budget' | undefined }) | undefined;
+
+/**
+ * Whether a query is checked in this run: not when checked before, or when its day is not published (or
+ * KeyAPI failed for it, or the credit budget is spent: a later run checks it again).
+ */
+async function checkOf(
+  deps: AlertDeps,
+  query: SubscriptionQuery,
+  hash: string,
+  date: string,
+  outcome: AlertCheckOutcome,
+): Promise<QueryCheck> {
+  const { redis, prefix, log } = deps;
+  if (await redis.exists(alertsCheckedKey(prefix, hash, date))) return undefined;
+  let pair: Awaited<ReturnType<typeof dailyPair>> | undefined;
+  try {
+    if (await probe(deps.leaderboards, query, day(date))) pair = await dailyPair(deps, query, date);
+  } catch (error) {
+    // A spent budget delays the check to the first hourly run after the reset; its alerts say so.
+    if (isBudgetSpent(error)) {
+      await redis.set(alertsLateKey(prefix, hash, date), '1', 'EX', MARKER_TTL_SECONDS);
+      log.warn({ date, query }, 'credit budget spent: the alert check waits for the reset');
+      outcome.unpublished += 1;
+      return undefined;
+    }
+    // One query's outage must not hold back the others; the next run checks this one again.
+    if (!isTransient(error)) throw error;
+    log.warn({ date, query, err: (error as ToprankError).code }, 'KeyAPI failed for an alert query');
+  }
+  if (!pair) {
+    outcome.unpublished += 1;
+    return undefined;
+  }
+  const late = (await redis.exists(alertsLateKey(prefix, hash, date))) ? ('budget' as const) : undefined;
+  return { ...pair, late };
+}
+
+/**
+ * Queues the subscription's alert of the day's moves past its own thresholds; undefined when there are
+ * none. `queued` is false for an alert queued before (a rerun's, or an id a scan returned twice).
+ */
+async function queueAlert(
+  deps: AlertDeps,
+  sub: Subscription,
+  { current, previous, late }: NonNullable<QueryCheck>,
+  date: string,
+): Promise<{ id: string; queued: boolean } | undefined> {
+  if (previous === undefined || previous.rows.length === 0) return undefined;
+  const stream = { team: sub.team ?? teamOf(sub.channel), channel: sub.channel };
+  const found = alertEvents(previous, current, { climb: sub.alertClimb });
+  const events = await withoutBounces(
+    deps.redis,
+    deps.prefix,
+    { ...stream, stream: `sub-${sub.id}` },
+    day(date),
+    found,
+  );
+  if (events.length === 0) return undefined;
+  const id = alertJobId(sub.id, date);
+  const item = rankAlertItem(current, events, { id, sample: deps.sample, late });
+  const quiet = sub.quiet && { ...sub.quiet, timezone: sub.timezone };
+  return { id, queued: await queueAlertItem(deps, stream, { ...item, quiet }, id) };
+}
+
+/**
+ * Checks `date` (default: yesterday, UTC) for every alerting query; safe to run any number of times.
+ * The alerting subscriptions are read a scan step at a time (TICK_BATCH), as a tick reads its slot, and
+ * each query is checked once, when its first subscriber comes: memory stays flat however many alert.
+ * `jobIds`, when given, collects the deliveries queued (the operator's command waits for them).
+ */
 export async function runAlertCheck(
   deps: AlertDeps,
-  options: { date?: string } = {},
+  options: { date?: string; jobIds?: string[] } = {},
 ): Promise<AlertCheckOutcome> {
   const { store, redis, prefix, log } = deps;
   const today = toDateString((deps.now ?? (() => new Date()))());
   const date = options.date ?? addDays(today, -1);
-  const subs = (await store.listAlerting()).filter((s) => s.alerts && s.state.status === 'active');
-  const groups = new Map<string, Subscription[]>();
-  for (const sub of subs) {
-    const hash = queryHash(dailyQuery(sub.query));
-    groups.set(hash, [...(groups.get(hash) ?? []), sub]);
-  }
-  const outcome: AlertCheckOutcome = { date, queries: groups.size, unpublished: 0, queued: 0, jobIds: [] };
-  for (const [hash, group] of groups) {
-    const query = dailyQuery((group[0] as Subscription).query);
-    const checkedKey = alertsCheckedKey(prefix, hash, date);
-    if (await redis.exists(checkedKey)) continue;
-    let pair: Awaited<ReturnType<typeof dailyPair>> | undefined;
-    try {
-      if (await probe(deps.leaderboards, query, day(date))) pair = await dailyPair(deps, query, date);
-    } catch (error) {
-      // A spent budget delays the check to the first hourly run after the reset; its alerts say so.
-      if (isBudgetSpent(error)) {
-        await redis.set(alertsLateKey(prefix, hash, date), '1', 'EX', MARKER_TTL_SECONDS);
-        log.warn({ date, query }, 'credit budget spent: the alert check waits for the reset');
-        outcome.unpublished += 1;
-        continue;
+  const outcome: AlertCheckOutcome = { date, queries: 0, unpublished: 0, queued: 0 };
+  const checks = new Map<string, Promise<QueryCheck>>();
+  const queuedOf = new Map<string, number>();
+  let cursor = '0';
+  do {
+    const step = await store.scanAlerting(cursor, TICK_BATCH);
+    // A scan step may return a few more ids than asked: records are still read a batch at a time.
+    for (let i = 0; i < step.ids.length; i += TICK_BATCH) {
+      for (const sub of await store.getMany(step.ids.slice(i, i + TICK_BATCH))) {
+        if (!sub.alerts || sub.state.status !== 'active') continue;
+        const query = dailyQuery(sub.query);
+        const hash = queryHash(query);
+        if (!checks.has(hash)) checks.set(hash, checkOf(deps, query, hash, date, outcome));
+        const check = await checks.get(hash);
+        const alert = check && (await queueAlert(deps, sub, check, date));
+        if (!alert) continue;
+        if (alert.queued) {
+          queuedOf.set(hash, (queuedOf.get(hash) ?? 0) + 1);
+          outcome.queued += 1;
+        }
+        options.jobIds?.push(alert.id);
       }
-      // One query's outage must not hold back the others; the next run checks this one again.
-      if (!isTransient(error)) throw error;
-      log.warn({ date, query, err: (error as ToprankError).code }, 'KeyAPI failed for an alert query');
     }
-    if (!pair) {
-      outcome.unpublished += 1;
-      continue;
-    }
-    const { current, previous } = pair;
-    const late = (await redis.exists(alertsLateKey(prefix, hash, date))) ? ('budget' as const) : undefined;
-    let queued = 0;
-    for (const sub of group) {
-      if (previous === undefined || previous.rows.length === 0) break;
-      const stream = { team: sub.team ?? teamOf(sub.channel), channel: sub.channel };
-      const found = alertEvents(previous, current, { climb: sub.alertClimb });
-      const events = await withoutBounces(
-        redis,
-        prefix,
-        { ...stream, stream: `sub-${sub.id}` },
-        day(date),
-        found,
+    cursor = step.cursor;
+  } while (cursor !== '0');
+  outcome.queries = checks.size;
+  // Marked once the scan is over: a run that fails half-way leaves its queries to the next run.
+  for (const [hash, check] of checks) {
+    if (await check) {
+      await redis.set(
+        alertsCheckedKey(prefix, hash, date),
+        String(queuedOf.get(hash) ?? 0),
+        'EX',
+        MARKER_TTL_SECONDS,
       );
-      if (events.length === 0) continue;
-      const id = alertJobId(sub.id, date);
-      const item = rankAlertItem(current, events, { id, sample: deps.sample, late });
-      const quiet = sub.quiet && { ...sub.quiet, timezone: sub.timezone };
-      if (await queueAlertItem(deps, stream, { ...item, quiet }, id)) queued += 1;
-      outcome.jobIds.push(id);
     }
-    outcome.queued += queued;
-    await redis.set(checkedKey, String(queued), 'EX', MARKER_TTL_SECONDS);
   }
   log.info(outcome, 'alert check done');
   return outcome;

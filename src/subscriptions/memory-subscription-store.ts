@@ -18,6 +18,15 @@ import {
   type SubscriptionStoreOptions,
 } from './subscription-store.js';
 
+/** A scan step over `subs` in their order: the cursor is the index to go on from. */
+function scanOf(subs: Subscription[], cursor: string, count: number): SlotScanStep {
+  const end = Number(cursor) + count;
+  return {
+    cursor: end >= subs.length ? '0' : String(end),
+    ids: subs.slice(Number(cursor), end).map((s) => s.id),
+  };
+}
+
 export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly subs = new Map<string, Subscription>();
   private readonly newId: () => string;
@@ -64,9 +73,15 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   }
 
   async scanSlot(slotId: string, cursor: string, count: number): Promise<SlotScanStep> {
-    const ids = (await this.listBySlot(slotId)).map((s) => s.id);
-    const end = Number(cursor) + count;
-    return { cursor: end >= ids.length ? '0' : String(end), ids: ids.slice(Number(cursor), end) };
+    return scanOf(await this.listBySlot(slotId), cursor, count);
+  }
+
+  async scanAlerting(cursor: string, count: number): Promise<SlotScanStep> {
+    return scanOf(
+      this.list((s) => s.alerts).sort((a, b) => a.id.localeCompare(b.id)),
+      cursor,
+      count,
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<Subscription[]> {
@@ -82,10 +97,6 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 
   async listByTeam(team: string): Promise<Subscription[]> {
     return this.list((s) => s.team === team);
-  }
-
-  async listAlerting(): Promise<Subscription[]> {
-    return this.list((s) => s.alerts);
   }
 
   async pause(id: string, state: PauseState): Promise<void> {

@@ -144,12 +144,15 @@ export class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   async scanSlot(slotId: string, cursor: string, count: number): Promise<SlotScanStep> {
-    const [next, ids] = await this.redis.sscan(
-      slotSubscriptionsKey(this.prefix, slotId),
-      cursor,
-      'COUNT',
-      count,
-    );
+    return this.scan(slotSubscriptionsKey(this.prefix, slotId), cursor, count);
+  }
+
+  async scanAlerting(cursor: string, count: number): Promise<SlotScanStep> {
+    return this.scan(alertingSubscriptionsKey(this.prefix), cursor, count);
+  }
+
+  private async scan(key: string, cursor: string, count: number): Promise<SlotScanStep> {
+    const [next, ids] = await this.redis.sscan(key, cursor, 'COUNT', count);
     return { cursor: next, ids };
   }
 
@@ -159,10 +162,6 @@ export class RedisSubscriptionStore implements SubscriptionStore {
 
   async listByTeam(team: string): Promise<Subscription[]> {
     return this.getMany(await this.redis.zrange(teamSubscriptionsKey(this.prefix, team), '0', '-1'));
-  }
-
-  async listAlerting(): Promise<Subscription[]> {
-    return this.getMany((await this.redis.smembers(alertingSubscriptionsKey(this.prefix))).sort());
   }
 
   private async setState(sub: Subscription, state: Subscription['state']): Promise<void> {

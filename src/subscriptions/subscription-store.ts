@@ -56,8 +56,8 @@ export interface SubscriptionStore {
   listSlots(): Promise<string[]>;
   /** The team's subscriptions (those stored with a team), oldest first. */
   listByTeam(team: string): Promise<Subscription[]>;
-  /** Every subscription with alerts on. */
-  listAlerting(): Promise<Subscription[]>;
+  /** One step of a scan over the ids of the subscriptions with alerts on, as `scanSlot` steps over a slot. */
+  scanAlerting(cursor: string, count: number): Promise<SlotScanStep>;
   pause(id: string, state: PauseState): Promise<void>;
   /** Pauses every subscription of a channel (it is gone or forbids the bot); returns how many. */
   pauseChannel(channel: string, state: PauseState): Promise<number>;

@@ -8,7 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
 import { runDigestCommand } from '../../../src/cli/digest.js';
-import type { AlertCheckOutcome } from '../../../src/jobs/alerts.js';
+import { type AlertCheckOutcome, runAlertCheck } from '../../../src/jobs/alerts.js';
+import { TICK_BATCH } from '../../../src/jobs/tick-pass.js';
+import { createJobParts } from '../../../src/jobs/worker.js';
+import type { SubscriptionStore } from '../../../src/subscriptions/subscription-store.js';
 import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
@@ -69,6 +72,42 @@ describe('rank-movement alerts', () => {
     });
     expect(report).toContain('0 alert messages queued');
     expect(await fx.adapter.calls()).toHaveLength(2);
+  });
+
+  it('checks 1,100 alerting subscriptions a batch at a time, queueing each alert once', async () => {
+    const query = { region: 'US', type: 'day' as const, by: 'followers' as const, limit: 8 };
+    const real = fx.t.core.subscriptions.store;
+    for (let i = 0; i < 1_100; i++) {
+      const sub = makeSubscription({ channel: `discord:${600_000 + i}`, query, alerts: true, alertClimb: 3 });
+      await real.add(sub, 25);
+    }
+    // The real store, counting the rows each read hands out.
+    const reads: number[] = [];
+    const store: SubscriptionStore = Object.assign(Object.create(real) as SubscriptionStore, {
+      getMany: async (ids: readonly string[]) => {
+        const rows = await real.getMany(ids);
+        reads.push(rows.length);
+        return rows;
+      },
+    });
+    const { base, queues } = createJobParts(fx.t.core, FAST_OPTIONS);
+    try {
+      const check = { ...base, store, log };
+      expect(await runAlertCheck(check, { date: '2026-11-24' })).toEqual({
+        date: '2026-11-24',
+        queries: 1,
+        unpublished: 0,
+        queued: 1_100,
+      });
+      expect(reads.reduce((sum, n) => sum + n, 0)).toBe(1_100);
+      expect(Math.max(...reads)).toBeLessThanOrEqual(TICK_BATCH);
+      expect(await queues.deliver.count()).toBe(1_100);
+      // Checked: a second run fetches nothing and queues nothing.
+      expect((await runAlertCheck(check, { date: '2026-11-24' })).queued).toBe(0);
+      expect(await queues.deliver.count()).toBe(1_100);
+    } finally {
+      await queues.close();
+    }
   });
 
   it('posts nothing for a day without events', async () => {

@@ -31,6 +31,19 @@ const stores: [string, (options?: SubscriptionStoreOptions) => Promise<Subscript
   ],
 ];
 
+/** The ids of the store's alerting subscriptions, sorted, from a scan of steps of 100 (`onStep` sees each). */
+async function alertingIds(store: SubscriptionStore, onStep = () => {}): Promise<string[]> {
+  const ids = new Set<string>();
+  let cursor = '0';
+  do {
+    const step = await store.scanAlerting(cursor, 100);
+    onStep();
+    for (const id of step.ids) ids.add(id);
+    cursor = step.cursor;
+  } while (cursor !== '0');
+  return [...ids].sort();
+}
+
 describe.each(stores)('%s subscription store', (_name, open) => {
   it('refuses the same query twice in a channel, naming the first, and enforces the limit', async () => {
     const store = await open();
@@ -63,7 +76,7 @@ describe.each(stores)('%s subscription store', (_name, open) => {
     for (const sub of [a, b, c]) await store.add(sub, 25);
     expect((await store.listByChannel('discord:1')).map((s) => s.id).sort()).toEqual([a.id, b.id].sort());
     expect(await store.listSlots()).toEqual(['week-0900-Asia/Tokyo', 'week-0900-UTC']);
-    expect((await store.listAlerting()).map((s) => s.id)).toEqual([a.id]);
+    expect(await alertingIds(store)).toEqual([a.id]);
 
     expect(
       await store.pauseChannel('discord:1', {
@@ -132,6 +145,19 @@ describe.each(stores)('%s subscription store, when a new id is already taken', (
     expect([...seen].sort()).toEqual(ids.sort());
   });
 
+  it('scans the alerting subscriptions in steps, and only those', async () => {
+    const store = await open();
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const sub = makeSubscription({ channel: `discord:${710000 + i}`, alerts: i % 3 !== 0 });
+      await store.add(sub, 25);
+      if (sub.alerts) ids.push(sub.id);
+    }
+    let steps = 0;
+    expect(await alertingIds(store, () => (steps += 1))).toEqual(ids.sort());
+    expect(steps).toBeGreaterThanOrEqual(2);
+  });
+
   it("gives the newcomer a fresh id and leaves the other channel's subscription as it was", async () => {
     let fresh: string[] = [];
     const store = await open({ newId: () => fresh.shift() ?? 'spare3' });
@@ -152,7 +178,7 @@ describe.each(stores)('%s subscription store, when a new id is already taken', (
     expect((await store.listByChannel('discord:1')).map((s) => s.id)).toEqual(['taken1']);
     expect((await store.listByChannel('discord:2')).map((s) => s.id)).toEqual(['fresh2']);
     expect((await store.listBySlot('day-0900-UTC')).map((s) => s.id)).toEqual(['fresh2']);
-    expect((await store.listAlerting()).map((s) => s.id)).toEqual(['taken1']);
+    expect(await alertingIds(store)).toEqual(['taken1']);
   });
 
   it('refuses, changing nothing, when every id it tries is taken', async () => {
