@@ -39,8 +39,7 @@ export async function runAlertsCommand(args: string[], deps: JobsCliDeps): Promi
       if (outcome.unpublished < outcome.queries || outcome.queries === 0) break;
       outcome = await runAlertCheck(check, { date, jobIds });
     }
-    const watch = await runWatchCheck(check, { date: flags.date });
-    jobIds.push(...watch.jobIds);
+    const watch = await runWatchCheck(check, { date: flags.date, jobIds });
     report = [
       `Alert check for ${outcome.date}: ${outcome.queries} watched queries, ${outcome.unpublished} not published yet, ${outcome.queued} alert messages queued.`,
       `Watch check: ${watch.boards} watched leaderboards, ${watch.unpublished} not published yet, ${watch.queued} watch alert messages queued.`,

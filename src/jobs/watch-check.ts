@@ -16,6 +16,7 @@ import { alertFooter, alertTitle } from './alert-events.js';
 import { queueAlertItem } from './alert-flush.js';
 import { withoutBounces } from './alert-policy.js';
 import type { AlertDeps } from './alerts.js';
+import { TICK_BATCH } from './tick-pass.js';
 import { MARKER_TTL_SECONDS } from './tick-state.js';
 import { isBudgetSpent, isTransient, probe } from './upstream.js';
 import { watchEvents } from './watch-events.js';
@@ -29,60 +30,72 @@ export interface WatchCheckOutcome {
   unpublished: number;
   /** Watch alert messages queued (one per channel and period with events). */
   queued: number;
-  jobIds: string[];
 }
 
 /**
  * Checks every watched leaderboard's latest finished period as of `date` (default: today), once it is
  * published. Only the latest: a new watch reports that period's moves, never older ones, and a period
  * published so late that the next one is over is compared by the next one. Safe to run any number of times.
+ * The watchlists are read a scan step at a time (TICK_BATCH), each leaderboard is read once, when its
+ * first watcher comes, and `jobIds`, when given, collects the deliveries queued (for the operator's command).
  */
 export async function runWatchCheck(
   deps: WatchCheckDeps,
-  options: { date?: string | undefined } = {},
+  options: { date?: string | undefined; jobIds?: string[] } = {},
 ): Promise<WatchCheckOutcome> {
   const today = toDateString((deps.now ?? (() => new Date()))());
   // "As of D": the periods over by the end of D.
   const asOf = options.date ? addDays(options.date, 1) : today;
-  const boards = new Map<string, { board: WatchBoard; lists: Watchlist[] }>();
-  for (const list of await deps.watchlists.listAll()) {
-    for (const creator of list.creators) {
-      const hash = boardHash(creator.board);
-      const entry = boards.get(hash) ?? { board: creator.board, lists: [] };
-      if (!entry.lists.includes(list)) entry.lists.push(list);
-      boards.set(hash, entry);
+  const outcome: WatchCheckOutcome = { boards: 0, unpublished: 0, queued: 0 };
+  const read = new Map<string, Promise<BoardPeriod | undefined>>();
+  let cursor = '0';
+  do {
+    const step = await deps.watchlists.scan(cursor, TICK_BATCH);
+    for (const list of step.lists) {
+      const boards = new Map(list.creators.map((c) => [boardHash(c.board), c.board]));
+      for (const [hash, board] of boards) {
+        if (!read.has(hash))
+          read.set(hash, readBoard(deps, hash, board, latestCompletePeriod(board.type, asOf)));
+        const found = await read.get(hash);
+        if (found) await alertList(deps, list, hash, found, outcome, options.jobIds);
+      }
     }
-  }
-  const outcome: WatchCheckOutcome = { boards: boards.size, unpublished: 0, queued: 0, jobIds: [] };
-  for (const [hash, { board, lists }] of boards) {
-    const period = latestCompletePeriod(board.type, asOf);
-    if (!(await checkBoard(deps, hash, board, lists, period, outcome))) outcome.unpublished += 1;
-  }
-  deps.log.info({ ...outcome, jobIds: outcome.jobIds.length }, 'watch check done');
+    cursor = step.cursor;
+  } while (cursor !== '0');
+  outcome.boards = read.size;
+  for (const found of read.values()) if (!(await found)) outcome.unpublished += 1;
+  deps.log.info(outcome, 'watch check done');
   return outcome;
 }
 
-/** One leaderboard's period for every channel watching it; false when it is not published (yet). */
-async function checkBoard(
+/** A watched leaderboard's period, read for its watchers: the board, and the rows of the period before. */
+interface BoardPeriod {
+  board: WatchBoard;
+  period: Period;
+  current: Leaderboard;
+  previous: Parameters<typeof watchEvents>[1];
+}
+
+/** One leaderboard's period, once per run for every channel watching it; undefined when not published (yet). */
+async function readBoard(
   deps: WatchCheckDeps,
   hash: string,
   board: WatchBoard,
-  lists: Watchlist[],
   period: Period,
-  outcome: WatchCheckOutcome,
-): Promise<boolean> {
+): Promise<BoardPeriod | undefined> {
   const { redis, prefix, log } = deps;
   const query = boardQuery(board);
   const checkedKey = watchCheckedKey(prefix, hash, periodKey(period));
   let current: Leaderboard;
   try {
     // Once published, a period stays so: no probe, and its cached pages make the rerun free.
-    if (!(await redis.exists(checkedKey)) && !(await probe(deps.leaderboards, query, period))) return false;
+    if (!(await redis.exists(checkedKey)) && !(await probe(deps.leaderboards, query, period)))
+      return undefined;
     current = await deps.leaderboards.get(leaderboardQueryOf(query, period.date));
   } catch (error) {
     if (!isBudgetSpent(error) && !isTransient(error)) throw error;
     log.warn({ board, period, err: (error as { code?: string }).code }, 'watch check waits for KeyAPI');
-    return false;
+    return undefined;
   }
   await redis.set(checkedKey, '1', 'EX', MARKER_TTL_SECONDS);
   // The period before was read for movement just now: from the cache, it costs nothing.
@@ -92,30 +105,40 @@ async function checkBoard(
     depth: board.depth,
   });
   const previous = current.compared > 0 ? history.periods[0]?.rows : undefined;
-  for (const list of lists) {
-    let found: ReturnType<typeof watchEvents>['events'] = [];
-    await deps.watchlists.update(list.team, list.channel, (latest) => {
-      if (!latest) return undefined;
-      const mine = latest.creators.filter((c) => boardHash(c.board) === hash);
-      const findings = watchEvents(current, previous, mine, latest.alertClimb);
-      found = findings.events;
-      const next = new Map(mine.map((c, i) => [c, findings.creators[i] ?? c]));
-      return { ...latest, creators: latest.creators.map((c) => next.get(c) ?? c) };
-    });
-    const stream = { team: list.team, channel: list.channel };
-    const events = await withoutBounces(redis, prefix, { ...stream, stream: `watch-${hash}` }, period, found);
-    if (events.length === 0) continue;
-    const id = watchAlertId(channelHashOf(list.team, list.channel), hash, periodKey(period));
-    const item = {
-      id,
-      title: alertTitle('Watch alert', current, board.depth),
-      rows: alertRows(events, board.by, board.depth),
-      footer: alertFooter(current, deps.sample),
-      ...(deps.sample ? { sample: true } : {}),
-      quiet: list.quiet,
-    };
-    if (await queueAlertItem(deps, stream, item, id)) outcome.queued += 1;
-    outcome.jobIds.push(id);
-  }
-  return true;
+  return { board, period, current, previous };
+}
+
+/** The watch events of one channel's creators on one leaderboard, queued as one alert item. */
+async function alertList(
+  deps: WatchCheckDeps,
+  list: Watchlist,
+  hash: string,
+  { board, period, current, previous }: BoardPeriod,
+  outcome: WatchCheckOutcome,
+  jobIds: string[] | undefined,
+): Promise<void> {
+  const { redis, prefix } = deps;
+  let found: ReturnType<typeof watchEvents>['events'] = [];
+  await deps.watchlists.update(list.team, list.channel, (latest) => {
+    if (!latest) return undefined;
+    const mine = latest.creators.filter((c) => boardHash(c.board) === hash);
+    const findings = watchEvents(current, previous, mine, latest.alertClimb);
+    found = findings.events;
+    const next = new Map(mine.map((c, i) => [c, findings.creators[i] ?? c]));
+    return { ...latest, creators: latest.creators.map((c) => next.get(c) ?? c) };
+  });
+  const stream = { team: list.team, channel: list.channel };
+  const events = await withoutBounces(redis, prefix, { ...stream, stream: `watch-${hash}` }, period, found);
+  if (events.length === 0) return;
+  const id = watchAlertId(channelHashOf(list.team, list.channel), hash, periodKey(period));
+  const item = {
+    id,
+    title: alertTitle('Watch alert', current, board.depth),
+    rows: alertRows(events, board.by, board.depth),
+    footer: alertFooter(current, deps.sample),
+    ...(deps.sample ? { sample: true } : {}),
+    quiet: list.quiet,
+  };
+  if (await queueAlertItem(deps, stream, item, id)) outcome.queued += 1;
+  jobIds?.push(id);
 }

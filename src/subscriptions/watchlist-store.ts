@@ -18,7 +18,12 @@ export interface WatchlistStore {
     channel: string,
     change: (current: Watchlist | undefined) => Watchlist | undefined,
   ): Promise<Watchlist | undefined>;
-  /** Every watchlist, of every team (the watch check reads them all; commands never do). */
+  /**
+   * One step of a scan over every watchlist, of every team: about `count` a step, from `cursor` ('0' to
+   * start) to the returned one ('0' after the last), so the watch check never holds them all.
+   */
+  scan(cursor: string, count: number): Promise<{ cursor: string; lists: Watchlist[] }>;
+  /** Every watchlist, of every team (`toprank team forget` picks a team's; commands never do). */
   listAll(): Promise<Watchlist[]>;
 }
 
@@ -39,6 +44,18 @@ const CAS_RETRIES = 20;
 
 export function createRedisWatchlistStore(redis: RedisClient, prefix: string): WatchlistStore {
   const read = (raw: string | null) => (raw === null ? undefined : watchlistSchema.parse(JSON.parse(raw)));
+  /** The watchlists of these index members, in their order. */
+  const readMembers = async (members: string[]) => {
+    const lists: Watchlist[] = [];
+    for (const member of members) {
+      const [team, channel] = JSON.parse(member) as [string, string];
+      const list = read(await redis.get(watchlistKey(prefix, team, channel)));
+      // Gone with its team (`toprank team forget` deletes the team's keys): let the index forget it too.
+      if (list) lists.push(list);
+      else await redis.srem(watchlistsKey(prefix), member);
+    }
+    return lists;
+  };
   return {
     async get(team, channel) {
       return read(await redis.get(watchlistKey(prefix, team, channel)));
@@ -56,17 +73,12 @@ export function createRedisWatchlistStore(redis: RedisClient, prefix: string): W
       }
       throw new Error(`watchlist of ${channel} kept changing: not updated`);
     },
+    async scan(cursor, count) {
+      const [next, members] = await redis.sscan(watchlistsKey(prefix), cursor, 'COUNT', count);
+      return { cursor: next, lists: await readMembers(members) };
+    },
     async listAll() {
-      const members = (await redis.smembers(watchlistsKey(prefix))).sort();
-      const lists: Watchlist[] = [];
-      for (const member of members) {
-        const [team, channel] = JSON.parse(member) as [string, string];
-        const list = read(await redis.get(watchlistKey(prefix, team, channel)));
-        // Gone with its team (`toprank team forget` deletes the team's keys): let the index forget it too.
-        if (list) lists.push(list);
-        else await redis.srem(watchlistsKey(prefix), member);
-      }
-      return lists;
+      return readMembers((await redis.smembers(watchlistsKey(prefix))).sort());
     },
   };
 }

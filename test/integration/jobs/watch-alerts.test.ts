@@ -12,6 +12,9 @@ import { renderConsole } from '../../../src/adapters/console/render.js';
 import { runAlertsCommand } from '../../../src/cli/alerts.js';
 import { runTeamCommand } from '../../../src/cli/team.js';
 import { queueNames } from '../../../src/jobs/queues.js';
+import { runWatchCheck } from '../../../src/jobs/watch-check.js';
+import { createJobParts } from '../../../src/jobs/worker.js';
+import type { WatchlistStore } from '../../../src/subscriptions/watchlist-store.js';
 import { serveCraftedRankings } from '../../fakes/crafted-rankings.js';
 import { FAST_OPTIONS, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
@@ -103,6 +106,34 @@ describe('watch alerts', () => {
     // Depth 10 is one page: the 24th's page and, for movement, the 23rd's.
     expect(fx.keyapi.requests.map((r) => r.params.date).sort()).toEqual(['2026-11-23', '2026-11-24']);
     expect(await fx.adapter.posts()).toHaveLength(200);
+  });
+
+  it('reads 600 watching channels a scan step at a time, and their leaderboard once', async () => {
+    for (let i = 0; i < 600; i++)
+      await say(ctxFor(`discord:${3000 + i}`, `discord:g${i}`), '@leo region:US depth:10');
+    fx.keyapi.requests.length = 0;
+    // The real store, counting the watchlists each scan step hands out.
+    const real = fx.t.core.subscriptions.watchlists;
+    const steps: number[] = [];
+    const watchlists: WatchlistStore = Object.assign(Object.create(real) as WatchlistStore, {
+      scan: async (cursor: string, count: number) => {
+        const step = await real.scan(cursor, count);
+        steps.push(step.lists.length);
+        return step;
+      },
+    });
+    const { base, queues } = createJobParts(fx.t.core, FAST_OPTIONS);
+    try {
+      const jobIds: string[] = [];
+      const outcome = await runWatchCheck({ ...base, watchlists, log }, { date: '2026-11-24', jobIds });
+      expect(outcome).toEqual({ boards: 1, unpublished: 0, queued: 600 });
+      expect(new Set(jobIds).size).toBe(600);
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...steps)).toBeLessThan(600);
+      expect(fx.keyapi.requests.map((r) => r.params.date).sort()).toEqual(['2026-11-23', '2026-11-24']);
+    } finally {
+      await queues.close();
+    }
   });
 
   it('keeps watching a creator who renames their handle, and lists the new one', async () => {
