@@ -106,9 +106,9 @@ describe('slot schedulers', () => {
     expect(await queue.getJobSchedulersCount()).toBe(0);
   });
 
-  it("keeps a large slot's scheduler when one subscriber leaves, without reading the others", async () => {
+  it("keeps a slot's scheduler when one of its 200 subscribers leaves, without reading the others", async () => {
     const real = store();
-    const subs = await addMany(real, 1_000, FIVE_QUERIES, { timezone: 'Europe/Paris' });
+    const subs = await addMany(real, 200, FIVE_QUERIES, { timezone: 'Europe/Paris' });
     const slot = slotIdOf(subs[0] as Subscription);
     await schedules.ensure(slot);
     let read = 0;
