@@ -25,17 +25,21 @@ describe('slot schedulers', () => {
   let schedules: Schedules;
   const store = () => createRedisSubscriptionStore(r.redis, r.prefix);
 
-  beforeEach(async () => {
-    r = await useTestRedis();
-    queue = createTickQueue(r.redis, r.prefix);
-    schedules = createSchedules({
+  /** The schedules over `over` (default: the Redis store itself). */
+  const schedulesOver = (over: SubscriptionStore = store()) =>
+    createSchedules({
       queue,
-      store: store(),
+      store: over,
       redis: r.redis,
       prefix: r.prefix,
       log: createTestLog({ level: 'silent' }).log,
       catchUpWindowMs: 3 * 3600_000,
     });
+
+  beforeEach(async () => {
+    r = await useTestRedis();
+    queue = createTickQueue(r.redis, r.prefix);
+    schedules = schedulesOver();
   });
   afterEach(async () => {
     vi.useRealTimers();
@@ -124,14 +128,7 @@ describe('slot schedulers', () => {
         return found;
       },
     });
-    const releasing = createSchedules({
-      queue,
-      store: counting,
-      redis: r.redis,
-      prefix: r.prefix,
-      log: createTestLog({ level: 'silent' }).log,
-      catchUpWindowMs: 3 * 3600_000,
-    });
+    const releasing = schedulesOver(counting);
     await real.remove((subs[0] as Subscription).id);
     await releasing.release(slot);
 
@@ -212,14 +209,7 @@ describe('slot schedulers', () => {
         return slots;
       },
     });
-    const releasing = createSchedules({
-      queue,
-      store: racing,
-      redis: r.redis,
-      prefix: r.prefix,
-      log: createTestLog({ level: 'silent' }).log,
-      catchUpWindowMs: 3 * 3600_000,
-    });
+    const releasing = schedulesOver(racing);
     await real.remove(leaving.id);
     await releasing.release(slot);
 
