@@ -12,7 +12,7 @@ export type AddResult =
 
 export type PauseState = Extract<SubscriptionState, { status: 'paused' }>;
 
-/** One step of `scanSlot`. */
+/** One step of `scanSlot` or `scanAlerting`. */
 export interface SlotScanStep {
   cursor: string;
   ids: string[];
