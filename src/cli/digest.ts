@@ -12,6 +12,7 @@ import { digestJobId } from '../keys.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
 import { rankTypes } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
+import { scanSteps } from '../subscriptions/subscription-store.js';
 import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 
 const typeSchema = z.enum(rankTypes as ['day', 'week', 'month']);
@@ -67,15 +68,13 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
       }
       // The slot's ids, a scan step at a time: its records are the delivery jobs' to read. A scan may
       // return an id twice; its job is waited for once.
-      let cursor = '0';
-      do {
-        const step = await deps.core.subscriptions.store.scanSlot(slotId, cursor, TICK_BATCH);
+      const { store } = deps.core.subscriptions;
+      for await (const step of scanSteps((cursor) => store.scanSlot(slotId, cursor, TICK_BATCH))) {
         for (const subscriptionId of step.ids) {
           const id = digestJobId(subscriptionId, periodKey(outcome.period));
           if (!jobIds.has(id) && (await queues.deliver.getJob(id))) jobIds.add(id);
         }
-        cursor = step.cursor;
-      } while (cursor !== '0');
+      }
     }
   } finally {
     await queues.close();

@@ -18,6 +18,7 @@ import {
   type Subscription,
   type SubscriptionQuery,
 } from '../subscriptions/subscription.js';
+import { scanSteps } from '../subscriptions/subscription-store.js';
 import { alertEvents, rankAlertItem } from './alert-events.js';
 import { queueAlertItem, releaseHeldAlerts } from './alert-flush.js';
 import { withoutBounces } from './alert-policy.js';
@@ -153,9 +154,7 @@ export async function runAlertCheck(
   const outcome: AlertCheckOutcome = { date, queries: 0, unpublished: 0, queued: 0 };
   const checks = new Map<string, Promise<QueryCheck>>();
   const queuedOf = new Map<string, number>();
-  let cursor = '0';
-  do {
-    const step = await store.scanAlerting(cursor, TICK_BATCH);
+  for await (const step of scanSteps((cursor) => store.scanAlerting(cursor, TICK_BATCH))) {
     // A scan step may return a few more ids than asked: records are still read a batch at a time.
     for (let i = 0; i < step.ids.length; i += TICK_BATCH) {
       for (const sub of await store.getMany(step.ids.slice(i, i + TICK_BATCH))) {
@@ -173,8 +172,7 @@ export async function runAlertCheck(
         options.jobIds?.push(alert.id);
       }
     }
-    cursor = step.cursor;
-  } while (cursor !== '0');
+  }
   outcome.queries = checks.size;
   // Marked once the scan is over: a run that fails half-way leaves its queries to the next run.
   for (const [hash, check] of checks) {

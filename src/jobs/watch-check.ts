@@ -10,6 +10,7 @@ import { channelHashOf, watchAlertId, watchCheckedKey } from '../keys.js';
 import { addDays, latestCompletePeriod, periodKey, toDateString } from '../ranking/period.js';
 import type { Leaderboard, Period } from '../ranking/types.js';
 import { leaderboardQueryOf } from '../subscriptions/subscription.js';
+import { scanSteps } from '../subscriptions/subscription-store.js';
 import { boardHash, boardQuery, type WatchBoard, type Watchlist } from '../subscriptions/watchlist.js';
 import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { alertFooter, alertTitle } from './alert-events.js';
@@ -48,9 +49,7 @@ export async function runWatchCheck(
   const asOf = options.date ? addDays(options.date, 1) : today;
   const outcome: WatchCheckOutcome = { boards: 0, unpublished: 0, queued: 0 };
   const read = new Map<string, Promise<BoardPeriod | undefined>>();
-  let cursor = '0';
-  do {
-    const step = await deps.watchlists.scan(cursor, TICK_BATCH);
+  for await (const step of scanSteps((cursor) => deps.watchlists.scan(cursor, TICK_BATCH))) {
     for (const list of step.lists) {
       const boards = new Map(list.creators.map((c) => [boardHash(c.board), c.board]));
       for (const [hash, board] of boards) {
@@ -60,8 +59,7 @@ export async function runWatchCheck(
         if (found) await alertList(deps, list, hash, found, outcome, options.jobIds);
       }
     }
-    cursor = step.cursor;
-  } while (cursor !== '0');
+  }
   outcome.boards = read.size;
   for (const found of read.values()) if (!(await found)) outcome.unpublished += 1;
   deps.log.info(outcome, 'watch check done');

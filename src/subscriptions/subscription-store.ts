@@ -18,6 +18,18 @@ export interface SlotScanStep {
   ids: string[];
 }
 
+/** Every step of a scan, from the start ('0') until the cursor it returns is '0' again. */
+export async function* scanSteps<Step extends { cursor: string }>(
+  scan: (cursor: string) => Promise<Step>,
+): AsyncGenerator<Step> {
+  let cursor = '0';
+  do {
+    const step = await scan(cursor);
+    yield step;
+    cursor = step.cursor;
+  } while (cursor !== '0');
+}
+
 export interface SubscriptionStoreOptions {
   /** Makes the ids tried when a subscription's own id is taken (default: newSubscriptionId). */
   newId?: () => string;

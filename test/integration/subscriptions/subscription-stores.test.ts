@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionKey } from '../../../src/keys.js';
 import { createMemorySubscriptionStore } from '../../../src/subscriptions/memory-subscription-store.js';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions/redis-subscription-store.js';
-import type {
-  SubscriptionStore,
-  SubscriptionStoreOptions,
+import {
+  type SubscriptionStore,
+  type SubscriptionStoreOptions,
+  scanSteps,
 } from '../../../src/subscriptions/subscription-store.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 import { makeSubscription } from '../../helpers/subscriptions.js';
@@ -34,13 +35,10 @@ const stores: [string, (options?: SubscriptionStoreOptions) => Promise<Subscript
 /** The ids of the store's alerting subscriptions, sorted, from a scan of steps of 100 (`onStep` sees each). */
 async function alertingIds(store: SubscriptionStore, onStep = () => {}): Promise<string[]> {
   const ids = new Set<string>();
-  let cursor = '0';
-  do {
-    const step = await store.scanAlerting(cursor, 100);
+  for await (const step of scanSteps((cursor) => store.scanAlerting(cursor, 100))) {
     onStep();
     for (const id of step.ids) ids.add(id);
-    cursor = step.cursor;
-  } while (cursor !== '0');
+  }
   return [...ids].sort();
 }
 
