@@ -158,7 +158,7 @@ export function paceKey(prefix: string, bucket: string): string {
   return `${prefix}:pace:${bucket}`;
 }
 
-/** How much wider than documented a pacing bucket's spacing is now, after the platform's 429s. */
+/** How much wider than documented a spacing is now, after 429s: the Discord bot's, or every Slack channel's. */
 export function paceFactorKey(prefix: string, bucket: string): string {
   return `${prefix}:pace-factor:${bucket}`;
 }

@@ -3,8 +3,8 @@
  * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
  * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
  * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
- * spacing a little, narrowed back after a quiet spell: just wide enough for the sends' own jitter
- * at the time, found with a few 429s.
+ * spacing a little (every Slack channel's at once), narrowed back after a quiet spell: just wide
+ * enough for the sends' own jitter at the time, found with a few 429s.
  */
 
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
@@ -84,6 +84,11 @@ export interface PaceDecision {
 
 export interface PacingRule {
   bucket: string;
+  /**
+   * Whose widened spacing the bucket keeps: the jitter a widening absorbs is our workers' own, the same
+   * on every Slack channel, so one channel's 429 widens them all instead of each finding it anew.
+   */
+  spacing: string;
   intervalMs: number;
 }
 
@@ -103,9 +108,10 @@ export function pacingRuleFor(channel: string, limits: PacingLimits): PacingRule
 }
 
 function ruleOf(platform: Platform, channel: string | undefined, limits: PacingLimits) {
-  if (platform === 'discord') return { bucket: 'discord', intervalMs: 1000 / limits.discordPerSecond };
+  if (platform === 'discord')
+    return { bucket: 'discord', spacing: 'discord', intervalMs: 1000 / limits.discordPerSecond };
   if (platform === 'slack' && channel)
-    return { bucket: channel, intervalMs: 1000 / limits.slackPerChannelPerSecond };
+    return { bucket: channel, spacing: 'slack', intervalMs: 1000 / limits.slackPerChannelPerSecond };
   return undefined;
 }
 
@@ -139,10 +145,10 @@ export interface PacerOptions {
 export function createPacer(redis: RedisClient, prefix: string, options: PacerOptions = {}): Pacer {
   const maxAheadMs = options.maxAheadMs ?? 10_000;
   const now = () => (options.now ? String(options.now()) : '');
-  const keys = (bucket: string) => [
-    paceKey(prefix, bucket),
-    paceFactorKey(prefix, bucket),
-    paceHoldKey(prefix, bucket),
+  const keys = (rule: PacingRule) => [
+    paceKey(prefix, rule.bucket),
+    paceFactorKey(prefix, rule.spacing),
+    paceHoldKey(prefix, rule.bucket),
   ];
   return {
     async reserve(rule) {
@@ -150,7 +156,7 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
         redis,
         reserveScript,
         3,
-        ...keys(rule.bucket),
+        ...keys(rule),
         now(),
         String(rule.intervalMs),
         String(maxAheadMs),
@@ -167,7 +173,7 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
         redis,
         feedbackScript,
         3,
-        ...keys(rule.bucket),
+        ...keys(rule),
         now(),
         String(feedback.retryAfterMs),
         feedback.limited ? '1' : '0',

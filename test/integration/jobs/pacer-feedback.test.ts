@@ -2,7 +2,8 @@
  * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself;
  * a platform's 429 holds the bucket back for every process (sends reserved before it included) and
  * widens the spacing, once per burst, and a quiet spell (five minutes at 50/s) narrows it back a step; a Discord route
- * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel.
+ * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel but widens
+ * every channel's spacing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -139,5 +140,21 @@ describe('shared pacer', () => {
     expect(await a.reserve(busy)).toEqual({ reserved: false, waitMs: 2_000 });
     expect(await a.heldFor(busy)).toBe(4_000);
     expect((await a.reserve(other)).waitMs).toBe(0);
+  });
+
+  it("widens every Slack channel's spacing for one channel's 429: the jitter it absorbs is the workers'", async () => {
+    const [a] = pacers();
+    if (!a) throw new Error('a pacer');
+    const refused = pacingRuleFor('slack:T1:C1', DOCUMENTED_LIMITS);
+    const other = pacingRuleFor('slack:T2:C9', DOCUMENTED_LIMITS);
+    if (!refused || !other) throw new Error('Slack is paced');
+    expect(await spanAfter(a, other, 0)).toBe(1_000);
+    await a.feedback(
+      { platform: 'slack', channel: 'slack:T1:C1', retryAfterMs: 0, limited: true },
+      DOCUMENTED_LIMITS,
+    );
+    // Another workspace's channel, never refused, is spaced 5 % wider too; Discord's spacing is its own.
+    expect(await spanAfter(a, other, 10_000)).toBe(1_050);
+    expect(await spanAfter(a, discord, 0)).toBe(20);
   });
 });
