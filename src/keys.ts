@@ -158,9 +158,9 @@ export function paceKey(prefix: string, bucket: string): string {
   return `${prefix}:pace:${bucket}`;
 }
 
-/** How much wider than documented a spacing is now, after 429s: the Discord bot's, or every Slack channel's. */
-export function paceFactorKey(prefix: string, bucket: string): string {
-  return `${prefix}:pace-factor:${bucket}`;
+/** How much wider than documented a spacing is now, after 429s: the Discord bot's, every Slack channel's. */
+export function paceFactorKey(prefix: string, spacing: string): string {
+  return `${prefix}:pace-factor:${spacing}`;
 }
 
 /** Until when a platform told a pacing bucket to wait (its 429's Retry-After, an emptied bucket's reset). */
