@@ -44,16 +44,22 @@ const CAS_RETRIES = 20;
 
 export function createRedisWatchlistStore(redis: RedisClient, prefix: string): WatchlistStore {
   const read = (raw: string | null) => (raw === null ? undefined : watchlistSchema.parse(JSON.parse(raw)));
-  /** The watchlists of these index members, in their order. */
+  /** The watchlists of these index members, in their order, read with one MGET. */
   const readMembers = async (members: string[]) => {
-    const lists: Watchlist[] = [];
-    for (const member of members) {
+    if (members.length === 0) return [];
+    const keys = members.map((member) => {
       const [team, channel] = JSON.parse(member) as [string, string];
-      const list = read(await redis.get(watchlistKey(prefix, team, channel)));
-      // Gone with its team (`toprank team forget` deletes the team's keys): let the index forget it too.
+      return watchlistKey(prefix, team, channel);
+    });
+    const lists: Watchlist[] = [];
+    const gone: string[] = [];
+    for (const [i, raw] of (await redis.mget(...keys)).entries()) {
+      const list = read(raw);
       if (list) lists.push(list);
-      else await redis.srem(watchlistsKey(prefix), member);
+      else gone.push(members[i] as string);
     }
+    // Gone with their team (`toprank team forget` deletes the team's keys): let the index forget them too.
+    if (gone.length > 0) await redis.srem(watchlistsKey(prefix), ...gone);
     return lists;
   };
   return {
