@@ -14,9 +14,13 @@ function checked(id: string): string {
   return id;
 }
 
-/** One digest of one subscription for one period: `deliver-<sub>-week-2026-11-23`. */
-export function digestJobId(subscriptionId: string, periodKey: string): string {
-  return checked(`deliver-${subscriptionId}-${periodKey}`);
+/**
+ * A delivery job of one period's digests, named by what it carries (`digests-week-2026-11-23-<16 hex>`):
+ * a tick retried after a crash that queues the same subscribers again adds nothing.
+ */
+export function digestsJobId(periodKey: string, subscriptionIds: readonly string[]): string {
+  const carried = createHash('sha256').update(subscriptionIds.join(',')).digest('hex').slice(0, 16);
+  return checked(`digests-${periodKey}-${carried}`);
 }
 
 /** One alert message of one subscription for one published day: `alert-<sub>-2026-11-24`. */
@@ -47,19 +51,12 @@ export function alertCheckJobId(date: string): string {
   return checked(`alert-check-${date}`);
 }
 
-// ── Delivery identity: one id names a delivery everywhere (its job id, its sent marker, and the
-// adapter's idempotency key), so a retry of the same delivery is always recognised.
+// ── Delivery identity: one id names a delivery everywhere (its sent marker and the adapter's idempotency
+// key; an alert's job id too), so a retry of the same delivery is always recognised.
 
-/** What names a delivery: a digest of a subscription for a period, or an alert for a day. */
-export type DeliveryName =
-  | { kind: 'digest'; subscriptionId: string; periodKey: string }
-  | { kind: 'alert'; subscriptionId: string; date: string };
-
-/** The id of a delivery: the id of its job. */
-export function deliveryIdOf(delivery: DeliveryName): string {
-  return delivery.kind === 'digest'
-    ? digestJobId(delivery.subscriptionId, delivery.periodKey)
-    : alertJobId(delivery.subscriptionId, delivery.date);
+/** One digest of one subscription for one period: `deliver-<sub>-week-2026-11-23`. */
+export function digestDeliveryId(subscriptionId: string, periodKey: string): string {
+  return checked(`deliver-${subscriptionId}-${periodKey}`);
 }
 
 /** Discord's nonce limit: "up to 25 characters". */

@@ -18,7 +18,6 @@ import {
   alertsCheckedKey,
   alertsSentKey,
   channelHashOf,
-  digestJobId,
   tickDoneKey,
   tickJobId,
   tickStartedKey,
@@ -84,7 +83,13 @@ export async function runJobsTour(ctx: CommandContext, io: DemoIo, core: JobsCor
     const tick = tickJobId(slotId, firedAt);
     await workers.queues.tick.add('tick', { slotId, firedAt }, { jobId: tick });
     await waitForJobs(workers.queues.tick, [tick], 30_000);
-    await waitForJobs(workers.queues.deliver, [digestJobId(sub.id, periodKey(period))], 30_000);
+    // What the tick queued is all the delivery queue holds now.
+    const digests = await workers.queues.deliver.getJobs(['waiting', 'prioritized', 'active', 'delayed']);
+    await waitForJobs(
+      workers.queues.deliver,
+      digests.map((job) => String(job.id)),
+      30_000,
+    );
 
     print(`\n# The daily alert check compares ${day} with the day before and posts the moves`);
     const check = alertCheckJobId(day);

@@ -3,16 +3,17 @@
  * every matching slot now, for operators and backfills, with the scheduled tick's idempotency (the
  * same delivery ids), then posts what it queued. Returns the report to print.
  */
+import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { ToprankError } from '../errors.js';
 import { runTick } from '../jobs/collect.js';
-import { TICK_BATCH } from '../jobs/tick-pass.js';
-import { createJobParts } from '../jobs/worker.js';
-import { digestJobId } from '../keys.js';
+import { createDeliveryClaims } from '../jobs/delivery-claims.js';
+import type { DeliverData } from '../jobs/queues.js';
+import { createJobParts, type JobsSettled } from '../jobs/worker.js';
+import { digestDeliveryId } from '../keys.js';
 import { describePeriod, isValidDate, periodContaining, periodKey } from '../ranking/period.js';
 import { rankTypes } from '../ranking/types.js';
 import { parseSlotId } from '../subscriptions/slot.js';
-import { scanSteps } from '../subscriptions/subscription-store.js';
 import { deliverQueued, type JobsCliDeps, parseFlags, settledWords } from './jobs-cli.js';
 
 const typeSchema = z.enum(rankTypes as ['day', 'week', 'month']);
@@ -39,14 +40,28 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
 
   const { base, queues } = createJobParts(deps.core, deps.options);
   const lines: string[] = [];
-  const jobIds = new Set<string>();
+  // The delivery jobs this run queued, and the deliveries each carries.
+  const queued = new Map<string, string[]>();
   try {
     for (const slotId of slots) {
       const period = flags.date ? periodContaining(type.data, flags.date) : undefined;
+      const carried: [string, readonly string[]][] = [];
       const outcome = await runTick(
         { ...base, log: deps.log, timing: deps.options?.timing },
-        { slotId, period, firedAt: Date.now(), mode: 'manual' },
+        {
+          slotId,
+          period,
+          firedAt: Date.now(),
+          mode: 'manual',
+          onQueued: (jobId, subscriptionIds) => carried.push([jobId, subscriptionIds]),
+        },
       );
+      const key = periodKey(outcome.period);
+      for (const [jobId, ids] of carried)
+        queued.set(
+          jobId,
+          ids.map((id) => digestDeliveryId(id, key)),
+        );
       const when = describePeriod(outcome.period);
       if (outcome.status === 'skipped') {
         // Manual runs go past a slot skipped as too late; only a slot whose digests were queued stops here.
@@ -66,20 +81,35 @@ export async function runDigestCommand(args: string[], deps: JobsCliDeps): Promi
           `${slotId}: ${when} ${missing.join(' and ')}; those were not sent (${outcome.queued} digests queued).`,
         );
       }
-      // The slot's ids, a scan step at a time: its records are the delivery jobs' to read. A scan may
-      // return an id twice; its job is waited for once.
-      const { store } = deps.core.subscriptions;
-      for await (const step of scanSteps((cursor) => store.scanSlot(slotId, cursor, TICK_BATCH))) {
-        for (const subscriptionId of step.ids) {
-          const id = digestJobId(subscriptionId, periodKey(outcome.period));
-          if (!jobIds.has(id) && (await queues.deliver.getJob(id))) jobIds.add(id);
-        }
-      }
     }
+    await deliverQueued(deps, [...queued.keys()]);
+    lines.push(`Deliveries: ${settledWords(await digestsSettled(deps, queues.deliver, queued))}.`);
   } finally {
     await queues.close();
   }
-  const settled = await deliverQueued(deps, [...jobIds]);
-  lines.push(`Deliveries: ${settledWords(settled)}.`);
   return lines.join('\n');
+}
+
+/**
+ * The digests of the jobs, as their jobs ended: a completed job's were posted, found posted or passed
+ * over (removed, paused); of a failed job's, those posted count as delivered and the rest as failed.
+ */
+async function digestsSettled(
+  deps: JobsCliDeps,
+  deliver: Queue<DeliverData>,
+  jobs: ReadonlyMap<string, string[]>,
+): Promise<JobsSettled> {
+  const claims = createDeliveryClaims(deps.core.redis, deps.core.prefix);
+  const settled: JobsSettled = { completed: 0, failed: 0, pending: 0 };
+  for (const [jobId, deliveryIds] of jobs) {
+    const state = (await (await deliver.getJob(jobId))?.getState()) ?? 'completed';
+    if (state === 'completed') settled.completed += deliveryIds.length;
+    else if (state !== 'failed') settled.pending += deliveryIds.length;
+    else {
+      const posted = (await claims.posted(deliveryIds)).filter(Boolean).length;
+      settled.completed += posted;
+      settled.failed += deliveryIds.length - posted;
+    }
+  }
+  return settled;
 }

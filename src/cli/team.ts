@@ -8,7 +8,7 @@ import { createRedisInstallationStore } from '../adapters/slack/redis-installati
 import { slackTeamId } from '../chat/team.js';
 import { ToprankError } from '../errors.js';
 import type { ScheduledCore } from '../jobs/scheduling.js';
-import { alertJobId, deliveryStatusKey, digestJobId, sentKey, teamKeyPatterns } from '../keys.js';
+import { alertJobId, deliveryStatusKey, digestDeliveryId, sentKey, teamKeyPatterns } from '../keys.js';
 import { scanKeys } from '../redis-connection.js';
 import { slotIdOf } from '../subscriptions/subscription.js';
 import { requireTeam, subscriptionsOf } from './subscriptions.js';
@@ -37,10 +37,11 @@ export async function runTeamCommand(args: string[], deps: TeamCommandDeps): Pro
   for (const sub of subs) {
     await store.remove(sub.id);
     keys.add(deliveryStatusKey(core.prefix, sub.id));
-    for (const jobId of [digestJobId(sub.id, '*'), alertJobId(sub.id, '*')]) {
-      for (const key of await scanKeys(core.redis, sentKey(core.prefix, jobId))) keys.add(key);
-      jobs += await removeJobs(deps, jobId);
+    for (const deliveryId of [digestDeliveryId(sub.id, '*'), alertJobId(sub.id, '*')]) {
+      for (const key of await scanKeys(core.redis, sentKey(core.prefix, deliveryId))) keys.add(key);
     }
+    // A digest job carries several teams' subscriptions and passes over removed ones: it stays.
+    jobs += await removeJobs(deps, alertJobId(sub.id, '*'));
   }
   for (const slotId of new Set(subs.map(slotIdOf))) await schedules.release(slotId);
   // Through the store, so the index of watching channels forgets them too.

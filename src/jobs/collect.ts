@@ -21,7 +21,7 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { DeliverData, TickData } from './queues.js';
 import { tickDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { type QueryDecision, runTickPass } from './tick-pass.js';
+import { type QueryDecision, runTickPass, type TickPass } from './tick-pass.js';
 import { createTickProgress } from './tick-progress.js';
 import { MARKER_TTL_SECONDS, targetPeriod } from './tick-state.js';
 import { isBudgetSpent, isTransient, permanentCode, probe } from './upstream.js';
@@ -67,6 +67,8 @@ export interface TickRequest {
   period?: Period;
   /** Scheduled ticks wait for data and respect the catch-up window; manual ones do neither. */
   mode: 'scheduled' | 'manual';
+  /** Told each delivery job queued. */
+  onQueued?: TickPass['onQueued'];
 }
 
 export type TickOutcome =
@@ -163,6 +165,7 @@ export async function runTick(deps: CollectDeps, request: TickRequest): Promise<
     pass,
     cursor,
     late: (await redis.exists(lateKey)) ? 'budget' : undefined,
+    onQueued: request.onQueued,
     collect: (hash, query) => collect(hash, query, pass),
     fillChart: async (hash, shownKey) => {
       const board = await snapshots.get(hash, shownKey);

@@ -1,9 +1,10 @@
 /**
- * A delivery job: render the digest or the alert for its subscription and post it through the
- * ChatAdapter port, paced within the platform's limits. A delivery already recorded is not posted
- * again; a retry after an unknown outcome passes the same delivery id, which the adapter checks
- * (Discord nonce, Slack metadata). A gone or forbidden channel pauses its subscriptions; a rejected
- * bot token is the operator's to fix and pauses nothing.
+ * A delivery job: the digests of one query's subscribers for a period (each its own delivery), or a
+ * channel's waiting alerts. Each is rendered and posted through the ChatAdapter port, paced within the
+ * platform's limits. A digest job claims its deliveries first (./delivery-claims.ts): one already
+ * posted, or another job's, is not posted again, and a retry after an unknown outcome passes the same
+ * delivery id, which the adapter checks (Discord nonce, Slack metadata). A gone or forbidden channel
+ * pauses its subscriptions; a rejected bot token is the operator's to fix and pauses nothing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
@@ -14,20 +15,20 @@ import { digestView } from '../chat/digest-view.js';
 import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
 import { teamOf } from '../chat/team.js';
 import type { Attachment, View } from '../chat/view.js';
-import { deliveryIdOf, sentKey } from '../keys.js';
+import { digestDeliveryId } from '../keys.js';
 import type { RankHistorySource } from '../ranking/rank-history.js';
 import type { Leaderboard } from '../ranking/types.js';
 import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
 import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { watchedMatcher } from '../subscriptions/watchlist.js';
+import { type Watchlist, watchedMatcher } from '../subscriptions/watchlist.js';
 import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertFlush } from './alert-flush.js';
+import { type Claim, createDeliveryClaims } from './delivery-claims.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, type PacingRule, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
 import type { SnapshotStore } from './snapshots.js';
-import { MARKER_TTL_SECONDS } from './tick-state.js';
 
 export interface DeliverDeps {
   store: SubscriptionStore;
@@ -48,11 +49,37 @@ export interface DeliverDeps {
   alertsPerChannelDay?: number;
   /** The channels' watchlists: their creators are marked ★ in digests. */
   watchlists?: WatchlistStore;
+  /** Told of each post (not a retry's duplicate), with when its job was queued. */
+  onPosted?: (platform: Platform, queuedAt: number) => void;
 }
 
-export type DeliverOutcome =
-  | { status: 'posted' | 'duplicate'; channel: string }
-  | { status: 'skipped'; reason: 'already_sent' | 'removed' | 'paused' | 'no_events' };
+/**
+ * What a delivery job did: the channels it posted to, those whose post the platform already had (a
+ * retry after an unknown outcome), and how many deliveries it passed over (already posted or another
+ * job's, a removed or paused subscription, alerts already gone).
+ */
+export interface DeliverOutcome {
+  posted: string[];
+  duplicates: string[];
+  skipped: number;
+}
+
+type DigestData = Extract<DeliverData, { kind: 'digest' }>;
+
+/** A view on its way to a channel; a digest's status is recorded for its subscription. */
+interface Post {
+  channel: string;
+  view: View;
+  deliveryId: string;
+  mayHavePosted: boolean;
+  digest?: { subscriptionId: string; data: DigestData };
+}
+
+/** One digest of a job, as it ended: done, to come back to after `laterMs`, or failed. */
+type DigestResult =
+  | { done: 'posted' | 'duplicate'; channel: string }
+  | { laterMs: number }
+  | { failed: unknown };
 
 /** The setting that holds each platform's bot token, named in the log when the platform rejects it. */
 const tokenVariables: Record<Platform, string> = {
@@ -104,14 +131,14 @@ async function render(
   deps: DeliverDeps,
   caches: RenderCaches,
   sub: Subscription,
-  data: Extract<DeliverData, { kind: 'digest' }>,
+  watchlist: Watchlist | undefined,
+  data: DigestData,
   log: Logger,
 ): Promise<View> {
   const hash = queryHash(sub.query);
   const board = await deps.snapshots.get(hash, data.shownKey);
   // Snapshots outlive every retry; a missing one cannot come back.
   if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-  const watchlist = await deps.watchlists?.get(sub.team ?? teamOf(sub.channel), sub.channel);
   const isWatched = watchedMatcher(watchlist);
   const options = { sample: deps.sample, late: data.late, isWatched };
   const shared = `${hash}|${data.shownKey}|${data.late ?? ''}`;
@@ -132,10 +159,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   const statuses = createDeliveryStatusStore(redis, prefix);
   // The last digest of each subscription, for /toprank-status (alerts come and go between digests). It is
   // bookkeeping: a failed write is logged, and never turns a posted digest into a failed delivery.
-  const recordDigest = async (data: DeliverData, status: Parameters<typeof statuses.record>[1]) => {
-    if (data.kind !== 'digest') return;
+  const recordDigest = async (post: Post, status: Parameters<typeof statuses.record>[1]) => {
+    if (!post.digest) return;
     await statuses
-      .record(data.subscriptionId, status)
+      .record(post.digest.subscriptionId, status)
       .catch((error: unknown) => deps.log.warn({ err: error }, 'delivery status not recorded'));
   };
 
@@ -146,82 +173,139 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     alertsPerChannelDay: deps.alertsPerChannelDay,
   });
 
+  const claims = createDeliveryClaims(redis, prefix);
+
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
     const log = deps.log.child({ jobId: job.id });
-    // Started before (killed or stalled mid-send) or failed before: the outcome of that try is unknown.
-    const retried = job.attemptsStarted > 1 || job.attemptsMade > 0;
-    if (data.kind === 'alerts') {
-      const post = await prepareAlerts(job, token, data);
-      if (!post) return { status: 'skipped', reason: 'no_events' };
-      const mayHavePosted = post.mayHavePosted || retried;
-      await pace(job, token, pacingRuleFor(post.channel, limits));
-      const outcome = await send(job, data, post.channel, post.view, post.deliveryId, mayHavePosted);
-      await post.done();
-      // That batch was another job's, left in flight: this job's own alerts still wait.
-      if (post.again) {
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
-      }
-      return outcome;
-    }
-    const deliveryId = deliveryIdOf(data);
-    // Asked at once, so the two round trips overlap: nearly every delivery is neither sent yet nor removed.
-    const found = store.get(data.subscriptionId);
-    if (await redis.exists(sentKey(prefix, deliveryId))) {
-      found.catch(() => {});
-      return { status: 'skipped', reason: 'already_sent' };
-    }
-    const sub = await found;
-    if (!sub) return { status: 'skipped', reason: 'removed' };
-    if (sub.state.status !== 'active') return { status: 'skipped', reason: 'paused' };
-    // The first send time is reserved while the view is made: their round trips overlap too.
-    const rule = pacingRuleFor(sub.channel, limits);
-    const reserved = rule && deps.pacer.reserve(rule);
-    const view = await render(deps, caches, sub, data, log).catch((error: unknown) => {
-      reserved?.catch(() => {});
-      throw error;
-    });
-    await pace(job, token, rule, reserved);
-    return send(job, data, sub.channel, view, deliveryId, retried);
+    return data.kind === 'alerts'
+      ? deliverAlerts(job, token, data, log)
+      : deliverDigests(job, token, data, log);
   };
 
-  /**
-   * Waits for the channel's send time, from `reserved` (the first reservation, already asked for) on.
-   * A 429 seen while waiting (by any process) holds back sends reserved before it: this one then
-   * reserves again, after the hold, rather than going out with every other held send at once.
-   */
-  async function pace(
+  async function deliverAlerts(
     job: Job<DeliverData>,
     token: string | undefined,
-    rule: PacingRule | undefined,
-    reserved = rule && deps.pacer.reserve(rule),
-  ): Promise<void> {
-    for (let next = reserved; rule && next; next = deps.pacer.reserve(rule)) {
-      const decision = await next;
-      if (!decision.reserved) {
-        // Far beyond the limit's horizon: give the slot back to BullMQ instead of holding a worker.
-        await job.moveToDelayed(Date.now() + decision.waitMs, token);
-        throw new DelayedError();
-      }
-      if (decision.waitMs === 0) return;
-      await sleep(decision.waitMs);
-      const held = await deps.pacer.heldFor(rule);
-      if (held === 0) return;
-      await sleep(held);
+    data: Extract<DeliverData, { kind: 'alerts' }>,
+    log: Logger,
+  ): Promise<DeliverOutcome> {
+    const post = await prepareAlerts(job, token, data);
+    if (!post) return { posted: [], duplicates: [], skipped: 1 };
+    // Started before (killed or stalled mid-send) or failed before: the outcome of that try is unknown.
+    const mayHavePosted = post.mayHavePosted || job.attemptsStarted > 1 || job.attemptsMade > 0;
+    const laterMs = await pace(pacingRuleFor(post.channel, limits));
+    if (laterMs !== undefined) await comeBackLater(job, token, laterMs);
+    const done = await send(job, { ...post, mayHavePosted }, log);
+    await post.done();
+    // That batch was another job's, left in flight: this job's own alerts still wait.
+    if (post.again) await comeBackLater(job, token, 0);
+    return outcomeOf([{ done, channel: post.channel }], 0);
+  }
+
+  /**
+   * Posts the job's digests side by side, each paced on its own. Those claimed by another job, posted
+   * before, removed or paused are passed over. A transient failure retries the job (what went out is
+   * claimed as sent); a send time beyond the pacing horizon gives the job back until then; a permanent
+   * failure fails the job once the others are done.
+   */
+  async function deliverDigests(
+    job: Job<DeliverData>,
+    token: string | undefined,
+    data: DigestData,
+    log: Logger,
+  ): Promise<DeliverOutcome> {
+    const active = (await store.getMany(data.subscriptionIds)).filter((s) => s.state.status === 'active');
+    const ids = active.map((sub) => digestDeliveryId(sub.id, data.periodKey));
+    const held = await claims.claim(String(job.id), ids);
+    const mine = active.flatMap((sub, i) =>
+      held[i] === 'claimed' || held[i] === 'retried'
+        ? [{ sub, deliveryId: ids[i] as string, claim: held[i] as Claim }]
+        : [],
+    );
+    const watchlists = await (deps.watchlists?.getMany(
+      mine.map(({ sub }) => ({ team: sub.team ?? teamOf(sub.channel), channel: sub.channel })),
+    ) ?? []);
+    const results = await Promise.all(
+      mine.map((d, i) => deliverDigest(job, data, d.sub, watchlists[i], d.deliveryId, d.claim, log)),
+    );
+    // Known not to have gone out: free for the job's next try, or another job.
+    await claims.release(
+      mine.flatMap((d, i) => {
+        const result = results[i] as DigestResult;
+        const unsent =
+          'laterMs' in result || ('failed' in result && result.failed instanceof UnrecoverableError);
+        return unsent ? [d.deliveryId] : [];
+      }),
+    );
+    const failures = results.flatMap((r) => ('failed' in r ? [r.failed] : []));
+    const transient = failures.find((error) => !(error instanceof UnrecoverableError));
+    if (transient !== undefined) throw transient;
+    const later = results.flatMap((r) => ('laterMs' in r ? [r.laterMs] : []));
+    if (later.length > 0) await comeBackLater(job, token, Math.min(...later));
+    if (failures[0] !== undefined) throw failures[0];
+    return outcomeOf(results, data.subscriptionIds.length - mine.length);
+  }
+
+  async function deliverDigest(
+    job: Job<DeliverData>,
+    data: DigestData,
+    sub: Subscription,
+    watchlist: Watchlist | undefined,
+    deliveryId: string,
+    claim: Claim,
+    log: Logger,
+  ): Promise<DigestResult> {
+    // The first send time is reserved while the view is made: their round trips overlap.
+    const rule = pacingRuleFor(sub.channel, limits);
+    const reserved = rule && deps.pacer.reserve(rule);
+    try {
+      const view = await render(deps, caches, sub, watchlist, data, log).catch((error: unknown) => {
+        reserved?.catch(() => {});
+        throw error;
+      });
+      const laterMs = await pace(rule, reserved);
+      if (laterMs !== undefined) return { laterMs };
+      const mayHavePosted = claim === 'retried';
+      const digest = { subscriptionId: sub.id, data };
+      const done = await send(job, { channel: sub.channel, view, deliveryId, mayHavePosted, digest }, log);
+      return { done, channel: sub.channel };
+    } catch (error) {
+      return { failed: error };
     }
   }
 
+  /**
+   * Waits for the channel's send time, from `reserved` (the first reservation, already asked for) on;
+   * returns how long to come back after instead when that time lies beyond the pacing horizon. A 429
+   * seen while waiting (by any process) holds back sends reserved before it: this one then reserves
+   * again, after the hold, rather than going out with every other held send at once.
+   */
+  async function pace(
+    rule: PacingRule | undefined,
+    reserved = rule && deps.pacer.reserve(rule),
+  ): Promise<number | undefined> {
+    for (let next = reserved; rule && next; next = deps.pacer.reserve(rule)) {
+      const decision = await next;
+      // Far beyond the limit's horizon: the job comes back then instead of holding a worker.
+      if (!decision.reserved) return decision.waitMs;
+      if (decision.waitMs === 0) return undefined;
+      await sleep(decision.waitMs);
+      const held = await deps.pacer.heldFor(rule);
+      if (held === 0) return undefined;
+      await sleep(held);
+    }
+    return undefined;
+  }
+
+  /** Gives the job back to BullMQ until `ms` from now. */
+  async function comeBackLater(job: Job<DeliverData>, token: string | undefined, ms: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  }
+
   /** Posts a view through its platform's adapter; a gone channel pauses its subscriptions. */
-  async function send(
-    job: Job<DeliverData>,
-    data: DeliverData,
-    channel: string,
-    view: View,
-    deliveryId: string,
-    mayHavePosted: boolean,
-  ): Promise<DeliverOutcome> {
-    const log = deps.log.child({ jobId: job.id });
+  async function send(job: Job<DeliverData>, post: Post, log: Logger): Promise<'posted' | 'duplicate'> {
+    const { channel, view, deliveryId, mayHavePosted, digest } = post;
     const platform = parseChannelRef(channel).platform;
     const adapter = deps.adapters.get(platform);
     if (!adapter) throw new UnrecoverableError(`no ${platform} adapter in this worker`);
@@ -229,18 +313,20 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     try {
       const posted = await adapter.send(channel, view, { deliveryId, mayHavePosted });
       await Promise.all([
-        redis.set(sentKey(prefix, deliveryId), posted.messageId, 'EX', MARKER_TTL_SECONDS),
-        recordDigest(data, {
+        claims.markSent(deliveryId, posted.messageId),
+        recordDigest(post, {
           status: 'delivered',
           at: now().toISOString(),
-          period: data.kind === 'digest' ? data.periodKey : '',
-          late: data.kind === 'digest' && data.late !== undefined,
+          period: digest?.data.periodKey ?? '',
+          late: digest?.data.late !== undefined,
         }),
       ]);
-      return { status: posted.duplicate ? 'duplicate' : 'posted', channel: channel };
+      if (posted.duplicate) return 'duplicate';
+      deps.onPosted?.(platform, job.timestamp);
+      return 'posted';
     } catch (error) {
       const permanent = error instanceof ChannelUnavailableError;
-      await recordDigest(data, {
+      await recordDigest(post, {
         status: 'failed',
         at: now().toISOString(),
         detail: permanent
@@ -272,4 +358,12 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       throw error;
     }
   }
+}
+
+function outcomeOf(results: DigestResult[], skipped: number): DeliverOutcome {
+  const outcome: DeliverOutcome = { posted: [], duplicates: [], skipped };
+  for (const r of results) {
+    if ('done' in r) (r.done === 'posted' ? outcome.posted : outcome.duplicates).push(r.channel);
+  }
+  return outcome;
 }

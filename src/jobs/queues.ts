@@ -28,10 +28,17 @@ export const tickDataSchema = z.object({
 });
 export type TickData = z.output<typeof tickDataSchema>;
 
+/**
+ * The most digests one delivery job carries: one query's subscribers from a tick batch, so that a
+ * delivery's share of the queue's round trips (adding, fetching, finishing its job) is a fraction.
+ */
+export const DIGESTS_PER_JOB = 50;
+
 export const deliverDataSchema = z.discriminatedUnion('kind', [
+  /** Digests of one query for one period, each its own delivery (./deliver.ts). */
   z.object({
     kind: z.literal('digest'),
-    subscriptionId: idSchema,
+    subscriptionIds: z.array(idSchema).min(1).max(DIGESTS_PER_JOB),
     /** The period the slot was for (names the delivery). */
     periodKey: periodKeySchema,
     /** The period shown: the same, or an earlier one when that was not published by the deadline. */
@@ -51,8 +58,8 @@ const day = 24 * 3600;
 
 /**
  * Finished delivery jobs kept, by age and count, so the queue's memory stays bounded at any audience:
- * exactly-once rests on the sent markers (src/keys.ts `sentKey`), which every delivery checks first,
- * not on finished jobs lingering. Failed ones are kept longer, for the operator.
+ * exactly-once rests on the sent markers (src/keys.ts `sentKey`), which every delivery claims first
+ * (./delivery-claims.ts), not on finished jobs lingering. Failed ones are kept longer, for the operator.
  */
 export const DELIVERY_JOBS_KEPT = { completed: 1_000, failed: 5_000 } as const;
 

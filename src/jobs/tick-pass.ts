@@ -6,7 +6,7 @@
  * jobs are in. Must not import adapters or the KeyAPI client.
  */
 import type { Queue } from 'bullmq';
-import { digestJobId } from '../keys.js';
+import { digestsJobId } from '../keys.js';
 import {
   digestHasChart,
   queryHash,
@@ -14,7 +14,7 @@ import {
   type SubscriptionQuery,
 } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { type DeliverData, deliverJobOptions } from './queues.js';
+import { type DeliverData, DIGESTS_PER_JOB, deliverJobOptions } from './queues.js';
 import type { ReadyQuery, TickProgress } from './tick-progress.js';
 
 /** Subscriptions a tick holds at once, and the most jobs one `addBulk` carries. */
@@ -45,6 +45,8 @@ export interface TickPass {
   fillChart(hash: string, shownKey: string): Promise<void>;
   /** Subscribers of queries waiting for the credit budget, a batch at a time. */
   onBudget(subs: Subscription[]): Promise<void>;
+  /** Told each delivery job queued (`digest run` waits for them). */
+  onQueued?: ((jobId: string, subscriptionIds: readonly string[]) => void) | undefined;
 }
 
 /** Runs the pass to the end of the slot; returns each query's decision. */
@@ -107,8 +109,8 @@ async function handleBatch(
 }
 
 /**
- * Starts adding the digests of one query's subscribers in a batch (at most TICK_BATCH) to `adds`;
- * returns how many.
+ * Starts adding the digests of one query's subscribers in a batch (at most TICK_BATCH) to `adds`, in
+ * jobs of at most DIGESTS_PER_JOB; returns how many digests.
  */
 async function queueQuery(
   tick: TickPass,
@@ -126,21 +128,26 @@ async function queueQuery(
     charted.add(hash);
     await tick.fillChart(hash, shownKey);
   }
-  const jobs = tick.deliver.addBulk(
-    subs.map((sub) => ({
+  const jobs: Parameters<typeof tick.deliver.addBulk>[0] = [];
+  for (let i = 0; i < subs.length; i += DIGESTS_PER_JOB) {
+    const subscriptionIds = subs.slice(i, i + DIGESTS_PER_JOB).map((sub) => sub.id);
+    const jobId = digestsJobId(tick.periodKey, subscriptionIds);
+    tick.onQueued?.(jobId, subscriptionIds);
+    jobs.push({
       name: 'digest',
       data: {
-        kind: 'digest' as const,
-        subscriptionId: sub.id,
+        kind: 'digest',
+        subscriptionIds,
         periodKey: tick.periodKey,
         shownKey,
         ...(tick.late ? { late: tick.late } : {}),
       },
-      // The job id makes a second add of the same delivery a no-op; the sent marker covers trimmed jobs.
-      opts: { ...deliverJobOptions, jobId: digestJobId(sub.id, tick.periodKey) },
-    })),
-  );
-  adds.push(jobs);
+      // Named by what it carries, so a second add of the same digests is a no-op; a delivery carried
+      // by two jobs is posted by the one that claims it first (./delivery-claims.ts).
+      opts: { ...deliverJobOptions, jobId },
+    });
+  }
+  adds.push(tick.deliver.addBulk(jobs));
   return subs.length;
 }
 

@@ -5,7 +5,7 @@
  */
 import { type Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
+import type { Platform } from '../chat/channel-ref.js';
 import type { ChatAdapter } from '../chat/chat-adapter.js';
 import type { ChartRenderer } from '../chat/leaderboard-files.js';
 import { ALERT_SCHEDULER_ID } from '../keys.js';
@@ -111,6 +111,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     stalledInterval: options.stalledIntervalMs ?? 30_000,
   };
   const only = new Set(options.only ?? ['tick', 'deliver', 'alerts']);
+  const { observe } = options;
   const workers: Worker[] = [];
   if (only.has('tick')) {
     workers.push(
@@ -149,6 +150,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           now: options.now,
           alertsPerChannelDay: core.alertsPerChannelDay,
           watchlists: core.subscriptions.watchlists,
+          // From fan-out to post: what a channel waits beyond the slot's own time.
+          onPosted: (platform, queuedAt) =>
+            observe?.deliveryLatency(platform, (Date.now() - queuedAt) / 1000),
         }),
         { ...common, concurrency: options.deliverConcurrency ?? 50 },
       ),
@@ -163,7 +167,6 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
   }
-  const { observe } = options;
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       observe?.job(worker.name, 'failed');
@@ -172,16 +175,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         'job failed',
       );
     });
-    worker.on('completed', (job, result: { status?: string; channel?: string } | undefined) => {
-      observe?.job(worker.name, 'completed');
-      // From fan-out to post: what a channel waits beyond the slot's own time.
-      if (result?.status === 'posted' && result.channel) {
-        observe?.deliveryLatency(
-          parseChannelRef(result.channel).platform,
-          (Date.now() - job.timestamp) / 1000,
-        );
-      }
-    });
+    worker.on('completed', () => observe?.job(worker.name, 'completed'));
     worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
 

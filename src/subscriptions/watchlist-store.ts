@@ -9,6 +9,8 @@ import { type Watchlist, watchlistSchema } from './watchlist.js';
 
 export interface WatchlistStore {
   get(team: string, channel: string): Promise<Watchlist | undefined>;
+  /** The watchlists of these channels, in their order (undefined where none), read with one MGET. */
+  getMany(channels: readonly { team: string; channel: string }[]): Promise<(Watchlist | undefined)[]>;
   /**
    * Applies `change` to the channel's watchlist (undefined when it has none) and stores what it
    * returns; a list with no creators, or undefined, removes it. Returns what was stored.
@@ -65,6 +67,13 @@ export function createRedisWatchlistStore(redis: RedisClient, prefix: string): W
   return {
     async get(team, channel) {
       return read(await redis.get(watchlistKey(prefix, team, channel)));
+    },
+    async getMany(channels) {
+      if (channels.length === 0) return [];
+      const raws = await redis.mget(
+        ...channels.map(({ team, channel }) => watchlistKey(prefix, team, channel)),
+      );
+      return raws.map(read);
     },
     async update(team, channel, change) {
       const key = watchlistKey(prefix, team, channel);

@@ -9,9 +9,8 @@ import { createRedisSeenRequests } from '../../src/adapters/slack/request-guard.
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { slackChannel } from '../../src/chat/channel-ref.js';
 import type { View } from '../../src/chat/view.js';
-import { digestJobId } from '../../src/keys.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.js';
-import { startTestWorkers, waitUntil } from '../helpers/jobs.js';
+import { digestJobOf, startTestWorkers, waitUntil } from '../helpers/jobs.js';
 import { useJobsFixture } from '../helpers/jobs-fixture.js';
 import { CHANNEL, FAST_RETRIES } from '../helpers/slack-test-app.js';
 import { FIVE_QUERIES, makeSubscription } from '../helpers/subscriptions.js';
@@ -68,16 +67,16 @@ describe('a digest posted to a struggling Slack', () => {
       slotId: 'week-0900-UTC',
       firedAt: Date.parse('2026-11-23T09:00:00Z'),
     });
-    const jobId = digestJobId(sub.id, 'week-2026-11-16');
+    const { deliver } = fx.workers.queues;
     // The job's first retry comes after its backoff (5 s).
     await waitUntil(
       'the delivery has completed',
-      async () => (await (await fx.workers?.queues.deliver.getJob(jobId))?.getState()) === 'completed',
+      async () => (await (await digestJobOf(deliver, sub.id))?.getState()) === 'completed',
       20_000,
     );
 
-    const job = await fx.workers.queues.deliver.getJob(jobId);
-    expect(job?.returnvalue).toEqual({ status: 'duplicate', channel: channel() });
+    const job = await digestJobOf(deliver, sub.id);
+    expect(job?.returnvalue).toEqual({ posted: [], duplicates: [channel()], skipped: 0 });
     expect(fake.web.messages(CHANNEL)).toHaveLength(1);
     expect(fake.web.calls('chat.postMessage')).toHaveLength(1);
     expect(fake.web.calls('conversations.history')).toHaveLength(1);

@@ -2,10 +2,12 @@
  * Real BullMQ workers for a test: fast lock and stall timings (a killed worker's job comes back in
  * about a second), no alert scheduler unless asked, and waiting helpers that poll, never sleep blind.
  */
+
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Platform } from '../../src/chat/channel-ref.js';
 import type { ChatAdapter } from '../../src/chat/chat-adapter.js';
-import { createQueues } from '../../src/jobs/queues.js';
+import { createQueues, type DeliverData } from '../../src/jobs/queues.js';
 import {
   type JobsCore,
   type RunningWorkers,
@@ -70,4 +72,18 @@ export async function obliterateQueues(redis: RedisClient, prefix: string): Prom
   } finally {
     await queues.close();
   }
+}
+
+/** How many digests these delivery jobs carry. */
+export function digestsCarried(jobs: readonly { data: DeliverData }[]): number {
+  return jobs.reduce((n, { data }) => n + (data.kind === 'digest' ? data.subscriptionIds.length : 0), 0);
+}
+
+/** The delivery job that carries the subscription's digest, in whatever state it is. */
+export async function digestJobOf(
+  deliver: Queue<DeliverData>,
+  subscriptionId: string,
+): Promise<Job<DeliverData> | undefined> {
+  const jobs = await deliver.getJobs(['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed']);
+  return jobs.find(({ data }) => data.kind === 'digest' && data.subscriptionIds.includes(subscriptionId));
 }

@@ -1,12 +1,13 @@
 /**
  * A tick in its own process, for crash tests: the real core runs one scheduled tick of TICK_SLOT and,
  * when the tick asks its store for a third scan step (its first chunk queued and saved, the second one's
- * jobs on their way), prints "ready <jobs of the first chunk>" and stops dead, doing nothing more, until
+ * jobs on their way), prints "ready <digests of the first chunk>" and stops dead, doing nothing more, until
  * killed. Run with `node --import tsx test/helpers/tick-process.ts`.
  */
 import { runTick } from '../../src/jobs/collect.js';
 import { createJobParts } from '../../src/jobs/worker.js';
 import { childCore } from './child-core.js';
+import { digestsCarried } from './jobs.js';
 
 const env = process.env;
 const { log, core } = await childCore();
@@ -31,7 +32,7 @@ const store = Object.assign(Object.create(real) as typeof real, {
 });
 const deliver = Object.assign(Object.create(base.deliver) as typeof base.deliver, {
   addBulk(jobs: Parameters<typeof base.deliver.addBulk>[0]) {
-    queued += jobs.length;
+    queued += digestsCarried(jobs);
     return base.deliver.addBulk(jobs);
   },
 });

@@ -13,9 +13,9 @@ import {
   channelQueryKey,
   channelSubscriptionsKey,
   creditsKey,
-  deliveryIdOf,
   deliveryNonce,
-  digestJobId,
+  digestDeliveryId,
+  digestsJobId,
   liveSlotsKey,
   paceKey,
   pageKey,
@@ -34,12 +34,19 @@ const p = '{toprank}';
 
 describe('BullMQ ids', () => {
   it('names each job by what it does', () => {
-    expect(digestJobId('k3v9qa', 'week-2026-11-16')).toBe('deliver-k3v9qa-week-2026-11-16');
     expect(alertJobId('k3v9qa', '2026-11-24')).toBe('alert-k3v9qa-2026-11-24');
     expect(schedulerIdOf('week-0900-UTC')).toBe('digest-week-0900-UTC');
     expect(tickJobId('week-0900-UTC', 1763974800000)).toBe('tick-week-0900-UTC-1763974800000');
     expect(alertCheckJobId('2026-11-24')).toBe('alert-check-2026-11-24');
     expect(ALERT_SCHEDULER_ID).toBe('alert-check');
+  });
+
+  it('names a delivery job by the digests it carries: the same ones, the same job', () => {
+    const id = digestsJobId('week-2026-11-16', ['k3v9qa', 'm2x8pb']);
+    expect(id).toMatch(/^digests-week-2026-11-16-[0-9a-f]{16}$/);
+    expect(digestsJobId('week-2026-11-16', ['k3v9qa', 'm2x8pb'])).toBe(id);
+    expect(digestsJobId('week-2026-11-16', ['k3v9qa'])).not.toBe(id);
+    expect(digestsJobId('week-2026-11-23', ['k3v9qa', 'm2x8pb'])).not.toBe(id);
   });
 
   it('reads the slot back from its scheduler id, and nothing from another scheduler', () => {
@@ -48,18 +55,13 @@ describe('BullMQ ids', () => {
   });
 
   it('refuses an id with a colon, which BullMQ would reject later', () => {
-    expect(() => digestJobId('a:b', 'week-2026-11-16')).toThrow(/may not contain ':'/);
+    expect(() => digestDeliveryId('a:b', 'week-2026-11-16')).toThrow(/may not contain ':'/);
   });
 });
 
 describe('delivery ids', () => {
-  it('are the job ids of the deliveries, so a job, its marker and its post share one name', () => {
-    expect(deliveryIdOf({ kind: 'digest', subscriptionId: 'k3v9qa', periodKey: 'week-2026-11-16' })).toBe(
-      digestJobId('k3v9qa', 'week-2026-11-16'),
-    );
-    expect(deliveryIdOf({ kind: 'alert', subscriptionId: 'k3v9qa', date: '2026-11-24' })).toBe(
-      alertJobId('k3v9qa', '2026-11-24'),
-    );
+  it('name one digest of one subscription for one period', () => {
+    expect(digestDeliveryId('k3v9qa', 'week-2026-11-16')).toBe('deliver-k3v9qa-week-2026-11-16');
   });
 
   it('become a Discord nonce of 25 characters, the same every time', () => {

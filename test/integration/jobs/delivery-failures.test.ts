@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTextCommand } from '../../../commands/index.js';
-import { digestJobId } from '../../../src/keys.js';
 import { createCapturingAdapter, viewText } from '../../fakes/capturing-chat-adapter.js';
-import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { digestJobOf, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { FIVE_QUERIES, makeSubscription } from '../../helpers/subscriptions.js';
 import { TEST_NOW } from '../../helpers/test-core.js';
@@ -32,7 +31,7 @@ describe('delivery to a gone channel', () => {
     await waitUntil('the healthy channel has its digest', async () => (await fx.adapter.posts()).length >= 1);
     await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
 
-    const failed = await fx.workers.queues.deliver.getJob(digestJobId(gone.id, 'week-2026-11-16'));
+    const failed = await digestJobOf(fx.workers.queues.deliver, gone.id);
     expect(await failed?.getState()).toBe('failed');
     expect(failed?.attemptsMade).toBe(1);
     for (const id of [gone.id, goneToo.id]) {
@@ -95,15 +94,14 @@ describe('delivery to a gone channel', () => {
       slotId: 'week-0900-UTC',
       firedAt: Date.parse('2026-11-23T09:00:00Z'),
     });
-    const jobs = subs.map((s) => digestJobId(s.id, 'week-2026-11-16'));
+    const { deliver } = fx.workers.queues;
+    const jobsOf = () => Promise.all(subs.map((s) => digestJobOf(deliver, s.id)));
     await waitUntil('both deliveries have ended', async () => {
-      const states = await Promise.all(
-        jobs.map(async (id) => (await fx.workers?.queues.deliver.getJob(id))?.getState()),
-      );
+      const states = await Promise.all((await jobsOf()).map((job) => job?.getState()));
       return states.every((state) => state === 'failed');
     });
 
-    for (const id of jobs) expect((await fx.workers.queues.deliver.getJob(id))?.attemptsMade).toBe(1);
+    for (const job of await jobsOf()) expect(job?.attemptsMade).toBe(1);
     for (const sub of subs) {
       expect((await fx.t.core.subscriptions.store.get(sub.id))?.state).toEqual({ status: 'active' });
     }

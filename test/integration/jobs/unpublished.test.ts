@@ -4,7 +4,7 @@
  * posts the latest published period, saying so.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { digestJobId, tickStartedKey } from '../../../src/keys.js';
+import { digestDeliveryId, tickStartedKey } from '../../../src/keys.js';
 import { createLeaderboardService } from '../../../src/ranking/leaderboard-service.js';
 import { publishedPagesOnly } from '../../fakes/crafted-rankings.js';
 import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
@@ -60,7 +60,7 @@ describe('a tick before the period is published', () => {
     await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
     const [post] = await fx.adapter.posts();
     const [sub] = await fx.t.core.subscriptions.store.listByChannel('discord:7');
-    expect(post?.deliveryId).toBe(digestJobId(String(sub?.id), weekKey));
+    expect(post?.deliveryId).toBe(digestDeliveryId(String(sub?.id), weekKey));
     expect(post?.text).not.toContain('not published yet');
     expect(await fx.adapter.calls()).toHaveLength(1);
   });
