@@ -12,7 +12,7 @@ import { renderConsole } from '../../src/adapters/console/render.js';
 import { createRedisInstallationStore } from '../../src/adapters/slack/redis-installation-store.js';
 import type { TeamRef } from '../../src/chat/team.js';
 import { queueNames } from '../../src/jobs/queues.js';
-import { deliveryStatusKey, digestDeliveryId, sentKey, watchlistsKey } from '../../src/keys.js';
+import { alertJobId, deliveryStatusKey, digestDeliveryId, sentKey, watchlistsKey } from '../../src/keys.js';
 import { type SampleKeyApiServer, startSampleKeyApiServer } from '../../src/sample/sample-keyapi-server.js';
 import type { Subscription } from '../../src/subscriptions/subscription.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -64,10 +64,11 @@ describe('teams on one deployment', () => {
       const [sub] = await core.subscriptions.store.listByChannel(CHANNELS[team] ?? '');
       if (!sub) throw new Error(`no subscription for ${team}`);
       subs[team] = sub;
-      // What a delivered digest leaves behind: its job, its sent marker and the channel's status.
-      const jobId = digestDeliveryId(sub.id, 'week-2026-11-16');
-      await deliver.add('digest', { kind: 'digest', subscriptionId: sub.id }, { jobId, delay: 60_000 });
-      await core.redis.set(sentKey(core.prefix, jobId), '1');
+      // What a delivered digest leaves behind (its sent marker and the channel's status), and an alert
+      // held for quiet hours (its job, named by the subscription: a digest job carries many teams').
+      const alert = { kind: 'alerts', team, channel: sub.channel } as const;
+      await deliver.add('alerts', alert, { jobId: alertJobId(sub.id, '2026-11-24'), delay: 60_000 });
+      await core.redis.set(sentKey(core.prefix, digestDeliveryId(sub.id, 'week-2026-11-16')), '1');
       await core.redis.set(deliveryStatusKey(core.prefix, sub.id), '{"status":"missed"}');
     }
     await deliver.close();

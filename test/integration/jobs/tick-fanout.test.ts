@@ -1,12 +1,12 @@
 /**
  * A weekly tick with real Redis and real BullMQ workers against the sample KeyAPI over HTTP: each
- * distinct query is fetched once however many channels follow it, and a tick run twice posts
- * every digest once.
+ * distinct query is fetched once however many channels follow it, a tick run twice posts every
+ * digest once, and so does a digest that two delivery jobs carry.
  */
 import { describe, expect, it } from 'vitest';
-import { tickJobId } from '../../../src/keys.js';
+import { digestsJobId, tickJobId } from '../../../src/keys.js';
 import { slotId } from '../../../src/subscriptions/slot.js';
-import { queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
+import { digestsCarried, queuesIdle, startTestWorkers, waitUntil } from '../../helpers/jobs.js';
 import { useJobsFixture } from '../../helpers/jobs-fixture.js';
 import { addMany, FIVE_QUERIES } from '../../helpers/subscriptions.js';
 import { createTestLog } from '../../helpers/test-log.js';
@@ -61,5 +61,38 @@ describe('weekly tick fan-out', () => {
     const calls = await fx.adapter.calls();
     expect(calls).toHaveLength(30);
     expect(new Set(calls.map((c) => c.channel)).size).toBe(subs.length);
+  });
+
+  it('posts a digest that two delivery jobs carry once: the job that claims it first posts it', async () => {
+    const subs = await addMany(fx.t.core.subscriptions.store, 20, FIVE_QUERIES.slice(0, 2));
+    const log = createTestLog({ level: 'silent' }).log;
+    // The tick alone first: its jobs wait, as after a crash whose retried tick regrouped the slot.
+    const ticking = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
+      now: workerNow,
+      only: ['tick'],
+    });
+    await ticking.queues.tick.add('tick', { slotId: slot, firedAt }, { jobId: tickJobId(slot, firedAt) });
+    await waitUntil('the tick has queued 20 digests', async () => {
+      return digestsCarried(await ticking.queues.deliver.getJobs(['waiting'])) === 20;
+    });
+    const [first, second] = await ticking.queues.deliver.getJobs(['waiting']);
+    if (first?.data.kind !== 'digest' || second?.data.kind !== 'digest') throw new Error('no digest jobs');
+    // Half of each query's digests again, in one job of another id.
+    const overlap = [...first.data.subscriptionIds.slice(0, 5), ...second.data.subscriptionIds.slice(0, 5)];
+    await ticking.queues.deliver.add(
+      'digest',
+      { ...first.data, subscriptionIds: overlap },
+      { jobId: digestsJobId(first.data.periodKey, overlap) },
+    );
+    await ticking.close();
+
+    fx.workers = await startTestWorkers(fx.t.core, new Map([['discord', fx.adapter]]), log, {
+      now: workerNow,
+      only: ['deliver'],
+    });
+    await waitUntil('the queues are idle', () => queuesIdle(fx.t.redis.redis, fx.t.redis.prefix));
+    const calls = await fx.adapter.calls();
+    expect(calls).toHaveLength(20);
+    expect(new Set(calls.map((c) => c.channel))).toEqual(new Set(subs.map((s) => s.channel)));
   });
 });
