@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
@@ -49,6 +50,8 @@ export interface DeliverDeps {
   alertsPerChannelDay?: number;
   /** The channels' watchlists: their creators are marked ★ in digests. */
   watchlists?: WatchlistStore;
+  /** Deliveries posted at once by this process (default 50); a job's digests wait their turn. */
+  inFlight?: number;
   /** Told of each post (not a retry's duplicate), with when its job was queued. */
   onPosted?: (platform: Platform, queuedAt: number) => void;
 }
@@ -174,6 +177,8 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   });
 
   const claims = createDeliveryClaims(redis, prefix);
+  // Deliveries posted at once by this process, whatever its jobs carry.
+  const inFlight = pLimit(deps.inFlight ?? 50);
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -226,7 +231,9 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       mine.map(({ sub }) => ({ team: sub.team ?? teamOf(sub.channel), channel: sub.channel })),
     ) ?? []);
     const results = await Promise.all(
-      mine.map((d, i) => deliverDigest(job, data, d.sub, watchlists[i], d.deliveryId, d.claim, log)),
+      mine.map((d, i) =>
+        inFlight(() => deliverDigest(job, data, d.sub, watchlists[i], d.deliveryId, d.claim, log)),
+      ),
     );
     // Known not to have gone out: free for the job's next try, or another job.
     await claims.release(

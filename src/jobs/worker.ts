@@ -41,7 +41,10 @@ export interface JobsCore {
 }
 
 export interface WorkerOptions {
-  /** Parallel deliveries per process; pacing, not this, keeps within platform limits. */
+  /**
+   * Deliveries posted at once per process, and delivery jobs run at once (each carries up to 50 digests);
+   * pacing, not this, keeps within platform limits.
+   */
   deliverConcurrency?: number;
   timing?: Partial<TickTiming>;
   limits?: PacingLimits;
@@ -151,6 +154,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           alertsPerChannelDay: core.alertsPerChannelDay,
           watchlists: core.subscriptions.watchlists,
           // From fan-out to post: what a channel waits beyond the slot's own time.
+          inFlight: options.deliverConcurrency,
           onPosted: (platform, queuedAt) =>
             observe?.deliveryLatency(platform, (Date.now() - queuedAt) / 1000),
         }),
