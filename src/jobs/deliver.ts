@@ -7,8 +7,8 @@
  * pauses its subscriptions; a rejected bot token is the operator's to fix and pauses nothing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Semaphore } from 'async-mutex';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
@@ -177,8 +177,9 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   });
 
   const claims = createDeliveryClaims(redis, prefix);
-  // Deliveries posted at once by this process, whatever its jobs carry.
-  const inFlight = pLimit(deps.inFlight ?? 50);
+  // Digests in flight in this process, whatever its jobs carry.
+  const inFlightMax = deps.inFlight ?? 50;
+  const inFlight = new Semaphore(inFlightMax);
 
   return async (job: Job<DeliverData>, token?: string): Promise<DeliverOutcome> => {
     const data = deliverDataSchema.parse(job.data);
@@ -208,10 +209,12 @@ export function createDeliverProcessor(deps: DeliverDeps) {
   }
 
   /**
-   * Posts the job's digests side by side, each paced on its own. Those claimed by another job, posted
-   * before, removed or paused are passed over. A transient failure retries the job (what went out is
-   * claimed as sent); a send time beyond the pacing horizon gives the job back until then; a permanent
-   * failure fails the job once the others are done.
+   * Posts the job's digests side by side, each paced on its own, a share at a time: a share is as many
+   * as this process may still post (all of them, with the defaults), claimed once it has room, so that
+   * a crash leaves unknown only the digests in flight. Those claimed by another job, posted before,
+   * removed or paused are passed over. A transient failure retries the job (what went out is claimed as
+   * sent); a send time beyond the pacing horizon gives the job back until then; a permanent failure
+   * fails the job once the others are done.
    */
   async function deliverDigests(
     job: Job<DeliverData>,
@@ -219,38 +222,66 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     data: DigestData,
     log: Logger,
   ): Promise<DeliverOutcome> {
-    const active = (await store.getMany(data.subscriptionIds)).filter((s) => s.state.status === 'active');
-    const ids = active.map((sub) => digestDeliveryId(sub.id, data.periodKey));
-    const held = await claims.claim(String(job.id), ids);
-    const mine = active.flatMap((sub, i) =>
-      held[i] === 'claimed' || held[i] === 'retried'
-        ? [{ sub, deliveryId: ids[i] as string, claim: held[i] as Claim }]
-        : [],
-    );
-    const watchlists = await (deps.watchlists?.getMany(
-      mine.map(({ sub }) => ({ team: sub.team ?? teamOf(sub.channel), channel: sub.channel })),
-    ) ?? []);
-    const results = await Promise.all(
-      mine.map((d, i) =>
-        inFlight(() => deliverDigest(job, data, d.sub, watchlists[i], d.deliveryId, d.claim, log)),
-      ),
-    );
-    // Known not to have gone out: free for the job's next try, or another job.
-    await claims.release(
-      mine.flatMap((d, i) => {
-        const result = results[i] as DigestResult;
-        const unsent =
-          'laterMs' in result || ('failed' in result && result.failed instanceof UnrecoverableError);
-        return unsent ? [d.deliveryId] : [];
-      }),
-    );
+    const results: DigestResult[] = [];
+    for (let i = 0; i < data.subscriptionIds.length; i += inFlightMax) {
+      const share = data.subscriptionIds.slice(i, i + inFlightMax);
+      await inFlight.acquire(share.length);
+      results.push(...(await deliverShare(job, data, share, log)));
+    }
     const failures = results.flatMap((r) => ('failed' in r ? [r.failed] : []));
     const transient = failures.find((error) => !(error instanceof UnrecoverableError));
     if (transient !== undefined) throw transient;
     const later = results.flatMap((r) => ('laterMs' in r ? [r.laterMs] : []));
     if (later.length > 0) await comeBackLater(job, token, Math.min(...later));
     if (failures[0] !== undefined) throw failures[0];
-    return outcomeOf(results, data.subscriptionIds.length - mine.length);
+    return outcomeOf(results, data.subscriptionIds.length - results.length);
+  }
+
+  /** Delivers a share of a job's digests, its room in flight taken; gives the room back digest by digest. */
+  async function deliverShare(
+    job: Job<DeliverData>,
+    data: DigestData,
+    share: string[],
+    log: Logger,
+  ): Promise<DigestResult[]> {
+    let held = share.length;
+    const giveBack = (n: number) => {
+      held -= n;
+      if (n > 0) inFlight.release(n);
+    };
+    try {
+      const active = (await store.getMany(share)).filter((s) => s.state.status === 'active');
+      const ids = active.map((sub) => digestDeliveryId(sub.id, data.periodKey));
+      const claimed = await claims.claim(String(job.id), ids);
+      const mine = active.flatMap((sub, i) =>
+        claimed[i] === 'claimed' || claimed[i] === 'retried'
+          ? [{ sub, deliveryId: ids[i] as string, claim: claimed[i] as Claim }]
+          : [],
+      );
+      giveBack(share.length - mine.length);
+      const watchlists = await (deps.watchlists?.getMany(
+        mine.map(({ sub }) => ({ team: sub.team ?? teamOf(sub.channel), channel: sub.channel })),
+      ) ?? []);
+      const results = await Promise.all(
+        mine.map((d, i) =>
+          deliverDigest(job, data, d.sub, watchlists[i], d.deliveryId, d.claim, log).finally(() =>
+            giveBack(1),
+          ),
+        ),
+      );
+      // Known not to have gone out: free for the job's next try, or another job.
+      await claims.release(
+        mine.flatMap((d, i) => {
+          const result = results[i] as DigestResult;
+          const unsent =
+            'laterMs' in result || ('failed' in result && result.failed instanceof UnrecoverableError);
+          return unsent ? [d.deliveryId] : [];
+        }),
+      );
+      return results;
+    } finally {
+      if (held > 0) inFlight.release(held);
+    }
   }
 
   async function deliverDigest(

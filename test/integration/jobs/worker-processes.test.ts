@@ -85,6 +85,11 @@ describe('worker processes', () => {
     expect(retried).toHaveLength(inFlight.length);
     expect(retried.every((c) => c.mayHavePosted)).toBe(true);
     expect(inFlight.every((c) => !c.mayHavePosted)).toBe(true);
+    // The killed worker's jobs carried more digests than were in flight: those were not claimed yet,
+    // so they go out as first tries.
+    const neverSent = calls.filter((c) => !inFlight.some((f) => f.deliveryId === c.deliveryId));
+    expect(neverSent).toHaveLength(subs.length - inFlight.length);
+    expect(neverSent.every((c) => !c.mayHavePosted)).toBe(true);
     // Every channel got exactly one message that appeared.
     const effective = calls.filter((c) => !c.duplicate);
     expect(effective.map((c) => c.channel).sort()).toEqual(subs.map((s) => s.channel).sort());
