@@ -1,8 +1,8 @@
 /**
  * A delivery job: the digests of one query's subscribers for a period (each its own delivery), or a
  * channel's waiting alerts. Each is rendered and posted through the ChatAdapter port, paced within the
- * platform's limits. A digest job claims its deliveries first (./delivery-claims.ts): one already
- * posted, or another job's, is not posted again, and a retry after an unknown outcome passes the same
+ * platform's limits. A digest job claims its digests once this process has room to post them
+ * (./delivery-claims.ts): one already posted, or another job's, is not posted again, and a retry after an unknown outcome passes the same
  * delivery id, which the adapter checks (Discord nonce, Slack metadata). A gone or forbidden channel
  * pauses its subscriptions; a rejected bot token is the operator's to fix and pauses nothing.
  */
@@ -12,39 +12,30 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import { ChannelUnavailableError, type ChatAdapter } from '../chat/chat-adapter.js';
-import { digestView } from '../chat/digest-view.js';
-import { type ChartRenderer, chartAttachment } from '../chat/leaderboard-files.js';
 import { teamOf } from '../chat/team.js';
-import type { Attachment, View } from '../chat/view.js';
+import type { View } from '../chat/view.js';
 import { digestDeliveryId } from '../keys.js';
-import type { RankHistorySource } from '../ranking/rank-history.js';
-import type { Leaderboard } from '../ranking/types.js';
 import type { RedisClient } from '../redis-connection.js';
 import { createDeliveryStatusStore } from '../subscriptions/delivery-status.js';
-import { digestHasChart, queryHash, type Subscription } from '../subscriptions/subscription.js';
+import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { type Watchlist, watchedMatcher } from '../subscriptions/watchlist.js';
+import type { Watchlist } from '../subscriptions/watchlist.js';
 import type { WatchlistStore } from '../subscriptions/watchlist-store.js';
 import { createAlertFlush } from './alert-flush.js';
 import { type Claim, createDeliveryClaims } from './delivery-claims.js';
+import { createDigestRenderer, type DigestData, type DigestRenderDeps } from './digest-render.js';
 import { DOCUMENTED_LIMITS, type Pacer, type PacingLimits, type PacingRule, pacingRuleFor } from './pacer.js';
 import { type DeliverData, deliverDataSchema } from './queues.js';
-import type { SnapshotStore } from './snapshots.js';
 
-export interface DeliverDeps {
+/** What the processor needs, beyond what renders a digest (./digest-render.ts). */
+export interface DeliverDeps extends DigestRenderDeps {
   store: SubscriptionStore;
-  snapshots: SnapshotStore;
-  /** Digest charts are drawn from history only: the tick fetched what was missing. */
-  rankHistory: RankHistorySource;
-  renderChart?: ChartRenderer | undefined;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   redis: RedisClient;
   prefix: string;
   log: Logger;
   pacer: Pacer;
   limits?: PacingLimits;
-  /** Label posts as sample data (the demo). */
-  sample?: boolean;
   now?: () => Date;
   /** ALERTS_PER_CHANNEL_DAY (default 6). */
   alertsPerChannelDay?: number;
@@ -66,8 +57,6 @@ export interface DeliverOutcome {
   duplicates: string[];
   skipped: number;
 }
-
-type DigestData = Extract<DeliverData, { kind: 'digest' }>;
 
 /** A view on its way to a channel; a digest's status is recorded for its subscription. */
 interface Post {
@@ -91,74 +80,11 @@ const tokenVariables: Record<Platform, string> = {
   console: 'the console adapter',
 };
 
-type ChartCache = Map<string, Promise<Attachment | undefined>>;
-
-/** A few recent entries are enough: one slot's deliveries of a query arrive together. */
-function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  cache.set(key, value);
-  if (cache.size > 32) cache.delete(cache.keys().next().value as string);
-  return value;
-}
-
-/**
- * The digest's chart, drawn once per query and period in this process and shared by its deliveries.
- * Failing to draw it never holds the digest back: it is logged and the digest goes without it.
- */
-function digestChart(deps: DeliverDeps, charts: ChartCache, board: Leaderboard, key: string, log: Logger) {
-  let chart = charts.get(key);
-  if (!chart) {
-    chart = deps.rankHistory
-      .load(board.query, board.period, { fetchMissing: false })
-      .then((history) =>
-        chartAttachment(board, history, { sample: deps.sample, log, render: deps.renderChart }),
-      )
-      .catch((error: unknown) => {
-        log.error({ err: error }, 'chart history unavailable: digest sent without its chart');
-        return undefined;
-      });
-    remember(charts, key, chart);
-  }
-  return chart;
-}
-
-interface RenderCaches {
-  charts: ChartCache;
-  /**
-   * Digests of channels that watch none of their creators, per query, period and lateness: every such
-   * channel gets the same view object, which the adapters then render once (views are never changed).
-   */
-  views: Map<string, View>;
-}
-
-async function render(
-  deps: DeliverDeps,
-  caches: RenderCaches,
-  sub: Subscription,
-  watchlist: Watchlist | undefined,
-  data: DigestData,
-  log: Logger,
-): Promise<View> {
-  const hash = queryHash(sub.query);
-  const board = await deps.snapshots.get(hash, data.shownKey);
-  // Snapshots outlive every retry; a missing one cannot come back.
-  if (!board) throw new UnrecoverableError(`snapshot ${data.shownKey} is missing`);
-  const isWatched = watchedMatcher(watchlist);
-  const options = { sample: deps.sample, late: data.late, isWatched };
-  const shared = `${hash}|${data.shownKey}|${data.late ?? ''}`;
-  const view = isWatched
-    ? digestView(board, sub.query.type, options)
-    : (caches.views.get(shared) ??
-      remember(caches.views, shared, digestView(board, sub.query.type, options)));
-  if (!digestHasChart(sub)) return view;
-  const chart = await digestChart(deps, caches.charts, board, `${hash}|${data.shownKey}`, log);
-  return chart ? { ...view, attachments: [chart] } : view;
-}
-
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { store, redis, prefix } = deps;
   const limits = deps.limits ?? DOCUMENTED_LIMITS;
   const now = deps.now ?? (() => new Date());
-  const caches: RenderCaches = { charts: new Map(), views: new Map() };
+  const render = createDigestRenderer(deps);
   const statuses = createDeliveryStatusStore(redis, prefix);
   // The last digest of each subscription, for /toprank-status (alerts come and go between digests). It is
   // bookkeeping: a failed write is logged, and never turns a posted digest into a failed delivery.
@@ -297,7 +223,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const rule = pacingRuleFor(sub.channel, limits);
     const reserved = rule && deps.pacer.reserve(rule);
     try {
-      const view = await render(deps, caches, sub, watchlist, data, log).catch((error: unknown) => {
+      const view = await render(sub, watchlist, data, log).catch((error: unknown) => {
         reserved?.catch(() => {});
         throw error;
       });
