@@ -153,8 +153,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           now: options.now,
           alertsPerChannelDay: core.alertsPerChannelDay,
           watchlists: core.subscriptions.watchlists,
-          // From fan-out to post: what a channel waits beyond the slot's own time.
           inFlight: options.deliverConcurrency,
+          // From fan-out to post: what a channel waits beyond the slot's own time.
           onPosted: (platform, queuedAt) =>
             observe?.deliveryLatency(platform, (Date.now() - queuedAt) / 1000),
         }),

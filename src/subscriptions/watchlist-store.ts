@@ -46,17 +46,22 @@ const CAS_RETRIES = 20;
 
 export function createRedisWatchlistStore(redis: RedisClient, prefix: string): WatchlistStore {
   const read = (raw: string | null) => (raw === null ? undefined : watchlistSchema.parse(JSON.parse(raw)));
+  const getMany: WatchlistStore['getMany'] = async (channels) => {
+    if (channels.length === 0) return [];
+    const raws = await redis.mget(
+      ...channels.map(({ team, channel }) => watchlistKey(prefix, team, channel)),
+    );
+    return raws.map(read);
+  };
   /** The watchlists of these index members, in their order, read with one MGET. */
   const readMembers = async (members: string[]) => {
-    if (members.length === 0) return [];
-    const keys = members.map((member) => {
+    const channels = members.map((member) => {
       const [team, channel] = JSON.parse(member) as [string, string];
-      return watchlistKey(prefix, team, channel);
+      return { team, channel };
     });
     const lists: Watchlist[] = [];
     const gone: string[] = [];
-    for (const [i, raw] of (await redis.mget(...keys)).entries()) {
-      const list = read(raw);
+    for (const [i, list] of (await getMany(channels)).entries()) {
       if (list) lists.push(list);
       else gone.push(members[i] as string);
     }
@@ -68,13 +73,7 @@ export function createRedisWatchlistStore(redis: RedisClient, prefix: string): W
     async get(team, channel) {
       return read(await redis.get(watchlistKey(prefix, team, channel)));
     },
-    async getMany(channels) {
-      if (channels.length === 0) return [];
-      const raws = await redis.mget(
-        ...channels.map(({ team, channel }) => watchlistKey(prefix, team, channel)),
-      );
-      return raws.map(read);
-    },
+    getMany,
     async update(team, channel, change) {
       const key = watchlistKey(prefix, team, channel);
       for (let attempt = 0; attempt < CAS_RETRIES; attempt++) {
