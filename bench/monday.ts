@@ -101,7 +101,8 @@ class Events<T extends { at: number }> {
 type SimEvent =
   | { at: number; kind: 'free' }
   | { at: number; kind: 'reserve'; job: string }
-  | { at: number; kind: 'send'; job: string; reservedAt: number | undefined }
+  /** `admitted`: no admission to ask for (a reservation due at once, discord.js retrying a 429). */
+  | { at: number; kind: 'send'; job: string; admitted: boolean }
   | { at: number; kind: 'arrive'; job: string }
   | { at: number; kind: 'limited'; job: string; retryAfterMs: number };
 
@@ -168,7 +169,6 @@ export async function runMondayBench(redisUrl: string): Promise<void> {
     let next = 0;
     let delivered = 0;
     let lastAt = start;
-    let lastFeedbackAt = -1;
     for (let event = events.pop(); event; event = events.pop()) {
       clock = event.at;
       if (event.kind === 'free') {
@@ -189,15 +189,16 @@ export async function runMondayBench(redisUrl: string): Promise<void> {
           delayed.push({ at: clock + pace.waitMs, job });
           events.push({ at: clock + 1, kind: 'free' });
         } else {
-          const reservedAt = pace.waitMs > 0 ? clock : undefined;
-          events.push({ at: clock + pace.waitMs, kind: 'send', job, reservedAt });
+          events.push({ at: clock + pace.waitMs, kind: 'send', job, admitted: pace.waitMs === 0 });
         }
       } else if (event.kind === 'send') {
-        // As the worker does after waiting; the answer can only differ from 0 after a 429 since the reservation.
-        const recheck = event.reservedAt !== undefined && lastFeedbackAt >= event.reservedAt;
-        const held = recheck ? await pacer.heldFor(rule) : 0;
-        // Held: the worker reserves again once the hold ends.
-        if (held > 0) events.push({ at: clock + held, kind: 'reserve', job: event.job });
+        // As the worker does after waiting: held, it reserves again once the hold ends; at the limit, it
+        // asks again once there is room.
+        const admission = event.admitted ? undefined : await pacer.admit(rule);
+        if (admission?.status === 'held')
+          events.push({ at: clock + admission.waitMs, kind: 'reserve', job: event.job });
+        else if (admission?.status === 'full')
+          events.push({ at: clock + admission.waitMs, kind: 'send', job: event.job, admitted: false });
         else events.push({ at: clock + latency(), kind: 'arrive', job: event.job });
       } else if (event.kind === 'arrive') {
         const wait = discord.take('bot', clock);
@@ -214,13 +215,7 @@ export async function runMondayBench(redisUrl: string): Promise<void> {
           { platform: 'discord', retryAfterMs: event.retryAfterMs, limited: true },
           DOCUMENTED_LIMITS,
         );
-        lastFeedbackAt = clock;
-        events.push({
-          at: clock + event.retryAfterMs + 50,
-          kind: 'send',
-          job: event.job,
-          reservedAt: undefined,
-        });
+        events.push({ at: clock + event.retryAfterMs + 50, kind: 'send', job: event.job, admitted: true });
       }
     }
     const hours = (lastAt - firedAt) / 3_600_000;

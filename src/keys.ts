@@ -165,6 +165,11 @@ export function paceHoldKey(prefix: string, bucket: string): string {
   return `${prefix}:pace-hold:${bucket}`;
 }
 
+/** The send times of a pacing bucket's last (widened) second, newest first: its sliding window. */
+export function paceWindowKey(prefix: string, bucket: string): string {
+  return `${prefix}:pace-window:${bucket}`;
+}
+
 /** One subscription's JSON record. */
 export function subscriptionKey(prefix: string, id: string): string {
   return `${prefix}:sub:${id}`;

@@ -1,15 +1,18 @@
 /**
  * Pacing deliveries at each platform's documented limit, across every worker process: a Lua script
  * on Redis hands out send times spaced `intervalMs` apart per bucket (one bucket per Discord bot: 50
- * requests/s; one per Slack channel: about 1 message/s). No fixed margin: the platforms' own feedback
- * (a 429's Retry-After, an emptied bucket's reset) holds every process back, and a 429 widens the
- * spacing a little (every Slack channel's at once), narrowed back after a quiet spell: just wide
- * enough for the sends' own jitter at the time, found with a few 429s.
+ * requests/s; one per Slack channel: about 1 message/s), and each send is admitted only while the
+ * bucket's sends of the last second fit the limit (a sliding window of their times), so that sends
+ * that went out late, after a busy moment in their process, do not bunch with those on time. No fixed
+ * margin: the platforms' own feedback (a 429's Retry-After, an emptied bucket's reset) holds every
+ * process back, and a 429 widens the spacing and the window a little (every Slack channel's at once),
+ * narrowed back after a quiet spell: just wide enough for the jitter between our clock and the
+ * platform's at the time, found with a few 429s.
  */
 
 import { type Platform, parseChannelRef } from '../chat/channel-ref.js';
 import type { RateLimitFeedback } from '../chat/chat-adapter.js';
-import { paceFactorKey, paceHoldKey, paceKey } from '../keys.js';
+import { paceFactorKey, paceHoldKey, paceKey, paceWindowKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';
 import { evalScript } from '../redis-script.js';
 
@@ -37,8 +40,31 @@ if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end`;
 
+// A send goes out only while the bucket's last sends fit the limit in any sliding second (a second
+// widened by the factor, as the spacing is), the strictest reading of "N per second": held back by the
+// platform (wait, then reserve again), or at the limit (wait, then ask again), or go, recorded in the
+// window. So a send that went out late, after a busy moment in its process, takes its own unused room
+// instead of bunching with the sends on time.
+const admitFunction = `
+local function admit(holdKey, windowKey, span, capacity)
+  local untilAt = tonumber(redis.call('GET', holdKey) or '0')
+  if untilAt > now then return {'held', math.ceil(untilAt - now)} end
+  local oldest = redis.call('LINDEX', windowKey, -1)
+  while oldest and now - tonumber(oldest) >= span do
+    redis.call('RPOP', windowKey)
+    oldest = redis.call('LINDEX', windowKey, -1)
+  end
+  if oldest and redis.call('LLEN', windowKey) >= capacity then
+    return {'full', math.max(1, math.ceil(tonumber(oldest) + span - now))}
+  end
+  redis.call('LPUSH', windowKey, tostring(now))
+  redis.call('PEXPIRE', windowKey, math.ceil(span) + 1000)
+  return {'go', 0}
+end`;
+
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
-const reserveScript = `${clock}
+// A send due now is admitted at once (a wait of 0), unless the window is at the limit.
+const reserveScript = `${clock}${admitFunction}
 local state = redis.call('HMGET', KEYS[2], 'factor', 'at', 'narrowedAt')
 local factor = tonumber(state[1] or '1')
 local quiet = math.min(${QUIET_MS}, ${QUIET_SENDS} * tonumber(ARGV[2]))
@@ -51,10 +77,16 @@ local maxAhead = tonumber(ARGV[3])
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if at - now > maxAhead then return {0, math.ceil(at - now - maxAhead)} end
 redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + interval + 1000))
-return {1, math.floor(at - now)}`;
+if at - now >= 1 then return {1, math.floor(at - now)} end
+return {1, admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[4]))[2]}`;
 
-// Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (they check
-// the hold before sending), and one slot more is left free for each refused request: the platform client
+// Just before a send reserved ahead of time.
+const admitScript = `${clock}${admitFunction}
+local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
+return admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[2]))`;
+
+// Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (their
+// admission checks the hold), and one slot more is left free for each refused request: the platform client
 // (discord.js, our Slack poster) retries it when the wait ends, and the requests refused together retry
 // together. A 429 also widens the spacing.
 const feedbackScript = `${clock}
@@ -72,13 +104,18 @@ if ARGV[3] == '1' and now - widenedAt >= ${COOLDOWN_MS} then
 end
 return 1`;
 
-const heldScript = `${clock}
-local untilAt = tonumber(redis.call('GET', KEYS[1]) or '0')
-return math.max(0, math.ceil(untilAt - now))`;
-
-/** Where a send must wait: sleep `waitMs` then send, or (not reserved) come back after `waitMs`. */
+/**
+ * Where a send must wait: sleep `waitMs` then be admitted, or (not reserved) come back after `waitMs`.
+ * A reserved wait of 0 is admitted already.
+ */
 export interface PaceDecision {
   reserved: boolean;
+  waitMs: number;
+}
+
+/** Just before a send: go, or wait `waitMs` and then ask again (`full`) or reserve again (`held`). */
+export interface Admission {
+  status: 'go' | 'full' | 'held';
   waitMs: number;
 }
 
@@ -126,8 +163,8 @@ function feedbackRule(feedback: RateLimitFeedback, limits: PacingLimits): Pacing
 
 export interface Pacer {
   reserve(rule: PacingRule): Promise<PaceDecision>;
-  /** How much longer the platform told this bucket to wait: checked again just before sending. */
-  heldFor(rule: PacingRule): Promise<number>;
+  /** Just before a send reserved ahead of time: a 429 since then, or the window at the limit, holds it. */
+  admit(rule: PacingRule): Promise<Admission>;
   /** Holds the feedback's bucket back for every process; a 429 widens its spacing. */
   feedback(feedback: RateLimitFeedback, limits: PacingLimits): Promise<void>;
 }
@@ -149,22 +186,34 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
     paceKey(prefix, rule.bucket),
     paceFactorKey(prefix, rule.spacing),
     paceHoldKey(prefix, rule.bucket),
+    paceWindowKey(prefix, rule.bucket),
   ];
+  // The sends a sliding second takes: the documented limit (at least one).
+  const capacity = (rule: PacingRule) => String(Math.max(1, Math.floor(1000 / rule.intervalMs)));
   return {
     async reserve(rule) {
       const [reserved, waitMs] = (await evalScript(
         redis,
         reserveScript,
-        3,
+        4,
         ...keys(rule),
         now(),
         String(rule.intervalMs),
         String(maxAheadMs),
+        capacity(rule),
       )) as [number, number];
       return { reserved: reserved === 1, waitMs: Number(waitMs) };
     },
-    async heldFor(rule) {
-      return Number(await evalScript(redis, heldScript, 1, paceHoldKey(prefix, rule.bucket), now()));
+    async admit(rule) {
+      const [status, waitMs] = (await evalScript(
+        redis,
+        admitScript,
+        4,
+        ...keys(rule),
+        now(),
+        capacity(rule),
+      )) as [Admission['status'], number];
+      return { status, waitMs: Number(waitMs) };
     },
     async feedback(feedback, limits) {
       const rule = feedbackRule(feedback, limits);
@@ -172,7 +221,7 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
       await evalScript(
         redis,
         feedbackScript,
-        3,
+        4,
         ...keys(rule),
         now(),
         String(feedback.retryAfterMs),

@@ -1,6 +1,6 @@
 /**
- * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself;
- * a platform's 429 holds the bucket back for every process (sends reserved before it included) and
+ * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself,
+ * and admitted only while the last second's sends fit it (a late one takes the room it left); a platform's 429 holds the bucket back for every process (sends reserved before it included) and
  * widens the spacing, once per burst, and a quiet spell (five minutes at 50/s) narrows it back a step; a Discord route
  * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel but widens
  * every channel's spacing.
@@ -14,6 +14,7 @@ import {
   type PacingRule,
   pacingRuleFor,
 } from '../../../src/jobs/pacer.js';
+import { SlidingWindow } from '../../fakes/sliding-window.js';
 import { type TestRedis, useTestRedis } from '../../helpers/redis.js';
 
 describe('shared pacer', () => {
@@ -55,18 +56,50 @@ describe('shared pacer', () => {
     expect(waits).toEqual([0, 20, 40, 60]);
   });
 
+  it('admits a send that wakes late into the room it left, and holds the send a second after it for that room', async () => {
+    const [a, b] = pacers();
+    if (!a || !b) throw new Error('two pacers');
+    const start = clock;
+    // One send due now, admitted at once, and 51 that the other process reserved behind it, 20 ms apart.
+    expect(await a.reserve(discord)).toEqual({ reserved: true, waitMs: 0 });
+    const due: number[] = [];
+    for (let i = 0; i < 51; i++) due.push(start + (await b.reserve(discord)).waitMs);
+    expect(due.at(-1)).toBe(start + 1_020);
+    // The first of them wakes 480 ms late (a busy moment in its process); the rest wake on time.
+    const wakes = due.map((at, i) => (i === 0 ? start + 500 : at));
+    const inOrder = wakes.slice(0, 50).sort((x, y) => x - y);
+    const platform = new SlidingWindow(50);
+    platform.take('bot', start);
+    for (const at of inOrder) {
+      clock = at;
+      expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
+      platform.take('bot', at);
+    }
+    // The last one's second already holds 50 sends, the late one among them: it waits one slot.
+    clock = start + 1_020;
+    expect(await b.admit(discord)).toEqual({ status: 'full', waitMs: 20 });
+    clock += 20;
+    expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
+    platform.take('bot', clock);
+    expect(platform.refused).toBe(0);
+    // Sent on time instead, Discord would have refused it.
+    const onTime = new SlidingWindow(50);
+    for (const at of [start, ...inOrder, start + 1_020]) onTime.take('bot', at);
+    expect(onTime.refused).toBe(1);
+  });
+
   it("holds every process back for a 429's Retry-After, leaving a slot for the refused request", async () => {
     const [a, b] = pacers();
     if (!a || !b) throw new Error('two pacers');
     expect(await b.reserve(discord)).toEqual({ reserved: true, waitMs: 0 });
     await a.feedback({ platform: 'discord', retryAfterMs: 1_000, limited: true }, DOCUMENTED_LIMITS);
-    // A send b reserved before the 429 checks the hold before it goes out, and reserves again.
-    expect(await b.heldFor(discord)).toBe(1_020);
+    // A send b reserved before the 429 is held when it asks to go out, and reserves again.
+    expect(await b.admit(discord)).toEqual({ status: 'held', waitMs: 1_020 });
     // Spaced 5 % wider now: 21 ms.
     expect((await b.reserve(discord)).waitMs).toBe(1_020);
     expect((await a.reserve(discord)).waitMs).toBe(1_041);
     clock += 2_000;
-    expect(await b.heldFor(discord)).toBe(0);
+    expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
   });
 
   it('leaves a slot for each request refused together before the next send', async () => {
@@ -77,7 +110,7 @@ describe('shared pacer', () => {
     }
     // Three refused requests retry after the second, and the three slots after it are theirs: 20 ms,
     // then 21 ms each once the first 429 has widened the spacing.
-    expect(await b.heldFor(discord)).toBe(1_062);
+    expect(await b.admit(discord)).toEqual({ status: 'held', waitMs: 1_062 });
     expect((await b.reserve(discord)).waitMs).toBe(1_062);
   });
 
@@ -138,7 +171,7 @@ describe('shared pacer', () => {
     // Three seconds (and the slot left for the refused post) is past the 2 s these workers may wait in
     // place: the job is given back to the queue.
     expect(await a.reserve(busy)).toEqual({ reserved: false, waitMs: 2_000 });
-    expect(await a.heldFor(busy)).toBe(4_000);
+    expect(await a.admit(busy)).toEqual({ status: 'held', waitMs: 4_000 });
     expect((await a.reserve(other)).waitMs).toBe(0);
   });
 
