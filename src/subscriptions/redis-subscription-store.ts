@@ -62,6 +62,14 @@ if redis.call('GET', KEYS[6]) == ARGV[1] then redis.call('DEL', KEYS[6]) end
 redis.call('ZREM', KEYS[7], ARGV[1])
 return 1`;
 
+/**
+ * Records read and parsed at a time. Parsing is synchronous: a tick reading its batch of 500 in reads
+ * of 100 lets the deliveries and commands of its process go on between them. In the bench's 10 k run
+ * at ×20, the process running the tick posted a sixth of its share in the first 2 s with reads of
+ * 500, and more than half with reads of 100.
+ */
+const READ_BATCH = 100;
+
 export class RedisSubscriptionStore implements SubscriptionStore {
   private readonly newId: () => string;
 
@@ -125,9 +133,8 @@ export class RedisSubscriptionStore implements SubscriptionStore {
 
   async getMany(ids: readonly string[]): Promise<Subscription[]> {
     const subs: Subscription[] = [];
-    // Batches keep one MGET reasonable for slots with thousands of subscribers.
-    for (let i = 0; i < ids.length; i += 500) {
-      const batch = ids.slice(i, i + 500);
+    for (let i = 0; i < ids.length; i += READ_BATCH) {
+      const batch = ids.slice(i, i + READ_BATCH);
       const raws = await this.redis.mget(...batch.map((id) => subscriptionKey(this.prefix, id)));
       for (const raw of raws) if (raw !== null) subs.push(subscriptionSchema.parse(JSON.parse(raw)));
     }
