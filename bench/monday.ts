@@ -192,14 +192,10 @@ export async function runMondayBench(redisUrl: string): Promise<void> {
           events.push({ at: clock + pace.waitMs, kind: 'send', job, admitted: pace.waitMs === 0 });
         }
       } else if (event.kind === 'send') {
-        // As the worker does after waiting: held, it reserves again once the hold ends; at the limit, it
-        // asks again once there is room.
-        const admission = event.admitted ? undefined : await pacer.admit(rule);
-        if (admission?.status === 'held')
-          events.push({ at: clock + admission.waitMs, kind: 'reserve', job: event.job });
-        else if (admission?.status === 'full')
-          events.push({ at: clock + admission.waitMs, kind: 'send', job: event.job, admitted: false });
-        else events.push({ at: clock + latency(), kind: 'arrive', job: event.job });
+        // As the worker does after waiting: not admitted (held, or its second full), it reserves again.
+        if (event.admitted || (await pacer.admit(rule)))
+          events.push({ at: clock + latency(), kind: 'arrive', job: event.job });
+        else events.push({ at: clock, kind: 'reserve', job: event.job });
       } else if (event.kind === 'arrive') {
         const wait = discord.take('bot', clock);
         if (wait > 0)

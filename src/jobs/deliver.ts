@@ -240,11 +240,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
 
   /**
    * Waits for the channel's send time, from `reserved` (the first reservation, already asked for) on,
-   * and for its admission then; returns how long to come back after instead when that time lies beyond
-   * the pacing horizon. A 429 seen while waiting (by any process) holds back sends reserved before it:
-   * this one then reserves again, after the hold, rather than going out with every other held send at
-   * once. When a send that went out late took its room, the last second's sends are at the limit: this
-   * one waits for room.
+   * and its admission then; returns how long to come back after instead when that time lies beyond the
+   * pacing horizon. A 429 seen while waiting (by any process) holds back sends reserved before it: this
+   * one then reserves again, after the hold, rather than going out with every other held send at once.
+   * So does a send whose second is full already (a late send took its room).
    */
   async function pace(
     rule: PacingRule | undefined,
@@ -256,12 +255,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       if (!decision.reserved) return decision.waitMs;
       if (decision.waitMs === 0) return undefined;
       await sleep(decision.waitMs);
-      for (;;) {
-        const admission = await deps.pacer.admit(rule);
-        if (admission.status === 'go') return undefined;
-        await sleep(admission.waitMs);
-        if (admission.status === 'held') break;
-      }
+      if (await deps.pacer.admit(rule)) return undefined;
     }
     return undefined;
   }

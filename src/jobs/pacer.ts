@@ -41,29 +41,29 @@ if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
 end`;
 
 // A send goes out only while the bucket's last sends fit the limit in any sliding second (a second
-// widened by the factor, as the spacing is), the strictest reading of "N per second": held back by the
-// platform (wait, then reserve again), or at the limit (wait, then ask again), or go, recorded in the
-// window. So a send that went out late, after a busy moment in its process, takes its own unused room
-// instead of bunching with the sends on time.
+// widened by the factor, as the spacing is), the strictest reading of "N per second", and no platform
+// hold is on: then it is recorded in the window (0). Else, the ms until it could (a hold's end, room).
+// So a send that went out late, after a busy moment in its process, takes the room it left instead of
+// bunching with the sends on time; the one send a second after it that finds no room reserves again.
 const admitFunction = `
 local function admit(holdKey, windowKey, span, capacity)
   local untilAt = tonumber(redis.call('GET', holdKey) or '0')
-  if untilAt > now then return {'held', math.ceil(untilAt - now)} end
+  if untilAt > now then return math.ceil(untilAt - now) end
   local oldest = redis.call('LINDEX', windowKey, -1)
   while oldest and now - tonumber(oldest) >= span do
     redis.call('RPOP', windowKey)
     oldest = redis.call('LINDEX', windowKey, -1)
   end
   if oldest and redis.call('LLEN', windowKey) >= capacity then
-    return {'full', math.max(1, math.ceil(tonumber(oldest) + span - now))}
+    return math.max(1, math.ceil(tonumber(oldest) + span - now))
   end
   redis.call('LPUSH', windowKey, tostring(now))
   redis.call('PEXPIRE', windowKey, math.ceil(span) + 1000)
-  return {'go', 0}
+  return 0
 end`;
 
 // Reserves the next free send time unless it lies beyond maxAhead: then says how long to wait instead.
-// A send due now is admitted at once (a wait of 0), unless the window is at the limit.
+// A send due now is admitted at once (a wait of 0), unless the window is at the limit: it waits for room.
 const reserveScript = `${clock}${admitFunction}
 local state = redis.call('HMGET', KEYS[2], 'factor', 'at', 'narrowedAt')
 local factor = tonumber(state[1] or '1')
@@ -78,12 +78,12 @@ local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if at - now > maxAhead then return {0, math.ceil(at - now - maxAhead)} end
 redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at - now + interval + 1000))
 if at - now >= 1 then return {1, math.floor(at - now)} end
-return {1, admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[4]))[2]}`;
+return {1, admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[4]))}`;
 
-// Just before a send reserved ahead of time.
+// Just before a send reserved ahead of time: 1 when it may go.
 const admitScript = `${clock}${admitFunction}
 local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
-return admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[2]))`;
+return admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[2])) == 0 and 1 or 0`;
 
 // Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (their
 // admission checks the hold), and one slot more is left free for each refused request: the platform client
@@ -105,17 +105,11 @@ end
 return 1`;
 
 /**
- * Where a send must wait: sleep `waitMs` then be admitted, or (not reserved) come back after `waitMs`.
- * A reserved wait of 0 is admitted already.
+ * Where a send must wait: sleep `waitMs` then ask to be admitted, or (not reserved) come back after
+ * `waitMs`. A reserved wait of 0 is admitted already.
  */
 export interface PaceDecision {
   reserved: boolean;
-  waitMs: number;
-}
-
-/** Just before a send: go, or wait `waitMs` and then ask again (`full`) or reserve again (`held`). */
-export interface Admission {
-  status: 'go' | 'full' | 'held';
   waitMs: number;
 }
 
@@ -163,8 +157,11 @@ function feedbackRule(feedback: RateLimitFeedback, limits: PacingLimits): Pacing
 
 export interface Pacer {
   reserve(rule: PacingRule): Promise<PaceDecision>;
-  /** Just before a send reserved ahead of time: a 429 since then, or the window at the limit, holds it. */
-  admit(rule: PacingRule): Promise<Admission>;
+  /**
+   * Just before a send reserved ahead of time: whether it may go. Not after a 429 since, or when its
+   * second is full already: it reserves again (past the hold, or at the end of the line).
+   */
+  admit(rule: PacingRule): Promise<boolean>;
   /** Holds the feedback's bucket back for every process; a 429 widens its spacing. */
   feedback(feedback: RateLimitFeedback, limits: PacingLimits): Promise<void>;
 }
@@ -205,15 +202,7 @@ export function createPacer(redis: RedisClient, prefix: string, options: PacerOp
       return { reserved: reserved === 1, waitMs: Number(waitMs) };
     },
     async admit(rule) {
-      const [status, waitMs] = (await evalScript(
-        redis,
-        admitScript,
-        4,
-        ...keys(rule),
-        now(),
-        capacity(rule),
-      )) as [Admission['status'], number];
-      return { status, waitMs: Number(waitMs) };
+      return (await evalScript(redis, admitScript, 4, ...keys(rule), now(), capacity(rule))) === 1;
     },
     async feedback(feedback, limits) {
       const rule = feedbackRule(feedback, limits);

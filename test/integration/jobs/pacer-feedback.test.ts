@@ -72,14 +72,16 @@ describe('shared pacer', () => {
     platform.take('bot', start);
     for (const at of inOrder) {
       clock = at;
-      expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
+      expect(await b.admit(discord)).toBe(true);
       platform.take('bot', at);
     }
-    // The last one's second already holds 50 sends, the late one among them: it waits one slot.
+    // The last one's second already holds 50 sends, the late one among them: it reserves again, the
+    // next slot, and goes then.
     clock = start + 1_020;
-    expect(await b.admit(discord)).toEqual({ status: 'full', waitMs: 20 });
+    expect(await b.admit(discord)).toBe(false);
+    expect((await b.reserve(discord)).waitMs).toBe(20);
     clock += 20;
-    expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
+    expect(await b.admit(discord)).toBe(true);
     platform.take('bot', clock);
     expect(platform.refused).toBe(0);
     // Sent on time instead, Discord would have refused it.
@@ -94,12 +96,12 @@ describe('shared pacer', () => {
     expect(await b.reserve(discord)).toEqual({ reserved: true, waitMs: 0 });
     await a.feedback({ platform: 'discord', retryAfterMs: 1_000, limited: true }, DOCUMENTED_LIMITS);
     // A send b reserved before the 429 is held when it asks to go out, and reserves again.
-    expect(await b.admit(discord)).toEqual({ status: 'held', waitMs: 1_020 });
+    expect(await b.admit(discord)).toBe(false);
     // Spaced 5 % wider now: 21 ms.
     expect((await b.reserve(discord)).waitMs).toBe(1_020);
     expect((await a.reserve(discord)).waitMs).toBe(1_041);
     clock += 2_000;
-    expect(await b.admit(discord)).toEqual({ status: 'go', waitMs: 0 });
+    expect(await b.admit(discord)).toBe(true);
   });
 
   it('leaves a slot for each request refused together before the next send', async () => {
@@ -110,7 +112,7 @@ describe('shared pacer', () => {
     }
     // Three refused requests retry after the second, and the three slots after it are theirs: 20 ms,
     // then 21 ms each once the first 429 has widened the spacing.
-    expect(await b.admit(discord)).toEqual({ status: 'held', waitMs: 1_062 });
+    expect(await b.admit(discord)).toBe(false);
     expect((await b.reserve(discord)).waitMs).toBe(1_062);
   });
 
@@ -171,7 +173,7 @@ describe('shared pacer', () => {
     // Three seconds (and the slot left for the refused post) is past the 2 s these workers may wait in
     // place: the job is given back to the queue.
     expect(await a.reserve(busy)).toEqual({ reserved: false, waitMs: 2_000 });
-    expect(await a.admit(busy)).toEqual({ status: 'held', waitMs: 4_000 });
+    expect(await a.admit(busy)).toBe(false);
     expect((await a.reserve(other)).waitMs).toBe(0);
   });
 
