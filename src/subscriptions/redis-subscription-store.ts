@@ -65,8 +65,8 @@ return 1`;
 /**
  * Records read and parsed at a time. Parsing is synchronous: a tick reading its batch of 500 in reads
  * of 100 lets the deliveries and commands of its process go on between them. In the bench's 10 k run
- * at ×20, the process running the tick posted a sixth of its share in the first 2 s with reads of
- * 500, and more than half with reads of 100.
+ * at ×20, the process running the tick posted about a quarter of its share in the first 2 s with
+ * reads of 500, and about half with reads of 100.
  */
 const READ_BATCH = 100;
 
