@@ -1,9 +1,10 @@
 /**
  * The shared pacer on real Redis, on a virtual clock: sends are spaced at the documented limit itself,
- * and admitted only while the last second's sends fit it (a late one takes the room it left); a platform's 429 holds the bucket back for every process (sends reserved before it included) and
- * widens the spacing, once per burst, and a quiet spell (five minutes at 50/s) narrows it back a step; a Discord route
- * bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel but widens
- * every channel's spacing.
+ * and admitted only while the last second's sends fit it (a late one takes the room it left); a
+ * platform's 429 holds the bucket back for every process (sends reserved before it included) and
+ * widens the spacing, once per burst, and a quiet spell (five minutes at 50/s) narrows it back a step;
+ * a Discord route bucket stays @discordjs/rest's own, and a Slack channel's 429 holds only that channel
+ * but widens every channel's spacing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -56,7 +57,7 @@ describe('shared pacer', () => {
     expect(waits).toEqual([0, 20, 40, 60]);
   });
 
-  it('admits a send that wakes late into the room it left, and holds the send a second after it for that room', async () => {
+  it('admits a send that wakes late into the room it left, and moves the send a second after it, which finds no room, to the next slot', async () => {
     const [a, b] = pacers();
     if (!a || !b) throw new Error('two pacers');
     const start = clock;
