@@ -2,9 +2,10 @@
  * A delivery job: the digests of one query's subscribers for a period (each its own delivery), or a
  * channel's waiting alerts. Each is rendered and posted through the ChatAdapter port, paced within the
  * platform's limits. A digest job claims its digests once this process has room to post them
- * (./delivery-claims.ts): one already posted, or another job's, is not posted again, and a retry after an unknown outcome passes the same
- * delivery id, which the adapter checks (Discord nonce, Slack metadata). A gone or forbidden channel
- * pauses its subscriptions; a rejected bot token is the operator's to fix and pauses nothing.
+ * (./delivery-claims.ts): one already posted, or another job's, is not posted again, and a retry after
+ * an unknown outcome passes the same delivery id, which the adapter checks (Discord nonce, Slack
+ * metadata). A gone or forbidden channel pauses its subscriptions; a rejected bot token is the
+ * operator's to fix and pauses nothing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Semaphore } from 'async-mutex';

@@ -1,9 +1,9 @@
 /**
  * Deliveries claimed in their sent markers (src/keys.ts `sentKey`). A digest job claims its deliveries
- * (a share at a time, once it has room to post them) before posting any, so two jobs that carry the same delivery (a tick retried after a crash, whose
- * scan regrouped the slot) never both post it. A marker holds the claiming job until the post is done,
- * then the message id, for good; a claim on a delivery known not to have gone out is released, so a
- * later job (the retry, a catch-up) may post it.
+ * (a share at a time, once it has room to post them) before posting any, so two jobs that carry the
+ * same delivery (a tick retried after a crash, whose scan regrouped the slot) never both post it. A
+ * marker holds the claiming job until the post is done, then the message id, for good; a claim on a
+ * delivery known not to have gone out is released, so a later job (the retry, a catch-up) may post it.
  */
 import { sentKey } from '../keys.js';
 import type { RedisClient } from '../redis-connection.js';

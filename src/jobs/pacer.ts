@@ -86,9 +86,9 @@ local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
 return admit(KEYS[3], KEYS[4], 1000 * factor, tonumber(ARGV[2])) == 0 and 1 or 0`;
 
 // Nothing is sent in the bucket before the platform's reset, even by sends reserved earlier (their
-// admission checks the hold), and one slot more is left free for each refused request: the platform client
-// (discord.js, our Slack poster) retries it when the wait ends, and the requests refused together retry
-// together. A 429 also widens the spacing and the window.
+// admission checks the hold), and one slot more is left free for each refused request: the platform
+// client (discord.js, our Slack poster) retries it when the wait ends, and the requests refused
+// together retry together. A 429 also widens the spacing and the window.
 const feedbackScript = `${clock}
 local wait = tonumber(ARGV[2])
 local factor = tonumber(redis.call('HGET', KEYS[2], 'factor') or '1')
